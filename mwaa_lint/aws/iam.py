@@ -1,0 +1,76 @@
+"""From an execution role to every policy document attached to it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from ..model import Location
+from ..values import Unknown, same_value
+from .policy_document import PolicyDocument, parse_policy
+
+
+@dataclass
+class AttachedPolicy:
+    address: str  # where the document comes from, e.g. `aws_iam_role_policy.mwaa`
+    document: PolicyDocument
+    loc: Location  # the `policy = ...` attribute
+
+
+def refers_to(ev, value: Any, instance) -> Optional[bool]:
+    """Does `value` (a role name, ARN or reference) designate this resource instance?"""
+    if ev.target(value) is not None:
+        return ev.target(value) is instance
+    if isinstance(value, Unknown) and not value.origin:
+        return None
+    for attr in ("name", "arn"):
+        configured = ev.attr(instance, attr)
+        if configured is not None:
+            same = same_value(value, configured)
+            if same:
+                return True
+    return None if isinstance(value, Unknown) else False
+
+
+def role_policies(ev, role) -> Iterator[AttachedPolicy]:
+    """Every policy on `role` (an Instance of aws_iam_role) whose document we can read."""
+    module = ev.module
+    for block in role.block.children("inline_policy"):
+        yield from _documents(ev, role, block.attr("policy"), role.address + ".inline_policy")
+    for block in module.resources("aws_iam_role_policy"):
+        for inst in ev.instances(block):
+            if refers_to(ev, ev.attr(inst, "role"), role):
+                yield from _documents(ev, inst, block.attr("policy"), inst.address)
+    for policy in _attached_managed_policies(ev, role):
+        yield from _documents(ev, policy, policy.block.attr("policy"), policy.address)
+
+
+def _attached_managed_policies(ev, role) -> Iterator[Any]:
+    """aws_iam_policy instances attached by attachment resources or managed_policy_arns."""
+    arns: list = []
+    for block in ev.module.resources("aws_iam_role_policy_attachment"):
+        for inst in ev.instances(block):
+            if refers_to(ev, ev.attr(inst, "role"), role):
+                arns.append(ev.attr(inst, "policy_arn"))
+    for block in ev.module.resources("aws_iam_policy_attachment"):
+        for inst in ev.instances(block):
+            roles = ev.attr(inst, "roles", [])
+            if isinstance(roles, list) and any(refers_to(ev, r, role) for r in roles):
+                arns.append(ev.attr(inst, "policy_arn"))
+    managed = ev.attr(role, "managed_policy_arns", [])
+    if isinstance(managed, list):
+        arns.extend(managed)
+    seen = set()
+    for arn in arns:
+        target = ev.target(arn)
+        if target is not None and target.block.labels[0] == "aws_iam_policy" and id(target) not in seen:
+            seen.add(id(target))
+            yield target
+
+
+def _documents(ev, instance, attribute, address: str) -> Iterator[AttachedPolicy]:
+    if attribute is None:
+        return
+    value = ev.eval(attribute.expr, instance)
+    document = parse_policy(value, attribute.expr.loc)
+    if document is not None:
+        yield AttachedPolicy(address, document, attribute.loc)

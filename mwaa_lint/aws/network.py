@@ -1,0 +1,109 @@
+"""Is a subnet public? Follow it to its route table (explicit or the VPC's main one)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+from ..model import Location
+from ..values import Unknown, to_bool
+from .iam import refers_to
+
+_ANYWHERE = ("0.0.0.0/0", "::/0")
+
+
+@dataclass
+class Exposure:
+    public: Optional[bool]  # None when it cannot be told
+    reason: str = ""
+    loc: Optional[Location] = None  # where the public setting is written
+
+
+def subnet_exposure(ev, subnet) -> Exposure:
+    mapped = ev.attr(subnet, "map_public_ip_on_launch")
+    if to_bool(mapped) is True:
+        attribute = subnet.block.attr("map_public_ip_on_launch")
+        return Exposure(True, f"it sets map_public_ip_on_launch = true ({_where(attribute.loc)})", attribute.loc)
+    table, how = _route_table(ev, subnet)
+    if table is None:
+        return Exposure(None)
+    unknown = False
+    for destination, gateway, loc in _routes(ev, table):
+        if isinstance(destination, Unknown):
+            unknown = True
+            continue
+        if destination not in _ANYWHERE:
+            continue
+        is_igw = _is_internet_gateway(ev, gateway)
+        if is_igw:
+            name = ev.target(gateway).address if ev.target(gateway) else str(gateway)
+            return Exposure(
+                True,
+                f"{how} {table.address} routes {destination} to internet gateway {name} ({_where(loc)})",
+                loc,
+            )
+        if is_igw is None:
+            unknown = True
+    return Exposure(None if unknown else False)
+
+
+def _where(loc: Location) -> str:
+    return f"{loc.path.name}:{loc.line}"
+
+
+def _route_table(ev, subnet) -> tuple:
+    """The subnet's route table instance and how it applies, or (None, '') if unknown."""
+    module = ev.module
+    for block in module.resources("aws_route_table_association"):
+        for assoc in ev.instances(block):
+            if refers_to(ev, ev.attr(assoc, "subnet_id"), subnet):
+                table = ev.target(ev.attr(assoc, "route_table_id"))
+                return (table, "its route table") if table is not None else (None, "")
+            if isinstance(ev.attr(assoc, "subnet_id"), Unknown) and ev.target(ev.attr(assoc, "subnet_id")) is None:
+                return None, ""  # an association we cannot resolve might be this subnet's
+    vpc = ev.target(ev.attr(subnet, "vpc_id"))
+    if vpc is None:
+        return None, ""
+    for block in module.resources("aws_main_route_table_association"):
+        for assoc in ev.instances(block):
+            if refers_to(ev, ev.attr(assoc, "vpc_id"), vpc):
+                table = ev.target(ev.attr(assoc, "route_table_id"))
+                return (table, "its VPC's main route table") if table is not None else (None, "")
+    for block in module.resources("aws_default_route_table"):
+        for table in ev.instances(block):
+            default_id = ev.attr(table, "default_route_table_id")
+            if ev.target(default_id) is vpc:
+                return table, "its VPC's main route table"
+    return None, ""
+
+
+def _routes(ev, table) -> Iterator[tuple]:
+    """(destination, gateway value, location) for inline routes and aws_route resources."""
+    for route in table.block.children("route"):
+        yield from _route_entries(ev, table, route.attributes, ("cidr_block", "ipv6_cidr_block"), route.loc)
+    for block in ev.module.resources("aws_route"):
+        for inst in ev.instances(block):
+            if refers_to(ev, ev.attr(inst, "route_table_id"), table):
+                values = {name: attr for name, attr in block.attributes.items()}
+                yield from _route_entries(
+                    ev, inst, values, ("destination_cidr_block", "destination_ipv6_cidr_block"), block.loc
+                )
+
+
+def _route_entries(ev, instance, attributes: dict, destination_names: tuple, loc: Location) -> Iterator[tuple]:
+    gateway_attr = attributes.get("gateway_id")
+    gateway = ev.eval(gateway_attr.expr, instance) if gateway_attr is not None else None
+    for name in destination_names:
+        attribute = attributes.get(name)
+        if attribute is not None:
+            yield ev.value(attribute.expr, instance), gateway, (gateway_attr or attribute).loc
+
+
+def _is_internet_gateway(ev, gateway: Any) -> Optional[bool]:
+    if gateway is None:
+        return False
+    target = ev.target(gateway)
+    if target is not None:
+        return target.block.labels[0] == "aws_internet_gateway"
+    if isinstance(gateway, str):
+        return gateway.startswith("igw-")
+    return None

@@ -1,0 +1,74 @@
+"""From an environment's `*_s3_path` to the file on disk that Terraform uploads there."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from ..functions import FileText
+from ..values import Unknown
+from .iam import refers_to
+
+_OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
+
+
+def uploaded_file(ev, env, path_attribute: str) -> Optional[Path]:
+    """The local file uploaded to the environment's bucket under `path_attribute`'s key."""
+    key = env.attr(path_attribute)
+    if not isinstance(key, str):
+        return None
+    bucket = ev.target(env.attr("source_bucket_arn"))
+    for type_ in _OBJECT_TYPES:
+        for block in ev.module.resources(type_):
+            for obj in ev.instances(block):
+                object_key = ev.attr(obj, "key")
+                if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
+                    continue
+                if bucket is not None and refers_to(ev, ev.attr(obj, "bucket"), bucket) is False:
+                    continue
+                found = _local_source(ev, obj)
+                if found is not None:
+                    return found
+    return None
+
+
+def _normal(key: str) -> str:
+    return key.strip().lstrip("/")
+
+
+def _local_source(ev, obj) -> Optional[Path]:
+    content = ev.attr(obj, "content")
+    if isinstance(content, FileText):
+        return content.source
+    source = ev.attr(obj, "source")
+    if isinstance(source, str) and not isinstance(source, Unknown):
+        path = Path(source)
+        path = path if path.is_absolute() else ev.module.directory / path
+        return path if path.is_file() else None
+    return None
+
+
+def uploaded_content(ev, env, path_attribute: str):
+    """(text, path, first line, Location or None) of inline `content` uploaded under the key.
+
+    A heredoc's lines map to file lines (the Location is None); a one-line quoted string
+    cannot, so every finding points at the string itself (its Location).
+    """
+    key = env.attr(path_attribute)
+    if not isinstance(key, str):
+        return None
+    for type_ in _OBJECT_TYPES:
+        for block in ev.module.resources(type_):
+            attribute = block.attr("content")
+            if attribute is None:
+                continue
+            for obj in ev.instances(block):
+                object_key = ev.attr(obj, "key")
+                if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
+                    continue
+                content = ev.attr(obj, "content")
+                if not isinstance(content, str) or isinstance(content, FileText):
+                    continue
+                if getattr(attribute.expr, "heredoc", False):
+                    return str(content), block.path, attribute.expr.loc.line + 1, None
+                return str(content), block.path, attribute.expr.loc.line, attribute.expr.loc
+    return None

@@ -1,0 +1,33 @@
+"""Diagnostics: problems with the input or the run itself, as opposed to findings about it.
+
+A diagnostic means the check was incomplete (a file could not be read or parsed, a rule
+crashed), so any run that has one exits 2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: Optional[Path]
+    line: int  # 1-based; 0 when the problem has no line (a missing path, an unreadable file)
+    column: int
+    message: str
+    kind: str = "parse-error"  # parse-error | read-error | usage | internal-error
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path else "mwaa-lint"
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Raised by the reading and parsing stages; carries a Diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic

@@ -1,0 +1,110 @@
+"""Turn the paths a user gave into module jobs: a directory of Terraform files, its variable
+files, and which of its files to report on (all, or only the files named)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .diagnostic import Diagnostic
+
+SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
+
+
+@dataclass
+class ModuleJob:
+    directory: Path
+    files: list = field(default_factory=list)  # .tf and .tf.json, sorted
+    var_files: list = field(default_factory=list)  # terraform.tfvars(.json), *.auto.tfvars(.json)
+    report: Optional[set] = None  # None: every file; else only these resolved paths
+    requirement_files: list = field(default_factory=list)
+
+
+def is_terraform(path: Path) -> bool:
+    return path.name.endswith((".tf", ".tf.json"))
+
+
+def is_auto_var_file(path: Path) -> bool:
+    name = path.name
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+def _var_file_order(path: Path) -> tuple:
+    # Terraform's precedence: terraform.tfvars, then terraform.tfvars.json, then *.auto.* by name
+    order = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
+    return (order.get(path.name, 2), path.name)
+
+
+def discover(paths: list) -> tuple:
+    """Returns (jobs in a stable order, diagnostics for paths that cannot be used)."""
+    jobs: dict = {}
+    diagnostics: list = []
+
+    def job_for(directory: Path) -> ModuleJob:
+        key = directory.resolve()
+        if key not in jobs:
+            jobs[key] = _load_directory(directory)
+        return jobs[key]
+
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            kind = "broken symbolic link" if path.is_symlink() else "no such file or directory"
+            diagnostics.append(Diagnostic(path, 0, 0, f"{kind}", kind="read-error"))
+        elif path.is_dir():
+            found = _walk(path, diagnostics)
+            if not found:
+                diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
+            for directory in found:
+                job_for(directory).report = None
+        else:
+            job = job_for(path.parent)
+            if path.suffix == ".txt":
+                job.requirement_files.append(path)
+            if is_terraform(path) or path.suffix == ".txt":
+                if job.report is not None:
+                    job.report.add(path.resolve())
+            elif path.name.endswith((".tfvars", ".tfvars.json")):
+                job.report = None  # a changed input can change findings anywhere in the module
+            else:
+                message = "not a Terraform file (.tf, .tf.json, .tfvars) or a requirements .txt"
+                diagnostics.append(Diagnostic(path, 0, 0, message, kind="usage"))
+    return [jobs[k] for k in sorted(jobs)], diagnostics
+
+
+def _load_directory(directory: Path) -> ModuleJob:
+    job = ModuleJob(directory=directory)
+    job.report = set()
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return job
+    for entry in entries:
+        if not entry.is_file():
+            continue
+        if is_terraform(entry):
+            job.files.append(entry)
+        elif is_auto_var_file(entry):
+            job.var_files.append(entry)
+    job.var_files.sort(key=_var_file_order)
+    return job
+
+
+def _walk(root: Path, diagnostics: list) -> list:
+    """Directories under root holding Terraform files; symlinked directories followed once."""
+    found: list = []
+    seen: set = set()
+    for current, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:
+            dirnames[:] = []
+            parent = os.path.realpath(os.path.dirname(current))
+            if Path(parent).is_relative_to(real):  # a link back to an ancestor: a cycle
+                diagnostics.append(Diagnostic(Path(current), 0, 0, "symbolic link loop; not followed", kind="read-error"))
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        if any(f.endswith((".tf", ".tf.json")) for f in filenames):
+            found.append(Path(current))
+    return found

@@ -1,0 +1,448 @@
+"""A partial evaluator for Terraform expressions over one module.
+
+It resolves literals, templates, `var.*` (defaults and tfvars), `local.*`, references between
+resources (to the resource, so rules can follow them), `count`/`for_each` instances, splats,
+`for` expressions and common functions. Whatever it cannot resolve becomes `Unknown`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from . import model as m
+from .functions import call_function
+from .values import (
+    JsonDocument,
+    LocatedStr,
+    PartialString,
+    Ref,
+    Unknown,
+    join_parts,
+    plain,
+    same_value,
+    to_bool,
+    to_number,
+)
+
+MAX_DEPTH = 200  # references followed before we give up (cycles, pathological inputs)
+
+
+@dataclass(eq=False)
+class Instance:
+    """One instance of a resource or data block after `count`/`for_each` expansion."""
+
+    block: m.Block
+    key: Any = None  # None (single), int (count), str (for_each) or Unknown
+    each_value: Any = None
+
+    @property
+    def address(self) -> str:
+        base = self.block.address
+        if self.key is None:
+            return base
+        if isinstance(self.key, Unknown):
+            return base + "[?]"
+        if isinstance(self.key, str):
+            return f'{base}["{self.key}"]'
+        return f"{base}[{self.key}]"
+
+    def scope(self) -> dict:
+        if self.key is None:
+            return {}
+        if isinstance(self.block.attr("count"), m.Attribute):
+            return {"count": {"index": self.key}}
+        return {"each": {"key": self.key, "value": self.each_value}}
+
+
+@dataclass(eq=False)
+class ResourceSet:
+    """`aws_subnet.private`: all instances of one block, before any index is applied."""
+
+    block: m.Block
+    instances: list
+
+    def value(self) -> Any:
+        if self.block.attr("for_each"):
+            if any(isinstance(i.key, Unknown) for i in self.instances):
+                return Unknown(self.block.address)
+            return {i.key: InstanceValue(i) for i in self.instances}
+        if self.block.attr("count"):
+            if any(isinstance(i.key, Unknown) for i in self.instances):
+                return Unknown(self.block.address)
+            return [InstanceValue(i) for i in self.instances]
+        return InstanceValue(self.instances[0])
+
+
+@dataclass(eq=False)
+class InstanceValue:
+    """`aws_subnet.private[0]`: one instance, whose attributes are evaluated on demand."""
+
+    instance: Instance
+
+
+@dataclass
+class _Namespace:
+    """`var`, `local`, `data`, a resource type: resolved one attribute at a time."""
+
+    kind: str
+    type_: str = ""
+    data: dict = field(default_factory=dict)
+
+
+class Evaluator:
+    def __init__(self, module: m.Module):
+        self.module = module
+        self._locals = module.locals()
+        self._cache: dict = {}
+        self._instances: dict = {}
+        self._in_progress: set = set()
+        self._depth = 0
+        self._resource_types = {b.labels[0] for b in module.blocks("resource") if b.labels}
+
+    # -- public API for rules
+    def instances(self, block: m.Block) -> list:
+        """The instances of a resource/data block; a `count = 0` block has none."""
+        key = id(block)
+        if key not in self._instances:
+            self._instances[key] = [Instance(block)]  # placeholder while expanding (self-refs)
+            self._instances[key] = self._expand(block)
+        return self._instances[key]
+
+    def attr(self, instance: Instance, name: str, default: Any = None) -> Any:
+        """The value of a top-level attribute of an instance, or `default` if it is not set."""
+        attribute = instance.block.attr(name)
+        if attribute is None:
+            return default
+        return self.eval(attribute.expr, instance)
+
+    def value(self, expr: m.Expr, instance: Optional[Instance] = None) -> Any:
+        """Evaluate and materialize: lazy references become lists/dicts or Unknown."""
+        return self.materialize(self.eval(expr, instance))
+
+    def target(self, value: Any) -> Optional[Instance]:
+        """The resource instance a reference value points at (`aws_iam_role.x.arn` → role)."""
+        if isinstance(value, Ref):
+            return value.instance
+        if isinstance(value, InstanceValue):
+            return value.instance
+        return None
+
+    def variable_value(self, name: str) -> Any:
+        return self._var(name)
+
+    # -- evaluation
+    def eval(self, expr: m.Expr, instance: Optional[Instance] = None, scope: Optional[dict] = None) -> Any:
+        scope = {**(instance.scope() if instance else {}), **(scope or {})}
+        return self._eval(expr, instance, scope)
+
+    def _eval(self, expr: m.Expr, inst: Optional[Instance], scope: dict) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                return Unknown()
+            method = getattr(self, "_e_" + type(expr).__name__)
+            return method(expr, inst, scope)
+        finally:
+            self._depth -= 1
+
+    def _e_Literal(self, expr: m.Literal, inst, scope) -> Any:
+        if isinstance(expr.value, str):
+            return LocatedStr(expr.value, expr.loc)
+        return expr.value
+
+    def _e_Template(self, expr: m.Template, inst, scope) -> Any:
+        parts = []
+        for part in expr.parts:
+            parts.append(part if isinstance(part, str) else self.materialize(self._eval(part, inst, scope)))
+        return join_parts(parts)
+
+    def _e_TupleExpr(self, expr: m.TupleExpr, inst, scope) -> Any:
+        return [self._eval(item, inst, scope) for item in expr.items]
+
+    def _e_ObjectExpr(self, expr: m.ObjectExpr, inst, scope) -> Any:
+        out: dict = {}
+        for key_expr, value_expr in expr.items:
+            key = self.materialize(self._eval(key_expr, inst, scope))
+            if not isinstance(key, str):
+                return Unknown()
+            out[str(key)] = self._eval(value_expr, inst, scope)
+        return out
+
+    def _e_Name(self, expr: m.Name, inst, scope) -> Any:
+        name = expr.name
+        if name in scope:
+            return scope[name]
+        if name in ("var", "local", "data"):
+            return _Namespace(name)
+        if name == "path":
+            directory = str(self.module.directory)
+            return {"module": directory, "root": directory, "cwd": directory}
+        if name in self._resource_types:
+            return _Namespace("resource", name)
+        return Unknown(name)  # module.*, terraform.*, self, unknown for-variables
+
+    def _e_GetAttr(self, expr: m.GetAttr, inst, scope) -> Any:
+        return self.get_attr(self._eval(expr.obj, inst, scope), expr.name)
+
+    def _e_Index(self, expr: m.Index, inst, scope) -> Any:
+        obj = self._eval(expr.obj, inst, scope)
+        key = self.materialize(self._eval(expr.key, inst, scope))
+        return self.index(obj, key)
+
+    def _e_Splat(self, expr: m.Splat, inst, scope) -> Any:
+        obj = self._eval(expr.obj, inst, scope)
+        if isinstance(obj, ResourceSet):
+            obj = obj.value()
+        if isinstance(obj, Unknown):
+            return Unknown()
+        items = obj if isinstance(obj, list) else ([] if obj is None else [obj])
+        return [self._apply_splat(expr.rest, item, inst, scope) for item in items]
+
+    def _apply_splat(self, rest: m.Expr, item: Any, inst, scope) -> Any:
+        if isinstance(rest, m.SplatItem):
+            return item
+        if isinstance(rest, m.GetAttr):
+            return self.get_attr(self._apply_splat(rest.obj, item, inst, scope), rest.name)
+        if isinstance(rest, m.Index):
+            key = self.materialize(self._eval(rest.key, inst, scope))
+            return self.index(self._apply_splat(rest.obj, item, inst, scope), key)
+        return Unknown()
+
+    def _e_SplatItem(self, expr, inst, scope) -> Any:
+        return Unknown()
+
+    def _e_Call(self, expr: m.Call, inst, scope) -> Any:
+        if expr.name in ("try", "can"):
+            return self._try(expr, inst, scope)
+        args = [self.materialize(self._eval(a, inst, scope), keep_json=True) for a in expr.args]
+        if expr.expand_last and args:
+            if not isinstance(args[-1], list):
+                return Unknown()
+            args = args[:-1] + args[-1]
+        return call_function(expr.name, args, self.module.directory)
+
+    def _try(self, expr: m.Call, inst, scope) -> Any:
+        # try(a, b): the first argument that evaluates without error; we cannot see errors,
+        # so a known first argument wins and an unknown one makes the whole thing unknown.
+        if not expr.args:
+            return Unknown()
+        first = self.materialize(self._eval(expr.args[0], inst, scope))
+        if expr.name == "can":
+            return Unknown() if isinstance(first, Unknown) else True
+        return first
+
+    def _e_BinaryOp(self, expr: m.BinaryOp, inst, scope) -> Any:
+        left = self.materialize(self._eval(expr.left, inst, scope))
+        if expr.op in ("&&", "||"):
+            left_bool = to_bool(left)
+            if expr.op == "&&" and left_bool is False or expr.op == "||" and left_bool is True:
+                return left_bool
+            right_bool = to_bool(self.materialize(self._eval(expr.right, inst, scope)))
+            if isinstance(left_bool, Unknown):
+                # unknown && false is false; unknown || true is true
+                if expr.op == "&&" and right_bool is False or expr.op == "||" and right_bool is True:
+                    return right_bool
+                return Unknown()
+            return right_bool
+        right = self.materialize(self._eval(expr.right, inst, scope))
+        if expr.op in ("==", "!="):
+            same = same_value(left, right)
+            if same is None:
+                return Unknown()
+            return same if expr.op == "==" else not same
+        a, b = to_number(left), to_number(right)
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return Unknown()
+        try:
+            return {
+                "+": lambda: a + b,
+                "-": lambda: a - b,
+                "*": lambda: a * b,
+                "/": lambda: a / b,
+                "%": lambda: a % b,
+                "<": lambda: a < b,
+                ">": lambda: a > b,
+                "<=": lambda: a <= b,
+                ">=": lambda: a >= b,
+            }[expr.op]()
+        except (KeyError, ZeroDivisionError):
+            return Unknown()
+
+    def _e_UnaryOp(self, expr: m.UnaryOp, inst, scope) -> Any:
+        value = self.materialize(self._eval(expr.operand, inst, scope))
+        if expr.op == "!":
+            value = to_bool(value)
+            return value if isinstance(value, Unknown) else not value
+        value = to_number(value)
+        return value if isinstance(value, Unknown) else -value
+
+    def _e_Conditional(self, expr: m.Conditional, inst, scope) -> Any:
+        cond = to_bool(self.materialize(self._eval(expr.cond, inst, scope)))
+        if isinstance(cond, Unknown):
+            return Unknown()
+        return self._eval(expr.true if cond else expr.false, inst, scope)
+
+    def _e_ForExpr(self, expr: m.ForExpr, inst, scope) -> Any:
+        collection = self._eval(expr.collection, inst, scope)
+        if isinstance(collection, ResourceSet):
+            collection = collection.value()
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return Unknown()
+        results_list, results_map = [], {}
+        for key, value in pairs:
+            inner = {**scope, expr.value_var: value}
+            if expr.key_var:
+                inner[expr.key_var] = key
+            if expr.cond is not None:
+                keep = to_bool(self.materialize(self._eval(expr.cond, inst, inner)))
+                if isinstance(keep, Unknown):
+                    return Unknown()
+                if not keep:
+                    continue
+            out_value = self._eval(expr.value, inst, inner)
+            if expr.key is None:
+                results_list.append(out_value)
+                continue
+            out_key = self.materialize(self._eval(expr.key, inst, inner))
+            if not isinstance(out_key, str):
+                return Unknown()
+            if expr.grouping:
+                results_map.setdefault(str(out_key), []).append(out_value)
+            else:
+                results_map[str(out_key)] = out_value
+        return results_list if expr.key is None else results_map
+
+    # -- traversal
+    def get_attr(self, obj: Any, name: str) -> Any:
+        if isinstance(obj, _Namespace):
+            return self._namespace_attr(obj, name)
+        if isinstance(obj, ResourceSet):
+            obj = obj.value()
+        if isinstance(obj, InstanceValue):
+            return self._instance_attr(obj.instance, name)
+        if isinstance(obj, Ref):
+            return Ref(obj.instance, f"{obj.attr}.{name}")
+        if isinstance(obj, dict):
+            return obj.get(name, Unknown()) if name in obj else Unknown()
+        if isinstance(obj, Unknown):
+            return Unknown(f"{obj.origin}.{name}" if obj.origin else "")
+        return Unknown()
+
+    def index(self, obj: Any, key: Any) -> Any:
+        if isinstance(obj, ResourceSet):
+            for instance in obj.instances:
+                if not isinstance(instance.key, Unknown) and instance.key == plain(key):
+                    return InstanceValue(instance)
+            if isinstance(key, Unknown) or any(isinstance(i.key, Unknown) for i in obj.instances):
+                return Unknown()
+            return Unknown()  # out of range: Terraform would fail; we stay silent
+        if isinstance(key, Unknown):
+            return Unknown()
+        if isinstance(obj, Ref):
+            return Ref(obj.instance, f"{obj.attr}[{key}]")
+        if isinstance(obj, list):
+            number = to_number(key)
+            if isinstance(number, int) and 0 <= number < len(obj):
+                return obj[number]
+            return Unknown()
+        if isinstance(obj, dict):
+            return obj.get(str(key), Unknown())
+        return Unknown()
+
+    def _namespace_attr(self, ns: _Namespace, name: str) -> Any:
+        if ns.kind == "var":
+            return self._var(name)
+        if ns.kind == "local":
+            return self._local(name)
+        if ns.kind == "data":
+            return _Namespace("data_type", name)
+        if ns.kind in ("resource", "data_type"):
+            kind = "resource" if ns.kind == "resource" else "data"
+            block = self.module.find(kind, ns.type_, name)
+            if block is None:
+                return Unknown(f"{ns.type_}.{name}")
+            return ResourceSet(block, self.instances(block))
+        return Unknown()
+
+    def _instance_attr(self, instance: Instance, name: str) -> Any:
+        block = instance.block
+        if block.type == "data" and block.labels[0] == "aws_iam_policy_document" and name == "json":
+            from .aws.policy_document import policy_document_data  # the data source's output
+
+            return self._cached(("json", id(instance)), lambda: policy_document_data(self, instance))
+        attribute = block.attr(name)
+        if attribute is None:
+            return Ref(instance, name)
+        return self._cached((id(instance), name), lambda: self.eval(attribute.expr, instance))
+
+    def _var(self, name: str) -> Any:
+        if name in self.module.variable_values:
+            return self.module.variable_values[name]
+        block = self.module.variable(name)
+        if block is None or block.attr("default") is None:
+            return Unknown(f"var.{name}")
+        return self._cached(("var", name), lambda: self.eval(block.attr("default").expr))
+
+    def _local(self, name: str) -> Any:
+        attribute = self._locals.get(name)
+        if attribute is None:
+            return Unknown(f"local.{name}")
+        return self._cached(("local", name), lambda: self.eval(attribute.expr))
+
+    def _cached(self, key: Any, compute) -> Any:
+        if key in self._cache:
+            return self._cache[key]
+        if key in self._in_progress:
+            return Unknown()  # a reference cycle: Terraform would reject it
+        self._in_progress.add(key)
+        try:
+            value = compute()
+        finally:
+            self._in_progress.discard(key)
+        self._cache[key] = value
+        return value
+
+    def _expand(self, block: m.Block) -> list:
+        count_attr, for_each_attr = block.attr("count"), block.attr("for_each")
+        if count_attr is not None:
+            count = to_number(self.value(count_attr.expr))
+            if isinstance(count, Unknown):
+                return [Instance(block, Unknown())]
+            return [Instance(block, i) for i in range(int(count))]
+        if for_each_attr is not None:
+            each = self.value(for_each_attr.expr)
+            if isinstance(each, dict):
+                return [Instance(block, k, v) for k, v in each.items()]
+            if isinstance(each, list) and all(isinstance(v, str) for v in each):
+                return [Instance(block, str(v), v) for v in each]
+            return [Instance(block, Unknown(), Unknown())]
+        return [Instance(block)]
+
+    # -- materialization
+    def materialize(self, value: Any, keep_json: bool = False) -> Any:
+        """Turn lazy references into plain values: sets become lists/maps, instances unknown."""
+        if isinstance(value, _Namespace):
+            return Unknown()
+        if isinstance(value, ResourceSet):
+            value = value.value()
+        if isinstance(value, InstanceValue):
+            return Unknown(value.instance.address)
+        if isinstance(value, JsonDocument) and not keep_json:
+            return value.text()
+        if isinstance(value, list):
+            return [self.materialize(v, keep_json) for v in value]
+        if isinstance(value, dict):
+            return {k: self.materialize(v, keep_json) for k, v in value.items()}
+        return value
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+

@@ -1,0 +1,299 @@
+"""Terraform built-in functions the evaluator understands.
+
+Each takes already-evaluated arguments. A function we do not know, or one whose inputs are
+unknown where it matters, returns Unknown. `file()` reads inside the module (read only).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
+
+MAX_READ_BYTES = 2 * 1024 * 1024
+
+
+def call_function(name: str, args: list, module_dir: Path) -> Any:
+    if name in _LENIENT:
+        try:
+            return _LENIENT[name](*args)
+        except (TypeError, ValueError, IndexError, KeyError):
+            return Unknown()
+    if name in _PATH_FUNCTIONS:
+        if any(contains_unknown(a) for a in args):
+            return Unknown()
+        return _PATH_FUNCTIONS[name](module_dir, *[plain(a) for a in args])
+    function = _STRICT.get(name)
+    if function is None or any(contains_unknown(a) for a in args):
+        return Unknown()
+    try:
+        return function(*[plain(a) for a in args])
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError, RecursionError):
+        return Unknown()  # Terraform would report an error; that is not our finding
+
+
+# -- functions that look inside collections and keep unknown or located elements -----------
+
+
+def _concat(*lists: Any) -> Any:
+    out: list = []
+    for item in lists:
+        if not isinstance(item, list):
+            return Unknown()
+        out.extend(item)
+    return out
+
+
+def _flatten(value: Any) -> Any:
+    if not isinstance(value, list):
+        return Unknown()
+    out: list = []
+    for item in value:
+        if isinstance(item, list):
+            inner = _flatten(item)
+            if isinstance(inner, Unknown):
+                return inner
+            out.extend(inner)
+        elif isinstance(item, Unknown) and not _is_scalar_ref(item):
+            return Unknown()  # might be a list we cannot see
+        else:
+            out.append(item)
+    return out
+
+
+def _is_scalar_ref(value: Any) -> bool:
+    return hasattr(value, "instance") and value.origin.endswith((".id", ".arn", ".name"))
+
+
+def _tolist(value: Any) -> Any:
+    if isinstance(value, dict):
+        return list(value.values())
+    return value if isinstance(value, list) else Unknown()
+
+
+def _toset(value: Any) -> Any:
+    if not isinstance(value, list):
+        return Unknown()
+    if any(isinstance(v, Unknown) for v in value):
+        return list(value)  # cannot dedupe unknowns; order and count stay as written
+    seen, out = set(), []
+    for item in value:
+        key = json.dumps(plain(item), sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _values(value: Any) -> Any:
+    return [value[k] for k in sorted(value)] if isinstance(value, dict) else Unknown()
+
+
+def _keys(value: Any) -> Any:
+    return sorted(value) if isinstance(value, dict) else Unknown()
+
+
+def _element(value: Any, index: Any) -> Any:
+    index = to_number(index)
+    if not isinstance(value, list) or not isinstance(index, int) or not value:
+        return Unknown()
+    return value[index % len(value)]
+
+
+def _slice(value: Any, start: Any, end: Any) -> Any:
+    start, end = to_number(start), to_number(end)
+    if not isinstance(value, list) or not isinstance(start, int) or not isinstance(end, int):
+        return Unknown()
+    return value[start:end]
+
+
+def _merge(*maps: Any) -> Any:
+    out: dict = {}
+    for item in maps:
+        if not isinstance(item, dict):
+            return Unknown()
+        out.update(item)
+    return out
+
+
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(mapping, dict) or isinstance(key, Unknown):
+        return Unknown()
+    if str(key) in mapping:
+        return mapping[str(key)]
+    return default[0] if default else Unknown()
+
+
+def _length(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return len(value)
+    if isinstance(value, str):
+        return len(value)
+    return Unknown()
+
+
+def _coalesce(*args: Any) -> Any:
+    for arg in args:
+        if isinstance(arg, Unknown):
+            return Unknown()
+        if arg is not None and arg != "":
+            return arg
+    return Unknown()
+
+
+def _jsonencode(value: Any) -> Any:
+    return JsonDocument(value)
+
+
+def _tostring(value: Any) -> Any:
+    if isinstance(value, LocatedStr):
+        return value
+    return to_template_string(value) if not isinstance(value, (list, dict)) else Unknown()
+
+
+def _one(value: Any) -> Any:
+    if not isinstance(value, list) or len(value) > 1:
+        return Unknown()
+    return value[0] if value else None
+
+
+def _compact(value: Any) -> Any:
+    if not isinstance(value, list) or any(isinstance(v, Unknown) for v in value):
+        return Unknown()
+    return [v for v in value if v not in (None, "")]
+
+
+_LENIENT: dict[str, Callable] = {
+    "concat": _concat,
+    "flatten": _flatten,
+    "tolist": _tolist,
+    "toset": _toset,
+    "values": _values,
+    "keys": _keys,
+    "element": _element,
+    "slice": _slice,
+    "merge": _merge,
+    "lookup": _lookup,
+    "length": _length,
+    "coalesce": _coalesce,
+    "jsonencode": _jsonencode,
+    "tostring": _tostring,
+    "tomap": lambda v: v if isinstance(v, dict) else Unknown(),
+    "one": _one,
+    "compact": _compact,
+}
+
+
+# -- functions of fully known plain values -------------------------------------------------
+
+
+def _format(spec: str, *args: Any) -> str:
+    values = iter(args)
+
+    def repl(match: re.Match) -> str:
+        verb = match.group(0)
+        if verb == "%%":
+            return "%"
+        value = next(values)
+        if verb.endswith("d"):
+            return str(int(value))
+        if verb.endswith("q"):
+            return json.dumps(value)
+        return to_template_string(value) if not isinstance(value, (list, dict)) else json.dumps(value)
+
+    return re.sub(r"%%|%[-+# 0-9.]*[sdvqtf]", repl, spec)
+
+
+def _jsondecode(text: str) -> Any:
+    return json.loads(text)
+
+
+def _contains(collection: list, value: Any) -> bool:
+    return value in collection
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return re.sub(old[1:-1], new.replace("$", "\\"), text)
+    return text.replace(old, new)
+
+
+_STRICT: dict[str, Callable] = {
+    "jsondecode": _jsondecode,
+    "format": _format,
+    "join": lambda sep, items: sep.join(to_template_string(i) for i in items),
+    "split": lambda sep, text: text.split(sep),
+    "lower": str.lower,
+    "upper": str.upper,
+    "title": str.title,
+    "trimspace": str.strip,
+    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
+    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
+    "trim": lambda s, chars: s.strip(chars),
+    "replace": _replace,
+    "substr": lambda s, offset, length: s[offset : None if length < 0 else offset + length],
+    "startswith": lambda s, p: s.startswith(p),
+    "endswith": lambda s, p: s.endswith(p),
+    "contains": _contains,
+    "distinct": lambda items: [x for i, x in enumerate(items) if x not in items[:i]],
+    "sort": lambda items: sorted(items),
+    "reverse": lambda items: list(reversed(items)),
+    "range": lambda *a: list(range(*[int(x) for x in a])),
+    "zipmap": lambda keys, values: dict(zip(keys, values)),
+    "max": lambda *a: max(a),
+    "min": lambda *a: min(a),
+    "abs": abs,
+    "ceil": lambda x: -int(-x // 1),
+    "floor": lambda x: int(x // 1),
+    "tonumber": lambda v: to_number(v),
+    "tobool": lambda v: {"true": True, "false": False, True: True, False: False}[v],
+    "sum": lambda items: sum(items),
+    "coalescelist": lambda *lists: next(l for l in lists if l),
+    "formatlist": lambda spec, *lists: [_format(spec, *vals) for vals in zip(*lists)],
+    "regex": lambda pattern, text: re.search(pattern, text).group(0),
+    "base64encode": lambda s: __import__("base64").b64encode(s.encode()).decode(),
+}
+
+
+# -- functions that read files relative to the module ---------------------------------------
+
+
+def _resolve(module_dir: Path, path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else module_dir / candidate
+
+
+def _file(module_dir: Path, path: str) -> Any:
+    target = _resolve(module_dir, path)
+    try:
+        if not target.is_file() or target.stat().st_size > MAX_READ_BYTES:
+            return Unknown()
+        return FileText(target.read_text(encoding="utf-8-sig"), target)
+    except (OSError, UnicodeDecodeError):
+        return Unknown()
+
+
+def _fileexists(module_dir: Path, path: str) -> bool:
+    return _resolve(module_dir, path).is_file()
+
+
+class FileText(str):
+    """Text read by `file()`, remembering which file it came from (so rules can point into it)."""
+
+    source: Path
+
+    def __new__(cls, text: str, source: Path) -> "FileText":
+        obj = super().__new__(cls, text)
+        obj.source = source
+        return obj
+
+
+_PATH_FUNCTIONS: dict[str, Callable] = {
+    "file": _file,
+    "fileexists": _fileexists,
+    "abspath": lambda d, p: str(_resolve(d, p).resolve()),
+    "basename": lambda d, p: Path(p).name,
+    "dirname": lambda d, p: str(Path(p).parent),
+}

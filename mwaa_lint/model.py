@@ -1,0 +1,221 @@
+"""The parsed Terraform model: files, blocks, attributes and expressions, all with positions.
+
+Both HCL (`.tf`) and JSON (`.tf.json`) syntax produce these same classes, so nothing
+downstream knows which syntax a file used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+
+@dataclass(frozen=True)
+class Location:
+    """A span in a file; lines and columns are 1-based, end is exclusive like Terraform's."""
+
+    path: Path
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+# --- Expressions -------------------------------------------------------------------------
+# A small AST for HCL expressions. Every node has `loc`. The evaluator walks it.
+
+
+@dataclass
+class Expr:
+    loc: Location
+
+
+@dataclass
+class Literal(Expr):
+    value: Any  # str, int, float, bool or None
+
+
+@dataclass
+class Template(Expr):
+    """A quoted string or heredoc with interpolations: parts are str or Expr."""
+
+    parts: list
+    heredoc: bool = False  # a heredoc's body starts on the line after `loc.line`
+
+
+@dataclass
+class TupleExpr(Expr):
+    items: list
+
+
+@dataclass
+class ObjectExpr(Expr):
+    items: list  # [(key Expr, value Expr)]
+
+
+@dataclass
+class Name(Expr):
+    """A bare identifier: the root of a traversal (`var`, `aws_subnet`, a for-variable)."""
+
+    name: str
+
+
+@dataclass
+class GetAttr(Expr):
+    obj: Expr
+    name: str
+
+
+@dataclass
+class Index(Expr):
+    obj: Expr
+    key: Expr
+
+
+@dataclass
+class Splat(Expr):
+    """`obj[*].a.b` or `obj.*.a`: apply `rest` (a chain built on SplatItem) to each element."""
+
+    obj: Expr
+    rest: Expr
+
+
+@dataclass
+class SplatItem(Expr):
+    """Placeholder for the current element inside a Splat's `rest` chain."""
+
+
+@dataclass
+class Call(Expr):
+    name: str
+    args: list
+    expand_last: bool = False  # `f(list...)`
+
+
+@dataclass
+class BinaryOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass
+class UnaryOp(Expr):
+    op: str
+    operand: Expr
+
+
+@dataclass
+class Conditional(Expr):
+    cond: Expr
+    true: Expr
+    false: Expr
+
+
+@dataclass
+class ForExpr(Expr):
+    key_var: Optional[str]
+    value_var: str
+    collection: Expr
+    value: Expr
+    key: Optional[Expr] = None  # set for `{ for ... : k => v }`
+    cond: Optional[Expr] = None
+    grouping: bool = False  # `v...`
+
+
+# --- Structure ---------------------------------------------------------------------------
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: Expr
+    loc: Location  # the whole `name = expr`
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    loc: Location  # the header line
+    end_loc: Location  # the whole block
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list["Block"] = field(default_factory=list)
+
+    def attr(self, name: str) -> Optional[Attribute]:
+        return self.attributes.get(name)
+
+    def children(self, type_: str) -> list["Block"]:
+        return [b for b in self.blocks if b.type == type_]
+
+    @property
+    def path(self) -> Path:
+        return self.loc.path
+
+    @property
+    def address(self) -> str:
+        """Terraform address of a top-level block: `aws_iam_role.mwaa`, `data.x.y`, `var.name`."""
+        if self.type == "resource" and len(self.labels) == 2:
+            return ".".join(self.labels)
+        if self.type == "data" and len(self.labels) == 2:
+            return "data." + ".".join(self.labels)
+        prefix = {"variable": "var", "module": "module", "output": "output"}.get(self.type, self.type)
+        return ".".join([prefix, *self.labels])
+
+
+@dataclass
+class File:
+    path: Path
+    text: str
+    blocks: list[Block]
+    attributes: dict[str, Attribute] = field(default_factory=dict)  # top level: .tfvars only
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class Module:
+    """One Terraform module: a directory, all its .tf/.tf.json files, and variable inputs."""
+
+    directory: Path
+    files: list[File]
+    # variable values from tfvars / --var / TF_VAR_, already in Terraform's precedence order
+    variable_values: dict[str, Any] = field(default_factory=dict)
+
+    def blocks(self, type_: str) -> list[Block]:
+        return [b for f in self.files for b in f.blocks if b.type == type_]
+
+    def resources(self, resource_type: str) -> list[Block]:
+        return [b for b in self.blocks("resource") if b.labels[:1] == [resource_type]]
+
+    def data_sources(self, data_type: str) -> list[Block]:
+        return [b for b in self.blocks("data") if b.labels[:1] == [data_type]]
+
+    def find(self, kind: str, type_: str, name: str) -> Optional[Block]:
+        for b in self.blocks(kind):
+            if b.labels == [type_, name]:
+                return b
+        return None
+
+    def variable(self, name: str) -> Optional[Block]:
+        for b in self.blocks("variable"):
+            if b.labels == [name]:
+                return b
+        return None
+
+    def locals(self) -> dict[str, Attribute]:
+        out: dict[str, Attribute] = {}
+        for b in self.blocks("locals"):
+            out.update(b.attributes)
+        return out
+
+    def file(self, path: Path) -> Optional[File]:
+        for f in self.files:
+            if f.path == path:
+                return f
+        return None

@@ -1,0 +1,52 @@
+"""Versioned JSON for scripts. Bump VERSION when a key changes meaning or disappears."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..result import Result
+from ..rule import Severity
+
+VERSION = 1
+
+
+def render(result: Result, color: bool = False) -> str:
+    by_severity = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+    for f in result.findings:
+        by_severity[str(f.severity)] += 1
+    document = {
+        "version": VERSION,
+        "tool": {"name": "mwaa-lint", "version": __version__},
+        "summary": {
+            "findings": len(result.findings),
+            "by_severity": by_severity,
+            "files_checked": result.files_checked,
+            "incomplete": bool(result.diagnostics),
+        },
+        "findings": [
+            {
+                "rule_id": f.rule_id,
+                "slug": f.slug,
+                "severity": str(f.severity),
+                "message": f.message,
+                "path": result.relpath(f.path),
+                "line": f.line,
+                "column": f.column,
+                "end_line": f.end_line,
+                "end_column": f.end_column,
+                "address": f.address,
+            }
+            for f in result.findings
+        ],
+        "diagnostics": [
+            {
+                "kind": d.kind,
+                "path": result.relpath(d.path) if d.path else None,
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+            }
+            for d in result.diagnostics
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,111 @@
+"""Plain text for a person at a terminal: location, rule, message, the offending line, a caret."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from ..diagnostic import InputError
+from ..result import Result
+from ..rule import Severity
+from ..source import read_text
+
+BOLD, DIM, RED, YELLOW, BLUE, RESET = "\033[1m", "\033[2m", "\033[31m", "\033[33m", "\033[34m", "\033[0m"
+SEVERITY_COLOR = {Severity.ERROR: RED, Severity.WARNING: YELLOW, Severity.INFO: BLUE}
+MAX_SHOWN = 160  # characters of a source line shown; minified .tf.json can be one huge line
+
+# Control characters in a file or message could drive the terminal; show one placeholder instead.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def render(result: Result, color: bool = False) -> str:
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if color else text
+
+    out: list[str] = []
+    lines_of: dict = {}  # path → list of lines, or None when unreadable
+    for f in result.findings:
+        where = paint(f"{_clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
+        level = paint(f"[{f.severity}]", SEVERITY_COLOR[f.severity])
+        out.append(f"{where} {f.rule_id} {level} {_clean(f.message)}")
+        source = _source_line(lines_of, f.path, f.line)
+        if source is not None:
+            out.extend(_excerpt(source, f, paint))
+        out.append("")
+
+    for d in result.diagnostics:
+        where = _clean(result.relpath(d.path)) if d.path else "mwaa-lint"
+        if d.line:
+            where += f":{d.line}" + (f":{d.column}" if d.column else "")
+        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {_clean(d.message)}")
+    if result.diagnostics:
+        out.append("")
+
+    out.append(_summary(result))
+    if result.diagnostics:
+        broken = len({d.path for d in result.diagnostics if d.path})
+        if broken:
+            out.append(f"{_plural(broken, 'file')} could not be checked; the result is incomplete.")
+        else:
+            out.append("The check did not complete; the result is incomplete.")
+    return "\n".join(out) + "\n"
+
+
+def _summary(result: Result) -> str:
+    files = _plural(result.files_checked, "file")
+    if not result.findings:
+        return f"No problems found in {files}."
+    counts = Counter(f.severity for f in result.findings)
+    parts = [
+        _plural(counts[s], str(s), "" if s is Severity.INFO else "s")
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[s]
+    ]
+    return f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {files}."
+
+
+def _plural(n: int, word: str, suffix: str = "s") -> str:
+    return f"{n} {word}{'' if n == 1 else suffix}"
+
+
+def _source_line(cache: dict, path: Path, line: int):
+    if path not in cache:
+        try:
+            cache[path] = read_text(Path(path)).split("\n")
+        except (InputError, OSError):
+            cache[path] = None
+    lines = cache[path]
+    if not lines or not 1 <= line <= len(lines):
+        return None
+    return lines[line - 1]
+
+
+def _excerpt(source: str, f, paint) -> list[str]:
+    start = max(f.column - 1, 0)
+    end = f.end_column - 1 if f.end_line == f.line else len(source)
+    end = min(max(end, start + 1), max(len(source), start + 1))
+    # Show a window around the span when the line is too long to read.
+    lo = max(0, start - MAX_SHOWN // 4) if len(source) > MAX_SHOWN else 0
+    hi = min(len(source), lo + MAX_SHOWN)
+    shown = _clean(source[lo:hi]).rstrip()
+    start, end = start - lo, min(end, hi) - lo
+    if lo:
+        shown, start, end = "…" + shown, start + 1, end + 1
+    if hi < len(source):
+        shown += "…"
+    if not shown.strip():
+        return []
+    caret = "^" + "~" * max(end - start - 1, 0)
+    return [shown, _pad(shown[:start]) + paint(caret, DIM)]
+
+
+def _pad(prefix: str) -> str:
+    """Blank out `prefix` keeping tabs and double-width characters, so the caret lines up."""
+    return "".join(
+        "\t" if ch == "\t" else "  " if unicodedata.east_asian_width(ch) in "WF" else " " for ch in prefix
+    )
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("\ufffd", text)

@@ -1,0 +1,466 @@
+"""HCL text → model, with positions. The only module that imports hcl2.
+
+python-hcl2's dict output has no line numbers (upstream issue #291), so we walk its raw Lark
+parse tree, whose nodes carry `meta.line`/`meta.column`, and build our own small AST.
+Terraform rules the grammar accepts but Terraform rejects (two arguments on one line) are
+checked here too, so a user hears about them before `terraform validate` does.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import model as m
+from .diagnostic import Diagnostic, InputError
+
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_TOKEN_NAMES = {
+    "COMMA": "','",
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "RSQB": "']'",
+    "RPAR": "')'",
+    "EQ": "'='",
+    "COLON": "':'",
+    "NL_OR_COMMENT": "a newline",
+    "$END": "the end of the file",
+}
+
+
+def parse_hcl(text: str, path: Path) -> m.File:
+    """Parse HCL text; raises InputError with a Terraform-like message on invalid syntax."""
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        raise InputError(_syntax_diagnostic(exc, text, path)) from None
+    except RecursionError:
+        raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+    builder = _Builder(path)
+    try:
+        items = builder.body(tree.children[0], parent_header_line=None)
+    except RecursionError:
+        raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+    blocks = [i for i in items if isinstance(i, m.Block)]
+    attributes = {i.name: i for i in items if isinstance(i, m.Attribute)}
+    return m.File(path=path, text=text, blocks=blocks, attributes=attributes)
+
+
+def parse_expression(text: str, path: Path, line: int, column: int) -> m.Expr:
+    """Parse one expression that sits at (line, column) of `path`, e.g. inside a heredoc."""
+    prefix = "x = "
+    try:
+        tree = hcl2.parses_to_tree(prefix + text)
+    except UnexpectedInput as exc:
+        raise InputError(Diagnostic(path, line + exc.line - 1, column, f"invalid interpolation: {_short(exc)}"))
+    builder = _Builder(path, line_offset=line - 1, first_line_col_offset=column - 1 - len(prefix))
+    attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
+    return builder.expr(attribute.children[-1])
+
+
+def parse_template(text: str, path: Path, line: int, column: int) -> m.Expr:
+    """Parse template text (no surrounding quotes) found at (line, column): `.tf.json` strings."""
+    parts = _Builder(path)._template_text(text, line, column)
+    return _template(m.Location(path, line, column, line, column + len(text)), parts)
+
+
+def _short(exc: UnexpectedInput) -> str:
+    if isinstance(exc, UnexpectedToken):
+        return f"unexpected {_describe(exc.token)}"
+    return "unexpected character"
+
+
+def _describe(token: Token) -> str:
+    if token.type in _TOKEN_NAMES:
+        return _TOKEN_NAMES[token.type]
+    value = str(token).strip()
+    return f"'{value[:30]}'" if value else "a newline"
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path) -> Diagnostic:
+    line, column = exc.line, exc.column
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
+        opener = _unclosed_opener(text)
+        if opener:
+            oline, ocol, char = opener
+            return Diagnostic(path, oline, ocol, f"Unclosed '{char}': the file ends before it is closed")
+        lines = text.splitlines() or [""]
+        return Diagnostic(path, len(lines), len(lines[-1]) + 1, "Unexpected end of file")
+    if isinstance(exc, UnexpectedCharacters):
+        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        if char == '"':
+            return Diagnostic(path, line, column, "Unterminated string: a quoted string must end on the line it starts")
+        return Diagnostic(path, line, column, f"Invalid character {char!r}")
+    token = exc.token
+    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    if token.type == "COMMA" and _is_single_line_block(source_line):
+        return Diagnostic(
+            path,
+            line,
+            column,
+            "Invalid single-argument block definition: a block written on one line may hold only one "
+            "argument; put each argument on its own line",
+        )
+    if token.type == "COMMA":
+        return Diagnostic(path, line, column, "Unexpected ',': arguments in a block are separated by newlines, not commas")
+    return Diagnostic(path, line, column, f"Unexpected {_describe(token)}")
+
+
+def _is_single_line_block(line: str) -> bool:
+    # `name "label" { a = 1, b = 2 }`: a block header, not `x = { ... }` (an object expression)
+    return bool(re.match(r'\s*[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{', line))
+
+
+def _unclosed_opener(text: str) -> Optional[tuple]:
+    """Find the innermost bracket still open at the end of the text (skipping strings/comments)."""
+    stack: list = []
+    pairs = {"}": "{", "]": "[", ")": "("}
+    line, col, i, n = 1, 0, 0, len(text)
+    in_string = False
+    while i < n:
+        ch = text[i]
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+            in_string = False
+        elif in_string:
+            if ch == "\\":
+                i, col = i + 1, col + 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "#" or text.startswith("//", i):
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl - 1
+        elif ch in "{[(":
+            stack.append((line, col, ch))
+        elif ch in pairs and stack and stack[-1][2] == pairs[ch]:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+class _Builder:
+    """Converts Lark trees to model nodes; offsets place sub-parses (heredoc interpolations)."""
+
+    def __init__(self, path: Path, line_offset: int = 0, first_line_col_offset: int = 0):
+        self.path = path
+        self.line_offset = line_offset
+        self.col_offset = first_line_col_offset
+
+    # -- positions
+    def _pos(self, line: int, column: int) -> tuple:
+        return line + self.line_offset, column + (self.col_offset if line == 1 else 0)
+
+    def loc(self, node) -> m.Location:
+        if isinstance(node, Token):
+            l1, c1 = self._pos(node.line, node.column)
+            l2, c2 = self._pos(node.end_line, node.end_column)
+        else:
+            meta = node.meta
+            if meta.empty:
+                return m.Location(self.path, 1 + self.line_offset, 1, 1 + self.line_offset, 1)
+            l1, c1 = self._pos(meta.line, meta.column)
+            l2, c2 = self._pos(meta.end_line, meta.end_column)
+        return m.Location(self.path, l1, c1, l2, c2)
+
+    def error(self, node, message: str) -> InputError:
+        loc = self.loc(node)
+        return InputError(Diagnostic(self.path, loc.line, loc.column, message))
+
+    # -- structure
+    def body(self, body: Tree, parent_header_line: Optional[int]) -> list:
+        items = [c for c in body.children if isinstance(c, Tree) and c.data in ("attribute", "block")]
+        for prev, item in zip(items, items[1:]):
+            # a heredoc's token swallows its final newline, so it "ends" at column 1 of the next line
+            prev_end_line = prev.meta.end_line - (1 if prev.meta.end_column == 1 else 0)
+            if item.meta.line == prev_end_line:
+                if parent_header_line == prev.meta.line:
+                    raise self.error(
+                        item,
+                        "Invalid single-argument block definition: a block written on one line may hold only "
+                        "one argument; put each argument on its own line",
+                    )
+                raise self.error(item, "Missing newline after argument: each argument must end with a newline")
+        return [self.block(i) if i.data == "block" else self.attribute(i) for i in items]
+
+    def _name(self, node) -> str:
+        if isinstance(node, Token):
+            return str(node)
+        if node.data == "string":
+            return "".join(str(self._string_value(node)))
+        return str(node.children[0])
+
+    def attribute(self, node: Tree) -> m.Attribute:
+        return m.Attribute(name=self._name(node.children[0]), expr=self.expr(node.children[-1]), loc=self.loc(node))
+
+    def block(self, node: Tree) -> m.Block:
+        header = []
+        body = None
+        for child in node.children:
+            if isinstance(child, Tree) and child.data == "body":
+                body = child
+                break
+            if isinstance(child, Tree) and child.data in ("identifier", "keyword", "literal_value", "string"):
+                header.append(child)
+        type_ = self._name(header[0])
+        labels = [self._string_value(h) if h.data == "string" else self._name(h) for h in header[1:]]
+        header_loc = self.loc(header[0])
+        block = m.Block(type=type_, labels=[str(x) for x in labels], loc=header_loc, end_loc=self.loc(node))
+        for item in self.body(body, parent_header_line=node.meta.line) if body is not None else []:
+            if isinstance(item, m.Block):
+                block.blocks.append(item)
+            else:
+                block.attributes[item.name] = item
+        return block
+
+    def _string_value(self, node: Tree) -> str:
+        expr = self.string(node)
+        if isinstance(expr, m.Literal):
+            return expr.value
+        raise self.error(node, "a block label cannot contain interpolations")
+
+    # -- expressions
+    def expr(self, node) -> m.Expr:
+        if isinstance(node, Token):
+            raise self.error(node, f"unexpected {_describe(node)}")
+        handler = getattr(self, "x_" + node.data, None)
+        if handler is None:
+            raise self.error(node, f"unsupported expression ({node.data})")
+        return handler(node)
+
+    def _trees(self, node: Tree) -> list:
+        return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+    def x_expr_term(self, node: Tree) -> m.Expr:
+        return self.expr(self._trees(node)[0])
+
+    def x_identifier(self, node: Tree) -> m.Expr:
+        return m.Name(self.loc(node), str(node.children[0]))
+
+    x_keyword = x_identifier
+
+    def x_literal_value(self, node: Tree) -> m.Expr:
+        return m.Literal(self.loc(node), {"true": True, "false": False, "null": None}[str(node.children[0])])
+
+    def x_int_lit(self, node: Tree) -> m.Expr:
+        return m.Literal(self.loc(node), int(str(node.children[0])))
+
+    def x_float_lit(self, node: Tree) -> m.Expr:
+        return m.Literal(self.loc(node), float(str(node.children[0])))
+
+    def x_string(self, node: Tree) -> m.Expr:
+        return self.string(node)
+
+    def string(self, node: Tree) -> m.Expr:
+        parts: list = []
+        for part in node.children:
+            if not (isinstance(part, Tree) and part.data == "string_part"):
+                continue
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "ESCAPED_INTERPOLATION":
+                    parts.append(str(inner)[1:])
+                elif inner.type == "ESCAPED_DIRECTIVE":
+                    parts.append(str(inner)[1:])
+                else:
+                    parts.append(_unescape(str(inner)))
+            elif inner.data == "interpolation":
+                parts.append(self.expr(self._trees(inner)[0]))
+            else:  # %{ if } / %{ for } directives: we do not evaluate them
+                parts.append(m.Call(self.loc(inner), "<template directive>", []))
+        return _template(self.loc(node), parts)
+
+    def x_template_string(self, node: Tree) -> m.Expr:
+        return m.Literal(self.loc(node), _unescape(str(node.children[0])[2:-2]))
+
+    def x_heredoc_template(self, node: Tree) -> m.Expr:
+        return self.heredoc(node, trim=False)
+
+    def x_heredoc_template_trim(self, node: Tree) -> m.Expr:
+        return self.heredoc(node, trim=True)
+
+    def heredoc(self, node: Tree, trim: bool) -> m.Expr:
+        raw = str(node.children[0])
+        lines = raw.split("\n")
+        body_lines = lines[1:-2]  # drop `<<EOT`, the closing marker line and the final ""
+        indent = 0
+        if trim:
+            widths = [len(l) - len(l.lstrip(" \t")) for l in body_lines if l.strip()]
+            indent = min(widths) if widths else 0
+            body_lines = [l[indent:] for l in body_lines]
+        loc = self.loc(node)
+        parts: list = []
+        for i, line in enumerate(body_lines):
+            suffix = "\n"
+            parts.extend(self._template_text(line + suffix, loc.line + 1 + i, 1 + indent))
+        return _template(loc, parts, heredoc=True)
+
+    def _template_text(self, text: str, line: int, column: int) -> list:
+        """Split heredoc text into literal chunks and interpolation expressions."""
+        parts: list = []
+        i = 0
+        while True:
+            j = text.find("${", i)
+            k = text.find("%{", i)
+            if j < 0 and k < 0:
+                parts.append(text[i:].replace("$${", "${").replace("%%{", "%{"))
+                return parts
+            start = min(x for x in (j, k) if x >= 0)
+            if start > 0 and text[start - 1] in "$%":  # escaped `$${` / `%%{`
+                parts.append(text[i : start - 1] + text[start : start + 2])
+                i = start + 2
+                continue
+            parts.append(text[i:start])
+            end = _matching_brace(text, start + 1)
+            if end < 0:
+                raise InputError(Diagnostic(self.path, line, column + start, "Unclosed template interpolation"))
+            inner = text[start + 2 : end]
+            if text[start] == "$":
+                parts.append(parse_expression(inner, self.path, line, column + start + 2))
+            else:
+                loc = m.Location(self.path, line, column + start, line, column + end + 1)
+                parts.append(m.Call(loc, "<template directive>", []))
+            i = end + 1
+
+    def x_tuple(self, node: Tree) -> m.Expr:
+        return m.TupleExpr(self.loc(node), [self.expr(c) for c in self._trees(node)])
+
+    def x_object(self, node: Tree) -> m.Expr:
+        items = []
+        for elem in self._trees(node):
+            key_node, value_node = self._trees(elem)
+            key = self.expr(self._trees(key_node)[0]) if self._trees(key_node) else None
+            if key is None:  # keyword key such as `in`
+                key = m.Literal(self.loc(key_node), str(key_node.children[0].children[0]))
+            if isinstance(key, m.Name):  # `{ Effect = "Allow" }`: a bare name is a literal key
+                key = m.Literal(key.loc, key.name)
+            items.append((key, self.expr(value_node)))
+        return m.ObjectExpr(self.loc(node), items)
+
+    def x_function_call(self, node: Tree) -> m.Expr:
+        names = [str(c.children[0]) for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+        args_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "arguments"), None)
+        args, expand = [], False
+        if args_node is not None:
+            args = [self.expr(c) for c in self._trees(args_node)]
+            expand = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in args_node.children)
+        return m.Call(self.loc(node), "::".join(names), args, expand)
+
+    def x_get_attr_expr_term(self, node: Tree) -> m.Expr:
+        obj, get_attr = self._trees(node)
+        return self._apply(self.expr(obj), get_attr)
+
+    def x_index_expr_term(self, node: Tree) -> m.Expr:
+        obj, index = self._trees(node)
+        return self._apply(self.expr(obj), index)
+
+    def _apply(self, obj: m.Expr, op: Tree) -> m.Expr:
+        loc = self.loc(op)
+        loc = m.Location(self.path, obj.loc.line, obj.loc.column, loc.end_line, loc.end_column)
+        if op.data == "get_attr":
+            return m.GetAttr(loc, obj, str(self._trees(op)[0].children[0]))
+        if op.data == "braces_index":
+            return m.Index(loc, obj, self.expr(self._trees(op)[0]))
+        if op.data == "short_index":
+            number = next(c for c in op.children if isinstance(c, Token) and c.type == "INT_LITERAL")
+            return m.Index(loc, obj, m.Literal(loc, int(str(number))))
+        raise self.error(op, f"unsupported traversal ({op.data})")
+
+    def _splat(self, node: Tree) -> m.Expr:
+        obj, splat = self._trees(node)
+        obj_expr = self.expr(obj)
+        rest: m.Expr = m.SplatItem(obj_expr.loc)
+        for op in self._trees(splat):
+            rest = self._apply(rest, op)
+        return m.Splat(self.loc(node), obj_expr, rest)
+
+    x_attr_splat_expr_term = _splat
+    x_full_splat_expr_term = _splat
+
+    def x_binary_op(self, node: Tree) -> m.Expr:
+        left, term = self._trees(node)[:2]
+        operator, right = self._trees(term)[:2]
+        op = str(operator.children[0]).strip()
+        return m.BinaryOp(self.loc(node), op, self.expr(left), self.expr(right))
+
+    def x_unary_op(self, node: Tree) -> m.Expr:
+        op = str(node.children[0])
+        return m.UnaryOp(self.loc(node), op, self.expr(self._trees(node)[0]))
+
+    def x_conditional(self, node: Tree) -> m.Expr:
+        cond, true, false = self._trees(node)
+        return m.Conditional(self.loc(node), self.expr(cond), self.expr(true), self.expr(false))
+
+    def _for(self, node: Tree, is_object: bool) -> m.Expr:
+        intro = next(c for c in node.children if isinstance(c, Tree) and c.data == "for_intro")
+        names = [str(c.children[0]) for c in intro.children if isinstance(c, Tree) and c.data == "identifier"]
+        collection = self.expr(self._trees(intro)[-1])
+        cond_node = next((c for c in node.children if isinstance(c, Tree) and c.data == "for_cond"), None)
+        cond = self.expr(self._trees(cond_node)[0]) if cond_node is not None else None
+        body = [c for c in self._trees(node) if c.data not in ("for_intro", "for_cond")]
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        loc = self.loc(node)
+        if is_object:
+            grouping = any(isinstance(c, Token) and c.type == "ELLIPSIS" for c in node.children)
+            return m.ForExpr(loc, key_var, value_var, collection, self.expr(body[1]), self.expr(body[0]), cond, grouping)
+        return m.ForExpr(loc, key_var, value_var, collection, self.expr(body[0]), None, cond)
+
+    def x_for_tuple_expr(self, node: Tree) -> m.Expr:
+        return self._for(node, is_object=False)
+
+    def x_for_object_expr(self, node: Tree) -> m.Expr:
+        return self._for(node, is_object=True)
+
+
+def _template(loc: m.Location, parts: list, heredoc: bool = False) -> m.Expr:
+    merged: list = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    if not merged:
+        return m.Template(loc, [""], heredoc) if heredoc else m.Literal(loc, "")
+    if len(merged) == 1 and isinstance(merged[0], str) and not heredoc:
+        return m.Literal(loc, merged[0])
+    return m.Template(loc, merged, heredoc)
+
+
+def _matching_brace(text: str, open_index: int) -> int:
+    depth, i, in_string = 0, open_index, False
+    while i < len(text):
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+
+    def repl(match: re.Match) -> str:
+        esc = match.group(1)
+        if esc[0] in "uU":
+            return chr(int(esc[1:], 16))
+        return _ESCAPES.get(esc, "\\" + esc)
+
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", repl, raw)

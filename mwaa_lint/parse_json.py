@@ -1,0 +1,542 @@
+"""Terraform JSON syntax (`.tf.json`) → the same model parse_hcl builds, with positions.
+
+Python's json module reports no positions, so a small reader here records the span of every
+value and object key. The mapping from JSON objects to blocks and attributes follows
+https://developer.hashicorp.com/terraform/language/syntax/json: JSON has no block syntax, so
+which keys are nested blocks comes from the key name (NESTED_BLOCK_TYPES).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from . import model as m
+from .diagnostic import Diagnostic, InputError
+from .parse import _matching_brace, parse_expression, parse_template
+
+# Keys whose object (or array-of-objects) value is a nested block rather than an argument.
+NESTED_BLOCK_TYPES = frozenset(
+    {
+        "network_configuration",
+        "logging_configuration",
+        "dag_processing_logs",
+        "scheduler_logs",
+        "task_logs",
+        "webserver_logs",
+        "worker_logs",
+        "statement",
+        "principals",
+        "not_principals",
+        "condition",
+        "route",
+        "ingress",
+        "egress",
+        "inline_policy",
+        "validation",
+        "lifecycle",
+        "versioning_configuration",
+        "rule",
+        "apply_server_side_encryption_by_default",
+        "timeouts",
+        "dynamic",
+        "content",
+    }
+)
+
+# Top-level keys and how many labels their blocks have (`resource "type" "name"` has two).
+TOP_LEVEL_LABELS = {
+    "resource": 2,
+    "data": 2,
+    "variable": 1,
+    "module": 1,
+    "output": 1,
+    "provider": 1,
+    "check": 1,
+    "locals": 0,
+    "terraform": 0,
+    "moved": 0,
+    "import": 0,
+    "removed": 0,
+}
+
+# Blocks that exist only directly inside `terraform {}`, with their label counts.
+TERRAFORM_BLOCK_LABELS = {"required_providers": 0, "backend": 1, "cloud": 0, "provider_meta": 1}
+
+# Bodies that hold only arguments: a local or module input named `rule` is still an argument.
+ATTRIBUTE_ONLY_BODIES = frozenset({"locals", "module", "required_providers"})
+
+# (block type, argument): Terraform reads these JSON strings as references, not templates,
+# so `"depends_on": ["aws_iam_role.x"]` means the same as HCL `depends_on = [aws_iam_role.x]`.
+REFERENCE_ARGUMENTS = frozenset(
+    {
+        ("resource", "depends_on"),
+        ("data", "depends_on"),
+        ("module", "depends_on"),
+        ("output", "depends_on"),
+        ("resource", "provider"),
+        ("data", "provider"),
+        ("lifecycle", "ignore_changes"),
+        ("lifecycle", "replace_triggered_by"),
+        ("dynamic", "iterator"),
+    }
+)
+
+COMMENT_KEY = "//"
+MAX_DEPTH = 100  # far beyond real configuration; keeps the model's recursive walkers safe
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_PLAIN_STRING_RUN = re.compile(r'[^"\\\x00-\x1f]*')
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+_SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_WORDS = {"true": True, "false": False, "null": None}
+
+
+def parse_tf_json(text: str, path: Path) -> m.File:
+    """Parse `.tf.json` text; raises InputError with the exact position of invalid JSON."""
+    reader = _Reader(text, path)
+    root = reader.read()
+    try:
+        blocks = _Builder(reader).file(root)
+    except RecursionError:
+        raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+    return m.File(path=path, text=text, blocks=blocks)
+
+
+# --- JSON reader -------------------------------------------------------------------------
+
+
+@dataclass
+class JsonValue:
+    """One JSON value or object key, with its span as offsets into the text (end exclusive)."""
+
+    kind: str  # object | array | string | number | word
+    value: Any  # object: {key: (key JsonValue, JsonValue)}; array: [JsonValue]; else the Python value
+    start: int
+    end: int = -1
+    # strings with escapes: text offset of each decoded character, then of the closing quote
+    char_offsets: Optional[list] = None
+
+    def char_offset(self, index: int) -> int:
+        """Text offset of decoded character `index` of a string (len(value) → closing quote)."""
+        index = max(0, min(index, len(self.value)))
+        if self.char_offsets is None:
+            return self.start + 1 + index
+        return self.char_offsets[index]
+
+
+class _Reader:
+    """Recursive descent over JSON with an explicit stack, so deep nesting cannot overflow."""
+
+    def __init__(self, text: str, path: Path):
+        self.text = text
+        self.path = path
+        self.i = 0
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    # -- positions
+    def position(self, offset: int) -> tuple:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def location(self, start: int, end: int) -> m.Location:
+        return m.Location(self.path, *self.position(start), *self.position(end))
+
+    def error(self, offset: int, reason: str) -> InputError:
+        line, column = self.position(offset)
+        return InputError(Diagnostic(self.path, line, column, f"Invalid JSON: {reason}"))
+
+    # -- helpers
+    def peek(self) -> str:
+        return self.text[self.i] if self.i < len(self.text) else ""
+
+    def skip_whitespace(self) -> None:
+        self.i = _WHITESPACE.match(self.text, self.i).end()
+
+    def found(self) -> str:
+        char = self.peek()
+        if not char:
+            return "the end of the file"
+        if char == "/":
+            return "'/' (JSON has no comments; Terraform uses a \"//\" key for them)"
+        if char == "'":
+            return "\"'\" (JSON strings use double quotes)"
+        return repr(char)
+
+    # -- values
+    def read(self) -> JsonValue:
+        self.skip_whitespace()
+        if not self.peek():
+            raise self.error(self.i, "the file is empty; a .tf.json file holds one JSON object")
+        value = self.read_value()
+        self.skip_whitespace()
+        if self.peek():
+            raise self.error(self.i, f"unexpected {self.found()} after the end of the top-level value")
+        return value
+
+    def read_value(self) -> JsonValue:
+        stack: list = []  # open containers as [node, pending key]; pending key only for objects
+        while True:
+            self.skip_whitespace()
+            value = self.open_container(stack) if self.peek() in ("{", "[") else self.read_scalar(stack)
+            if value is None:  # a container opened and waits for its first item
+                continue
+            result = self.attach(stack, value)
+            if result is not None:
+                return result
+
+    def open_container(self, stack: list) -> Optional[JsonValue]:
+        if len(stack) >= MAX_DEPTH:
+            raise self.error(self.i, f"nested deeper than {MAX_DEPTH} levels")
+        is_object = self.peek() == "{"
+        node = JsonValue("object" if is_object else "array", {} if is_object else [], self.i)
+        self.i += 1
+        self.skip_whitespace()
+        if self.peek() == ("}" if is_object else "]"):
+            self.i += 1
+            node.end = self.i
+            return node
+        stack.append([node, self.read_key(node) if is_object else None])
+        return None
+
+    def attach(self, stack: list, value: JsonValue) -> Optional[JsonValue]:
+        """Store a finished value in its container, closing containers that end; the root when done."""
+        while stack:
+            node, key = stack[-1]
+            if key is not None:
+                node.value.pop(key.value, None)  # a duplicate key: the last one wins
+                node.value[key.value] = (key, value)
+            else:
+                node.value.append(value)
+            closer = "}" if node.kind == "object" else "]"
+            self.skip_whitespace()
+            char = self.peek()
+            if char == ",":
+                comma = self.i
+                self.i += 1
+                self.skip_whitespace()
+                if self.peek() == closer:
+                    raise self.error(comma, f"trailing comma before '{closer}'")
+                stack[-1][1] = self.read_key(node) if node.kind == "object" else None
+                return None
+            if char == closer:
+                self.i += 1
+                node.end = self.i
+                stack.pop()
+                value = node
+                continue
+            if not char:
+                raise self.unclosed(stack)
+            what = "an object member" if node.kind == "object" else "an array element"
+            raise self.error(self.i, f"expected ',' or '{closer}' after {what}, found {self.found()}")
+        return value
+
+    def unclosed(self, stack: list) -> InputError:
+        node = stack[-1][0]
+        char = "{" if node.kind == "object" else "["
+        return self.error(node.start, f"unclosed '{char}': the file ends before it is closed")
+
+    def read_key(self, node: JsonValue) -> JsonValue:
+        self.skip_whitespace()
+        if self.peek() != '"':
+            if not self.peek():
+                raise self.error(node.start, "unclosed '{': the file ends before it is closed")
+            raise self.error(self.i, f"expected a string object key, found {self.found()}")
+        key = self.read_string()
+        self.skip_whitespace()
+        if self.peek() != ":":
+            if not self.peek():
+                raise self.error(node.start, "unclosed '{': the file ends before it is closed")
+            raise self.error(self.i, f"expected ':' after the object key, found {self.found()}")
+        self.i += 1
+        return key
+
+    def read_scalar(self, stack: list) -> JsonValue:
+        char = self.peek()
+        if char == '"':
+            return self.read_string()
+        if char == "-" or char.isdigit():
+            return self.read_number()
+        for word, word_value in _WORDS.items():
+            if self.text.startswith(word, self.i):
+                start, self.i = self.i, self.i + len(word)
+                return JsonValue("word", word_value, start, self.i)
+        if not char and stack:
+            raise self.unclosed(stack)
+        raise self.error(self.i, f"expected a value, found {self.found()}")
+
+    def read_number(self) -> JsonValue:
+        start = self.i
+        match = _NUMBER.match(self.text, start)
+        end = match.end() if match else start
+        if end == start or (end < len(self.text) and self.text[end] in ".eE0123456789"):
+            raise self.error(start, "invalid number")
+        literal = self.text[start:end]
+        self.i = end
+        number = int(literal) if literal.lstrip("-").isdigit() else float(literal)
+        return JsonValue("number", number, start, end)
+
+    def read_string(self) -> JsonValue:
+        start = self.i
+        self.i += 1
+        chunks: list = []
+        offsets: Optional[list] = None  # built only once an escape makes offsets differ
+        while True:
+            run_end = _PLAIN_STRING_RUN.match(self.text, self.i).end()
+            if run_end > self.i:
+                chunks.append(self.text[self.i : run_end])
+                if offsets is not None:
+                    offsets.extend(range(self.i, run_end))
+                self.i = run_end
+            char = self.peek()
+            if char == '"':
+                self.i += 1
+                node = JsonValue("string", "".join(chunks), start, self.i)
+                if offsets is not None:
+                    offsets.append(self.i - 1)
+                    node.char_offsets = offsets
+                return node
+            if char in ("", "\n"):
+                raise self.error(start, "unterminated string: a JSON string must end on the line it starts")
+            if char != "\\":
+                raise self.error(self.i, f"control character {char!r} in a string; write it as an escape")
+            if offsets is None:
+                offsets = list(range(start + 1, start + 1 + sum(len(c) for c in chunks)))
+            escape_start = self.i
+            decoded = self.read_escape()
+            chunks.append(decoded)
+            offsets.extend([escape_start] * len(decoded))
+
+    def read_escape(self) -> str:
+        escape_start = self.i
+        char = self.text[self.i + 1] if self.i + 1 < len(self.text) else ""
+        if char in _SIMPLE_ESCAPES:
+            self.i += 2
+            return _SIMPLE_ESCAPES[char]
+        if char != "u":
+            raise self.error(escape_start, f"invalid escape '\\{char}' in a string")
+        code = self.read_hex4()
+        if 0xD800 <= code < 0xDC00 and self.text.startswith("\\u", self.i):
+            low_start = self.i
+            low = self.read_hex4()
+            if 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+            self.i = low_start  # not a pair: read the second escape on its own
+        if 0xD800 <= code < 0xE000:
+            return "\ufffd"  # a lone surrogate cannot be encoded later; replace it like Go does
+        return chr(code)
+
+    def read_hex4(self) -> int:
+        match = _HEX4.match(self.text, self.i + 2)
+        if not match:
+            raise self.error(self.i, "invalid '\\u' escape: it needs four hex digits")
+        self.i = match.end()
+        return int(match.group(), 16)
+
+
+# --- JSON values → model -----------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, reader: _Reader):
+        self.reader = reader
+        self.path = reader.path
+
+    def loc(self, node: JsonValue) -> m.Location:
+        return self.reader.location(node.start, node.end)
+
+    def error(self, node: JsonValue, message: str) -> InputError:
+        line, column = self.reader.position(node.start)
+        return InputError(Diagnostic(self.path, line, column, message))
+
+    # -- structure
+    def file(self, root: JsonValue) -> list:
+        if root.kind != "object":
+            raise self.error(root, "Incorrect JSON value type: a .tf.json file must hold one JSON object")
+        blocks: list = []
+        for name, (key, value) in root.value.items():
+            if name == COMMENT_KEY:
+                continue
+            if name not in TOP_LEVEL_LABELS:
+                raise self.error(key, f'Unsupported block type "{name}" at the top level of a .tf.json file')
+            blocks.extend(self.blocks(name, key, value, TOP_LEVEL_LABELS[name]))
+        return blocks
+
+    def blocks(self, type_: str, key: JsonValue, value: JsonValue, label_count: int, labels: tuple = ()) -> list:
+        """Blocks from `key: value`; each label level is one more object keyed by the label."""
+        if len(labels) == label_count:
+            return [self.block(type_, list(labels), key, body) for body in self.objects(value, type_)]
+        found: list = []
+        for label_map in self.objects(value, type_):
+            for label, (label_key, inner) in label_map.value.items():
+                if label != COMMENT_KEY:
+                    found.extend(self.blocks(type_, label_key, inner, label_count, labels + (label,)))
+        return found
+
+    def objects(self, value: JsonValue, type_: str) -> list:
+        """A block's JSON value: one object, or an array of objects for several blocks."""
+        if value.kind == "object":
+            return [value]
+        if value.kind == "array" and all(item.kind == "object" for item in value.value):
+            return value.value
+        raise self.error(value, f'Incorrect JSON value type: a "{type_}" block needs a JSON object or an array of objects')
+
+    def block(self, type_: str, labels: list, key: JsonValue, body: JsonValue) -> m.Block:
+        block = m.Block(type=type_, labels=labels, loc=self.loc(key), end_loc=self.loc(body))
+        for name, (item_key, value) in body.value.items():
+            if name == COMMENT_KEY:
+                continue
+            label_count = self.nested_label_count(type_, name, value)
+            if label_count is None:
+                block.attributes[name] = self.attribute(type_, item_key, value)
+            else:
+                block.blocks.extend(self.blocks(name, item_key, value, label_count))
+        return block
+
+    def nested_label_count(self, parent: str, name: str, value: JsonValue) -> Optional[int]:
+        """Labels of nested block `name` inside `parent`, or None when `name` is an argument."""
+        if parent in ATTRIBUTE_ONLY_BODIES:
+            return None
+        if parent == "terraform" and name in TERRAFORM_BLOCK_LABELS:
+            label_count = TERRAFORM_BLOCK_LABELS[name]
+        elif name in NESTED_BLOCK_TYPES:
+            label_count = 1 if name == "dynamic" else 0
+        else:
+            return None
+        is_objects = value.kind == "array" and value.value and all(item.kind == "object" for item in value.value)
+        return label_count if value.kind == "object" or is_objects else None
+
+    def attribute(self, parent: str, key: JsonValue, value: JsonValue) -> m.Attribute:
+        if parent == "variable" and key.value == "type" and value.kind == "string":
+            expr: m.Expr = m.Literal(self.loc(value), value.value)  # a type expression, kept as text
+        elif (parent, key.value) in REFERENCE_ARGUMENTS:
+            expr = self.reference(value)
+        else:
+            expr = self.expr(value)
+        return m.Attribute(name=key.value, expr=expr, loc=self.reader.location(key.start, value.end))
+
+    # -- expressions
+    def expr(self, value: JsonValue) -> m.Expr:
+        if value.kind == "string":
+            return self.template(value)
+        if value.kind == "array":
+            return m.TupleExpr(self.loc(value), [self.expr(item) for item in value.value])
+        if value.kind == "object":
+            items = [(self.template(key), self.expr(item)) for key, item in value.value.values()]
+            return m.ObjectExpr(self.loc(value), items)
+        return m.Literal(self.loc(value), value.value)
+
+    def reference(self, value: JsonValue) -> m.Expr:
+        """A string read as an expression (`"aws_iam_role.x"`), or an array of them."""
+        if value.kind == "array":
+            return m.TupleExpr(self.loc(value), [self.reference(item) for item in value.value])
+        if value.kind != "string":
+            return self.expr(value)
+        if value.value.startswith("${"):  # older configs wrap references in an interpolation
+            expr = self.template(value)
+            if isinstance(expr, m.Template) and len(expr.parts) == 1 and isinstance(expr.parts[0], m.Expr):
+                return expr.parts[0]
+            return expr
+        line, column = self.reader.position(value.start + 1)
+        expr = self.sub_parse(value, lambda: parse_expression(value.value, self.path, line, column))
+        self.fix_positions(expr, value, inner_start=0)
+        return expr
+
+    def template(self, value: JsonValue) -> m.Expr:
+        if "${" not in value.value and "%{" not in value.value:
+            return m.Literal(self.loc(value), value.value)  # what parse_template gives, without its cost
+        line, column = self.reader.position(value.start + 1)
+        expr = self.sub_parse(value, lambda: parse_template(value.value, self.path, line, column))
+        if isinstance(expr, m.Template):
+            interpolations = [part for part in expr.parts if isinstance(part, m.Expr)]
+            for part, inner_start in zip(interpolations, _interpolation_starts(value.value)):
+                self.fix_positions(part, value, inner_start)
+        expr.loc = self.loc(value)  # like HCL, a string's span includes its quotes
+        return expr
+
+    def sub_parse(self, value: JsonValue, parse) -> m.Expr:
+        """Run an HCL sub-parse of a string, moving any error to its true place in the JSON text."""
+        try:
+            return parse()
+        except RecursionError:
+            raise self.error(value, "expression nested too deeply to parse") from None
+        except InputError as exc:
+            found = exc.diagnostic
+            string_line, column = self.reader.position(value.start + 1)
+            index = found.column - column if found.line == string_line else 0
+            line, column = self.reader.position(value.char_offset(index))
+            raise InputError(Diagnostic(self.path, line, column, found.message)) from None
+
+    def fix_positions(self, expr: m.Expr, value: JsonValue, inner_start: int) -> None:
+        """Sub-parses count columns in the decoded string; move them onto the raw JSON text.
+
+        They differ once the string holds escapes (`\\"` is two characters in the file, one
+        decoded) and a `\\n` escape starts a new line in the sub-parse but not in the file.
+        """
+        if value.char_offsets is None:
+            return  # no escapes: decoded and raw columns agree
+        string_line, column = self.reader.position(value.start + 1)
+
+        def offset(line: int, col: int) -> int:
+            if line == string_line:
+                return value.char_offset(col - column)
+            newline = _nth_newline(value.value, inner_start, line - string_line)
+            return value.char_offset(newline + col)
+
+        for node in _walk(expr):
+            loc = node.loc
+            node.loc = self.reader.location(offset(loc.line, loc.column), offset(loc.end_line, loc.end_column))
+
+
+def _interpolation_starts(text: str) -> list:
+    """Where each `${`/`%{` body starts, in the order parse_template returns their expressions."""
+    starts: list = []
+    i = 0
+    while True:
+        found = [x for x in (text.find("${", i), text.find("%{", i)) if x >= 0]
+        if not found:
+            return starts
+        start = min(found)
+        if start > 0 and text[start - 1] in "$%":  # escaped `$${` / `%%{`, as parse_template skips it
+            i = start + 2
+            continue
+        end = _matching_brace(text, start + 1)
+        if end < 0:
+            return starts
+        starts.append(start + 2)
+        i = end + 1
+
+
+def _nth_newline(text: str, start: int, count: int) -> int:
+    index = start - 1
+    for _ in range(count):
+        next_index = text.find("\n", index + 1)
+        if next_index < 0:
+            return len(text)
+        index = next_index
+    return index
+
+
+def _walk(expr: m.Expr) -> Iterator[m.Expr]:
+    """Every expression node under `expr`, once each, without recursion."""
+    seen: set = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        for field in fields(node):
+            stack.extend(_child_exprs(getattr(node, field.name)))
+
+
+def _child_exprs(value: Any) -> list:
+    if isinstance(value, m.Expr):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [child for item in value for child in _child_exprs(item)]
+    return []

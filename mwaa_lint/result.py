@@ -1,0 +1,25 @@
+"""What a run produced, handed to the output formats."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostic import Diagnostic
+from .rule import Finding, Rule
+
+
+@dataclass
+class Result:
+    findings: list[Finding]  # sorted, suppressions already applied
+    diagnostics: list[Diagnostic]  # parse/read/internal errors: the check was incomplete
+    rules: list[type[Rule]]  # the rules that ran (all of them go into SARIF's rules[])
+    root: Path  # output paths are relative to this directory (the working directory)
+    files_checked: int = 0
+    files_with_errors: set = field(default_factory=set)
+
+    def relpath(self, path: Path) -> str:
+        """`path` relative to root with forward slashes, or absolute if it lies outside root."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).resolve().as_posix()

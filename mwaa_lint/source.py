@@ -1,0 +1,40 @@
+"""Read a file's bytes into text, refusing what is not text with a clear reason."""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .diagnostic import Diagnostic, InputError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    def fail(message: str, line: int = 0, column: int = 0) -> InputError:
+        return InputError(Diagnostic(path, line, column, message, kind="read-error"))
+
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise fail(f"file is {size / 1048576:.1f} MB, over the {max_bytes // 1048576} MB limit; not checked")
+        data = path.read_bytes()
+    except InputError:
+        raise
+    except OSError as exc:
+        raise fail(f"cannot read file: {exc.strerror or exc}") from None
+
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Terraform itself only reads UTF-8; we read it but say so nowhere: the content is fine.
+        try:
+            return data.decode("utf-16").replace("\r\n", "\n")
+        except UnicodeDecodeError as exc:
+            raise fail(f"invalid UTF-16 text: {exc.reason}") from None
+    if b"\x00" in data[:8192]:
+        raise fail("binary file (contains NUL bytes), not Terraform text; not checked")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail(f"invalid UTF-8 byte 0x{data[exc.start]:02x}; Terraform requires UTF-8", line, column) from None
+    return text.replace("\r\n", "\n")

@@ -1,0 +1,187 @@
+"""Values the evaluator produces besides plain Python ones.
+
+Known values are plain Python (str, int, float, bool, None, list, dict). A string that came
+straight from the source is a `LocatedStr`, so rules can point at it. Anything the evaluator
+cannot know is an `Unknown`; rules must stay silent on Unknown.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from .model import Location
+
+
+class Unknown:
+    """A value that is not known before apply. `origin` names its source when that is
+    meaningful (`var.name`), so two unknowns built from the same input compare equal."""
+
+    __slots__ = ("origin",)
+
+    def __init__(self, origin: str = ""):
+        self.origin = origin
+
+    def same_as(self, other: Any) -> bool:
+        return isinstance(other, Unknown) and bool(self.origin) and self.origin == other.origin
+
+    def __repr__(self) -> str:
+        return f"<unknown {self.origin}>" if self.origin else "<unknown>"
+
+
+class Ref(Unknown):
+    """A computed attribute of a resource instance, e.g. `aws_iam_role.mwaa.arn`: its value is
+    unknown, but which resource it belongs to is known, so rules can follow it."""
+
+    __slots__ = ("instance", "attr")
+
+    def __init__(self, instance: Any, attr: str):
+        super().__init__(f"{instance.address}.{attr}")
+        self.instance = instance
+        self.attr = attr
+
+
+class PartialString(Unknown):
+    """A template with unknown parts, e.g. `"airflow-${var.name}-Task"`."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple):
+        super().__init__("".join(p if isinstance(p, str) else "${" + (p.origin or "?") + "}" for p in parts))
+        if any(isinstance(p, Unknown) and not p.origin for p in parts):
+            self.origin = ""  # an anonymous unknown part: equal to nothing
+        self.parts = parts
+
+
+class LocatedStr(str):
+    """A string literal that remembers where it was written."""
+
+    loc: Optional[Location] = None
+
+    def __new__(cls, value: str, loc: Optional[Location]) -> "LocatedStr":
+        obj = super().__new__(cls, value)
+        obj.loc = loc
+        return obj
+
+
+class JsonDocument:
+    """The result of `jsonencode(x)` (or a policy document data source): keeps `x` itself,
+    with its located strings, so policy rules can point at the line of an action."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: Any):
+        self.data = data
+
+    def text(self) -> Any:
+        """The JSON text, or Unknown if any part of the data is unknown."""
+        if contains_unknown(self.data):
+            return Unknown()
+        return json.dumps(plain(self.data), separators=(",", ":"))
+
+
+def contains_unknown(value: Any) -> bool:
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, JsonDocument):
+        return contains_unknown(value.data)
+    return False
+
+
+def plain(value: Any) -> Any:
+    """Strip LocatedStr and JsonDocument wrappers (for json.dumps and comparisons)."""
+    if isinstance(value, LocatedStr):
+        return str(value)
+    if isinstance(value, JsonDocument):
+        return value.text()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def join_parts(parts: list) -> Any:
+    """Concatenate template parts: a str when all are known, else a PartialString."""
+    merged: list = []
+    for part in parts:
+        if isinstance(part, PartialString):
+            pieces = list(part.parts)
+        elif isinstance(part, Unknown):
+            pieces = [part]
+        else:
+            pieces = [to_template_string(part)]
+        for piece in pieces:
+            if isinstance(piece, Unknown):
+                merged.append(piece)
+            elif isinstance(piece, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += piece
+            elif piece != "":
+                merged.append(str(piece))
+    if all(isinstance(p, str) for p in merged):
+        return "".join(merged)
+    return PartialString(tuple(merged))
+
+
+def to_template_string(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, JsonDocument):
+        return value.text()
+    if value is None:
+        return ""
+    return Unknown()  # lists and objects cannot be interpolated; Terraform would error
+
+
+def same_value(a: Any, b: Any) -> Optional[bool]:
+    """True/False when known, None when it cannot be told (rules then stay silent)."""
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        if isinstance(a, Unknown) and a.same_as(b):
+            return True
+        if isinstance(a, PartialString) and isinstance(b, str) or isinstance(b, PartialString) and isinstance(a, str):
+            partial, known = (a, b) if isinstance(a, PartialString) else (b, a)
+            if not _could_match(partial.parts, str(known)):
+                return False
+        return None
+    return plain(a) == plain(b)
+
+
+def _could_match(parts: tuple, text: str) -> bool:
+    """Can a string with unknown holes equal `text`? Checks the known prefix and suffix."""
+    first, last = parts[0], parts[-1]
+    if isinstance(first, str) and not text.startswith(first):
+        return False
+    if isinstance(last, str) and not text.endswith(last):
+        return False
+    return True
+
+
+def to_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        return Unknown()
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return Unknown()
+        return int(number) if number.is_integer() else number
+    return Unknown()
+
+
+def to_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    return Unknown()

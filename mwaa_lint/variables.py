@@ -1,0 +1,63 @@
+"""Input variable values in Terraform's precedence order (later wins):
+TF_VAR_* environment variables, terraform.tfvars, terraform.tfvars.json, *.auto.tfvars
+(by name), then --var-file and --var as given on the command line."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import model as m
+from .diagnostic import Diagnostic, InputError
+from .evaluate import Evaluator
+from .parse import parse_expression, parse_hcl
+from .source import read_text
+
+
+def variable_values(
+    files: list,
+    var_files: list,
+    cli_vars: list,
+    environ: Mapping,
+    declared: dict,
+) -> tuple:
+    """Returns ({name: value}, [Diagnostic]). `declared` maps names to variable blocks."""
+    values: dict = {}
+    diagnostics: list = []
+    for key, raw in environ.items():
+        if key.startswith("TF_VAR_") and key[7:] in declared:
+            values[key[7:]] = _from_text(raw, declared[key[7:]])
+    for path in [*files, *var_files]:
+        try:
+            values.update(_read_var_file(Path(path)))
+        except InputError as exc:
+            diagnostics.append(exc.diagnostic)
+    for assignment in cli_vars:
+        name, _, raw = assignment.partition("=")
+        values[name.strip()] = _from_text(raw, declared.get(name.strip()))
+    return values, diagnostics
+
+
+def _read_var_file(path: Path) -> dict:
+    text = read_text(path)
+    if path.name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(Diagnostic(path, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), f"Invalid JSON: {exc.msg}")) from None
+        return data if isinstance(data, dict) else {}
+    parsed = parse_hcl(text, path)
+    ev = Evaluator(m.Module(path.parent, []))
+    return {name: ev.value(attribute.expr) for name, attribute in parsed.attributes.items()}
+
+
+def _from_text(raw: str, variable: Any) -> Any:
+    """`--var`/TF_VAR_ values are strings unless the variable's type says otherwise."""
+    type_attr = variable.attr("type") if isinstance(variable, m.Block) else None
+    if type_attr is None or (isinstance(type_attr.expr, m.Name) and type_attr.expr.name == "string"):
+        return raw
+    try:
+        expr = parse_expression(raw, Path("<command line>"), 1, 1)
+    except InputError:
+        return raw
+    return Evaluator(m.Module(Path("."), [])).value(expr)

@@ -1,0 +1,123 @@
+from mwaa_lint.knowledge import table
+from mwaa_lint.values import Unknown, join_parts, same_value, to_bool, to_number
+from mwaa_lint.rule import Rule, Severity
+
+
+class LogRetentionMissing(Rule):
+    """An enabled MWAA log type has no log group with a retention period.
+
+    ## What it does
+    For each log type the environment sends to CloudWatch (task logs are on by default),
+    looks for an `aws_cloudwatch_log_group` named `airflow-<environment name>-<Type>`
+    (`DAGProcessing`, `Scheduler`, `Task`, `WebServer`, `Worker`) with `retention_in_days`
+    greater than zero, and reports the log type when there is none.
+
+    ## Why is this bad?
+    The `aws_mwaa_environment` resource has no retention setting. MWAA creates its log groups
+    itself, and CloudWatch log groups never expire by default, so every task log is stored and
+    billed forever. Creating the groups in Terraform first, with the same names, is the
+    documented way to set a retention: MWAA reuses them.
+
+    ## Example
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      logging_configuration {
+        task_logs {
+          enabled   = true
+          log_level = "INFO"
+        }
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_cloudwatch_log_group" "task" {
+      name              = "airflow-analytics-Task"
+      retention_in_days = 30
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      logging_configuration {
+        task_logs {
+          enabled   = true
+          log_level = "INFO"
+        }
+      }
+      depends_on = [aws_cloudwatch_log_group.task]
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/monitoring-airflow.html
+    - https://github.com/hashicorp/terraform-provider-aws/issues/37910
+    """
+
+    id = "MWAA401"
+    slug = "log-retention-missing"
+    severity = Severity.WARNING
+    security_severity = 3.0
+
+    def check(self, context):
+        ev = context.ev
+        log_types = table("log_types")["types"]
+        groups = [
+            (inst, ev.attr(inst, "name"))
+            for block in context.module.resources("aws_cloudwatch_log_group")
+            for inst in ev.instances(block)
+        ]
+        for env in context.environments():
+            name = env.attr("name")
+            for block_name, where in _enabled_log_types(env, log_types):
+                type_name = log_types[block_name]["name"]
+                expected = join_parts(["airflow-", name, "-", type_name])
+                matches, maybe = [], False
+                for inst, group_name in groups:
+                    if group_name is None:  # name_prefix or generated name: cannot be MWAA's
+                        continue
+                    same = same_value(expected, group_name)
+                    if same:
+                        matches.append(inst)
+                    elif same is None:
+                        maybe = True
+                shown = expected if isinstance(expected, str) else f"airflow-<{_origin(name)}>-{type_name}"
+                if not matches:
+                    if not maybe:
+                        yield self.finding(
+                            where,
+                            f"{type_name} logs are enabled but no aws_cloudwatch_log_group named {shown} sets "
+                            "retention_in_days; MWAA creates it with no expiry. Expected the log group with "
+                            "retention_in_days > 0",
+                            address=env.address,
+                        )
+                    continue
+                for group in matches:
+                    retention = to_number(ev.attr(group, "retention_in_days", 0))
+                    if not isinstance(retention, Unknown) and retention <= 0:
+                        yield self.finding(
+                            where,
+                            f"{type_name} logs go to {group.address} ({shown}), which has no retention_in_days, "
+                            "so they never expire; expected retention_in_days > 0",
+                            address=env.address,
+                        )
+
+
+def _origin(value) -> str:
+    return value.origin if isinstance(value, Unknown) and value.origin else "name"
+
+
+def _enabled_log_types(env, log_types: dict):
+    """(log type block name, location to report) for each type known to be enabled."""
+    configs = env.nested("logging_configuration")
+    if not configs:
+        for block_name, info in log_types.items():
+            if info["enabled_by_default"]:
+                yield block_name, env.block.loc
+        return
+    for block_name in log_types:
+        for block in env.nested("logging_configuration", block_name):
+            enabled = block.attr("enabled")
+            if enabled is not None and to_bool(env.eval(enabled.expr)) is True:
+                yield block_name, block.loc

@@ -1,0 +1,86 @@
+from mwaa_lint.aws.network import subnet_exposure
+from mwaa_lint.rule import Rule, Severity
+
+
+class PublicSubnet(Rule):
+    """The environment runs in a public subnet.
+
+    ## What it does
+    Follows each subnet in `network_configuration.subnet_ids` to its `aws_subnet` and its route
+    table — the explicit `aws_route_table_association`, else the VPC's main route table
+    (`aws_main_route_table_association` or `aws_default_route_table`) — and reports a subnet
+    that sets `map_public_ip_on_launch = true` or routes `0.0.0.0/0` or `::/0` to an internet
+    gateway, by an inline `route` block or an `aws_route` resource.
+
+    ## Why is this bad?
+    MWAA requires private subnets: its workers, schedulers and web server get no public IP and
+    reach the internet through a NAT gateway or VPC endpoints. A public subnet puts the
+    environment's network interfaces one security-group mistake away from the internet, and
+    AWS documents the networking it supports as two private subnets in different AZs.
+
+    ## Example
+    ```hcl
+    resource "aws_subnet" "a" {
+      vpc_id                  = "vpc-0abc"
+      cidr_block              = "10.0.1.0/24"
+      map_public_ip_on_launch = true
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      network_configuration {
+        security_group_ids = ["sg-0abc"]
+        subnet_ids         = [aws_subnet.a.id, "subnet-0def"]
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_subnet" "a" {
+      vpc_id     = "vpc-0abc"
+      cidr_block = "10.0.1.0/24"
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      network_configuration {
+        security_group_ids = ["sg-0abc"]
+        subnet_ids         = [aws_subnet.a.id, "subnet-0def"]
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/networking-about.html
+    """
+
+    id = "MWAA101"
+    slug = "public-subnet"
+    severity = Severity.ERROR
+    security_severity = 7.5
+
+    def check(self, context):
+        ev = context.ev
+        for env in context.environments():
+            for network in env.nested("network_configuration"):
+                attribute = network.attr("subnet_ids")
+                if attribute is None:
+                    continue
+                values = ev.value(attribute.expr, env.instance)
+                if not isinstance(values, list):
+                    continue
+                items = getattr(attribute.expr, "items", None)
+                for index, value in enumerate(values):
+                    subnet = ev.target(value)
+                    if subnet is None or subnet.block.labels[0] != "aws_subnet":
+                        continue
+                    exposure = subnet_exposure(ev, subnet)
+                    if exposure.public:
+                        where = items[index].loc if items and len(items) == len(values) else attribute.loc
+                        yield self.finding(
+                            where,
+                            f"subnet {subnet.address} is public: {exposure.reason}; "
+                            "expected a private subnet (MWAA needs two private subnets)",
+                            address=env.address,
+                        )

@@ -1,0 +1,105 @@
+from pathlib import Path
+
+from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
+from mwaa_lint.model import Location
+from mwaa_lint.requirements import parse_requirements
+from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.source import read_text
+from mwaa_lint.diagnostic import InputError
+
+
+class UnpinnedRequirement(Rule):
+    """A package in the environment's requirements.txt is not pinned with `==`.
+
+    ## What it does
+    Follows `requirements_s3_path` to the `aws_s3_object` (or `aws_s3_bucket_object`) that
+    uploads that key to the environment's bucket, reads the local file it uploads, and reports
+    every requirement not pinned to one exact version: bare names, ranges (`>=`, `~=`, `<`),
+    wildcards (`==2.*`) and VCS references to a branch or tag rather than a commit. A
+    requirements.txt named on the command line is checked the same way.
+
+    ## Why is this bad?
+    MWAA installs requirements on every scheduler, worker and web server start. An unpinned
+    package installs whatever is newest that day, so two workers of one environment can run
+    different code, and an update weeks later can break DAGs or fail the environment update
+    after 30 minutes. AWS's guidance is to pin every package with `==`.
+
+    ## Example
+    ```hcl
+    resource "aws_s3_object" "requirements" {
+      bucket  = "analytics-mwaa"
+      key     = "requirements.txt"
+      content = "apache-airflow-providers-snowflake>=5.0\n"
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name                 = "analytics"
+      requirements_s3_path = "requirements.txt"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_s3_object" "requirements" {
+      bucket  = "analytics-mwaa"
+      key     = "requirements.txt"
+      content = "apache-airflow-providers-snowflake==5.8.0\n"
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name                 = "analytics"
+      requirements_s3_path = "requirements.txt"
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/best-practices-dependencies.html
+    """
+
+    id = "MWAA301"
+    slug = "unpinned-requirement"
+    severity = Severity.WARNING
+
+    def check(self, context):
+        seen = set()
+        for env in context.environments():
+            path = uploaded_file(context.ev, env, "requirements_s3_path")
+            if path is not None and path.resolve() not in seen:
+                seen.add(path.resolve())
+                yield from self._check_file(path, env.address)
+            elif path is None:
+                yield from self._check_inline(context, env, seen)
+        for path in context.requirement_files:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                yield from self._check_file(path, "")
+
+    def _check_file(self, path: Path, address: str):
+        try:
+            text = read_text(path)
+        except InputError:
+            return  # unreadable files are reported as diagnostics by discovery
+        yield from self._check_text(text, path, 1, address)
+
+    def _check_inline(self, context, env, seen):
+        """`content = "..."` or a heredoc on the aws_s3_object: report inside the .tf file."""
+        found = uploaded_content(context.ev, env, "requirements_s3_path")
+        if found is None:
+            return
+        text, path, first_line, fixed_loc = found
+        if (path, first_line) not in seen:
+            seen.add((path, first_line))
+            yield from self._check_text(text, path, first_line, env.address, fixed_loc)
+
+    def _check_text(self, text: str, path: Path, first_line: int, address: str, fixed_loc=None):
+        for requirement in parse_requirements(text).requirements:
+            if requirement.pinned:
+                continue
+            line = first_line + requirement.line - 1
+            loc = fixed_loc or Location(path, line, requirement.column, line, requirement.end_column)
+            yield self.finding(
+                loc,
+                f"`{requirement.text}` is not pinned: {requirement.reason}; expected `==<version>` so every "
+                "scheduler and worker installs the same build",
+                address=address,
+            )
