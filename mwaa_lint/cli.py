@@ -126,9 +126,16 @@ def check(paths, output_format, output_file, selects, ignores, fail_on, exit_zer
 
 
 @main.command(name="rules")
-def list_rules():
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (the README's rule table).")
+def list_rules(markdown):
     """List every rule: id, slug, severity and summary."""
     rules = _rules_or_exit()
+    if markdown:
+        click.echo("| ID | slug | severity | summary |\n|---|---|---|---|")
+        for rule in rules:
+            summary = rule.summary().replace("|", "\\|")
+            click.echo(f"| {rule.id} | {rule.slug} | {rule.severity} | {summary} |")
+        return
     width = max(len(r.slug) for r in rules)
     for rule in rules:
         click.echo(f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {rule.summary()}")

@@ -30,14 +30,18 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     jobs, diagnostics = discover(paths)
     findings: list = []
     files_checked = 0
+    not_checked: set = {d.path for d in diagnostics if d.path}
     for job in jobs:
         job_findings, job_diagnostics, checked = check_module(job, rules, options)
         findings.extend(job_findings)
         diagnostics.extend(job_diagnostics)
         files_checked += checked
+        if job_diagnostics and not checked:
+            not_checked.update(job.files)
     unique = {(f.rule_id, str(f.path), f.line, f.column, f.message): f for f in findings}
     ordered = sorted(unique.values(), key=Finding.sort_key)
-    return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root, files_checked=files_checked)
+    return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root,
+                  files_checked=files_checked, files_not_checked=not_checked)
 
 
 def parse_file(path: Path) -> m.File:
@@ -60,20 +64,14 @@ def check_module(job: ModuleJob, rules: list, options: RunOptions) -> tuple:
     if diagnostics:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a
         # file we could not read is not checked at all rather than checked wrongly.
-        if len(job.files) > 1:
-            diagnostics.append(
-                Diagnostic(job.directory, 0, 0, "the other files of this module were not checked: "
-                           "a module is checked as a whole once all its files parse", kind="parse-error")
-            )
-        return [], diagnostics, len(files)
+        return [], diagnostics, 0
     module = m.Module(directory=job.directory, files=files)
     declared = {b.labels[0]: b for b in module.blocks("variable") if b.labels}
-    values, var_diagnostics = variable_values(
-        job.var_files, options.var_files, options.cli_vars, options.environ if options.environ is not None else os.environ, declared
-    )
+    environ = options.environ if options.environ is not None else os.environ
+    values, sources, var_diagnostics = variable_values(job.var_files, options.var_files, options.cli_vars, environ, declared)
     if var_diagnostics:
-        return [], var_diagnostics, len(files)
-    module.variable_values = values
+        return [], var_diagnostics, 0
+    module.variable_values, module.variable_sources = values, sources
     context = Context(module=module, ev=Evaluator(module), options=options.rule_options,
                       requirement_files=job.requirement_files)
     findings: list = []

@@ -7,7 +7,6 @@ resources (to the resource, so rules can follow them), `count`/`for_each` instan
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional
 
 from . import model as m
@@ -15,7 +14,6 @@ from .functions import call_function
 from .values import (
     JsonDocument,
     LocatedStr,
-    PartialString,
     Ref,
     Unknown,
     join_parts,

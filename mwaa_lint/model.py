@@ -186,6 +186,7 @@ class Module:
     files: list[File]
     # variable values from tfvars / --var / TF_VAR_, already in Terraform's precedence order
     variable_values: dict[str, Any] = field(default_factory=dict)
+    variable_sources: dict[str, str] = field(default_factory=dict)  # name → `terraform.tfvars:3`
 
     def blocks(self, type_: str) -> list[Block]:
         return [b for f in self.files for b in f.blocks if b.type == type_]

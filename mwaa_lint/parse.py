@@ -177,9 +177,7 @@ class _Builder:
     def body(self, body: Tree, parent_header_line: Optional[int]) -> list:
         items = [c for c in body.children if isinstance(c, Tree) and c.data in ("attribute", "block")]
         for prev, item in zip(items, items[1:]):
-            # a heredoc's token swallows its final newline, so it "ends" at column 1 of the next line
-            prev_end_line = prev.meta.end_line - (1 if prev.meta.end_column == 1 else 0)
-            if item.meta.line == prev_end_line:
+            if item.meta.line == _last_content_line(prev):
                 if parent_header_line == prev.meta.line:
                     raise self.error(
                         item,
@@ -416,6 +414,19 @@ class _Builder:
 
     def x_for_object_expr(self, node: Tree) -> m.Expr:
         return self._for(node, is_object=True)
+
+
+def _last_content_line(node: Tree) -> int:
+    """The line an item really ends on. Lark spans can include a trailing newline (binary
+    operators take an optional one; a heredoc token swallows its last), so use the last
+    token that is not a newline, and a heredoc's closing marker line."""
+    last = 0
+    for token in node.scan_values(lambda t: isinstance(t, Token)):
+        if token.type == "NL_OR_COMMENT":
+            continue
+        end = token.end_line - 1 if token.type.startswith("HEREDOC") else token.end_line
+        last = max(last, end)
+    return last or node.meta.end_line
 
 
 def _template(loc: m.Location, parts: list, heredoc: bool = False) -> m.Expr:

@@ -15,7 +15,7 @@ class Result:
     rules: list[type[Rule]]  # the rules that ran (all of them go into SARIF's rules[])
     root: Path  # output paths are relative to this directory (the working directory)
     files_checked: int = 0
-    files_with_errors: set = field(default_factory=set)
+    files_not_checked: set = field(default_factory=set)  # unreadable, or in a module with one
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes, or absolute if it lies outside root."""

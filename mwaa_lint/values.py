@@ -144,24 +144,48 @@ def to_template_string(value: Any) -> Any:
 
 def same_value(a: Any, b: Any) -> Optional[bool]:
     """True/False when known, None when it cannot be told (rules then stay silent)."""
-    if isinstance(a, Unknown) or isinstance(b, Unknown):
-        if isinstance(a, Unknown) and a.same_as(b):
-            return True
-        if isinstance(a, PartialString) and isinstance(b, str) or isinstance(b, PartialString) and isinstance(a, str):
-            partial, known = (a, b) if isinstance(a, PartialString) else (b, a)
-            if not _could_match(partial.parts, str(known)):
-                return False
+    if not isinstance(a, Unknown) and not isinstance(b, Unknown):
+        return plain(a) == plain(b)
+    if isinstance(a, Unknown) and a.same_as(b):
+        return True
+    a_parts, b_parts = _parts(a), _parts(b)
+    if a_parts is None or b_parts is None:
         return None
-    return plain(a) == plain(b)
+    if _same_holes(a_parts, b_parts):
+        # the same unknown inputs in the same places: equal exactly when the text around is
+        return all(x == y for x, y in zip(a_parts, b_parts) if isinstance(x, str))
+    if not _could_match(a_parts, b_parts):
+        return False
+    return None
 
 
-def _could_match(parts: tuple, text: str) -> bool:
-    """Can a string with unknown holes equal `text`? Checks the known prefix and suffix."""
-    first, last = parts[0], parts[-1]
-    if isinstance(first, str) and not text.startswith(first):
+def _parts(value: Any) -> Optional[tuple]:
+    if isinstance(value, PartialString):
+        return value.parts
+    if isinstance(value, str):
+        return (str(value),)
+    return None
+
+
+def _same_holes(a: tuple, b: tuple) -> bool:
+    if len(a) != len(b):
         return False
-    if isinstance(last, str) and not text.endswith(last):
-        return False
+    for x, y in zip(a, b):
+        if isinstance(x, str) != isinstance(y, str):
+            return False
+        if isinstance(x, Unknown) and not x.same_as(y):
+            return False
+    return True
+
+
+def _could_match(a: tuple, b: tuple) -> bool:
+    """Could two strings with unknown holes be equal? Their known prefixes and suffixes must agree."""
+    for pick, fits in ((0, str.startswith), (-1, str.endswith)):
+        x, y = a[pick], b[pick]
+        if isinstance(x, str) and isinstance(y, str):
+            shorter, longer = sorted((x, y), key=len)
+            if not fits(longer, shorter):
+                return False
     return True
 
 

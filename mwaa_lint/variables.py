@@ -21,34 +21,47 @@ def variable_values(
     environ: Mapping,
     declared: dict,
 ) -> tuple:
-    """Returns ({name: value}, [Diagnostic]). `declared` maps names to variable blocks."""
+    """Returns ({name: value}, {name: where it was set}, [Diagnostic]).
+
+    `declared` maps variable names to their blocks; "where" reads like `terraform.tfvars:3`,
+    `--var` or `TF_VAR_name`, for messages.
+    """
     values: dict = {}
+    sources: dict = {}
     diagnostics: list = []
     for key, raw in environ.items():
         if key.startswith("TF_VAR_") and key[7:] in declared:
             values[key[7:]] = _from_text(raw, declared[key[7:]])
+            sources[key[7:]] = key
     for path in [*files, *var_files]:
         try:
-            values.update(_read_var_file(Path(path)))
+            for name, (value, where) in _read_var_file(Path(path)).items():
+                values[name], sources[name] = value, where
         except InputError as exc:
             diagnostics.append(exc.diagnostic)
     for assignment in cli_vars:
         name, _, raw = assignment.partition("=")
         values[name.strip()] = _from_text(raw, declared.get(name.strip()))
-    return values, diagnostics
+        sources[name.strip()] = "--var"
+    return values, sources, diagnostics
 
 
 def _read_var_file(path: Path) -> dict:
+    """{name: (value, where)} from a .tfvars or .tfvars.json file."""
     text = read_text(path)
     if path.name.endswith(".json"):
         try:
             data = json.loads(text)
         except ValueError as exc:
-            raise InputError(Diagnostic(path, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), f"Invalid JSON: {exc.msg}")) from None
-        return data if isinstance(data, dict) else {}
+            message = f"Invalid JSON: {getattr(exc, 'msg', exc)}"
+            raise InputError(Diagnostic(path, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), message)) from None
+        return {name: (value, path.name) for name, value in data.items()} if isinstance(data, dict) else {}
     parsed = parse_hcl(text, path)
     ev = Evaluator(m.Module(path.parent, []))
-    return {name: ev.value(attribute.expr) for name, attribute in parsed.attributes.items()}
+    return {
+        name: (ev.value(attribute.expr), f"{path.name}:{attribute.loc.line}")
+        for name, attribute in parsed.attributes.items()
+    }
 
 
 def _from_text(raw: str, variable: Any) -> Any:

@@ -67,29 +67,37 @@ class LogRetentionMissing(Rule):
             (inst, ev.attr(inst, "name"))
             for block in context.module.resources("aws_cloudwatch_log_group")
             for inst in ev.instances(block)
+            if inst.block.attr("name") is not None  # name_prefix or generated: cannot be MWAA's
         ]
-        for env in context.environments():
-            name = env.attr("name")
+        environments = context.environments()
+        # A group that surely belongs to one environment is no candidate for another:
+        # environment names are unique, so it cannot be both environments' group.
+        owner = {
+            id(group): env.address
+            for env in environments
+            for type_name in (info["name"] for info in log_types.values())
+            for group, group_name in groups
+            if same_value(_expected(env, type_name), group_name)
+        }
+        for env in environments:
             for block_name, where in _enabled_log_types(env, log_types):
                 type_name = log_types[block_name]["name"]
-                expected = join_parts(["airflow-", name, "-", type_name])
+                expected = _expected(env, type_name)
                 matches, maybe = [], False
-                for inst, group_name in groups:
-                    if group_name is None:  # name_prefix or generated name: cannot be MWAA's
-                        continue
+                for group, group_name in groups:
                     same = same_value(expected, group_name)
                     if same:
-                        matches.append(inst)
-                    elif same is None:
+                        matches.append(group)
+                    elif same is None and owner.get(id(group), env.address) == env.address:
                         maybe = True
-                shown = expected if isinstance(expected, str) else f"airflow-<{_origin(name)}>-{type_name}"
+                shown = _shown(expected, type_name)
                 if not matches:
                     if not maybe:
                         yield self.finding(
                             where,
-                            f"{type_name} logs are enabled but no aws_cloudwatch_log_group named {shown} sets "
-                            "retention_in_days; MWAA creates it with no expiry. Expected the log group with "
-                            "retention_in_days > 0",
+                            f'{type_name} logs are enabled but no aws_cloudwatch_log_group "{shown}" sets '
+                            "retention_in_days, so MWAA creates it with no expiry; expected that log group "
+                            "with retention_in_days > 0",
                             address=env.address,
                         )
                     continue
@@ -98,14 +106,21 @@ class LogRetentionMissing(Rule):
                     if not isinstance(retention, Unknown) and retention <= 0:
                         yield self.finding(
                             where,
-                            f"{type_name} logs go to {group.address} ({shown}), which has no retention_in_days, "
-                            "so they never expire; expected retention_in_days > 0",
+                            f'{type_name} logs go to {group.address} ("{shown}"), which sets no '
+                            "retention_in_days, so they never expire; expected retention_in_days > 0",
                             address=env.address,
                         )
 
 
-def _origin(value) -> str:
-    return value.origin if isinstance(value, Unknown) and value.origin else "name"
+def _expected(env, type_name: str):
+    return join_parts(["airflow-", env.attr("name"), "-", type_name])
+
+
+def _shown(expected, type_name: str) -> str:
+    """The log group name as Terraform would write it: `airflow-${var.name}-Task`."""
+    if isinstance(expected, str):
+        return expected
+    return expected.origin or f"airflow-<environment name>-{type_name}"
 
 
 def _enabled_log_types(env, log_types: dict):

@@ -67,7 +67,11 @@ class UnboundedMaxWorkers(Rule):
             variable = _direct_variable(attribute.expr, context.module)
             if not isinstance(value, Unknown):
                 if value > ceiling:
-                    source = f" (from var.{variable.labels[0]})" if variable is not None else ""
+                    source = ""
+                    if variable is not None:
+                        name = variable.labels[0]
+                        where = context.module.variable_sources.get(name, "its default")
+                        source = f" (var.{name}, set by {where})"
                     yield self.finding(
                         attribute.loc,
                         f"max_workers is {value}{source}; expected max_workers <= {ceiling}",

@@ -90,7 +90,7 @@ class WildcardAction(Rule):
                     for action, loc in statement.actions:
                         if isinstance(action, str) and _WHOLE_SERVICE.fullmatch(action):
                             what = "every action of every service" if action in ("*", "*:*") else (
-                                f"every {action.split(':')[0]} action"
+                                f"every action of the {action.split(':')[0]} service"
                             )
                             yield self.finding(
                                 loc,
@@ -98,10 +98,11 @@ class WildcardAction(Rule):
                                 "expected specific actions",
                                 address=policy.address,
                             )
-                    for action, loc in statement.not_actions:
+                    if statement.not_actions:
+                        excluded = ", ".join(f"`{a}`" for a, _ in statement.not_actions if isinstance(a, str))
                         yield self.finding(
-                            loc,
-                            f"execution role {role.address} allows every action except `{action}` "
+                            statement.not_actions[0][1],
+                            f"execution role {role.address} allows every action except {excluded or 'some'} "
                             f"(NotAction in an Allow statement) in {policy.address}; expected specific actions",
                             address=policy.address,
                         )

@@ -10,7 +10,8 @@ from ..functions import FileText
 from ..model import Location
 from ..values import JsonDocument, LocatedStr, PartialString, Unknown
 
-_HOLE = "\u0000mwaa-lint-unknown\u0000"  # stands in for `${...}` we cannot evaluate
+# stands in for a `${...}` we cannot evaluate; printable, because JSON strings forbid control characters
+_HOLE = "@@mwaa-lint-unknown@@"
 
 
 @dataclass

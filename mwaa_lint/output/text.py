@@ -44,9 +44,13 @@ def render(result: Result, color: bool = False) -> str:
 
     out.append(_summary(result))
     if result.diagnostics:
-        broken = len({d.path for d in result.diagnostics if d.path})
-        if broken:
-            out.append(f"{_plural(broken, 'file')} could not be checked; the result is incomplete.")
+        failed = {d.path for d in result.diagnostics if d.path and d.kind in ("parse-error", "read-error")}
+        skipped = result.files_not_checked or failed
+        if skipped:
+            line = f"{_plural(len(skipped), 'file')} could not be checked"
+            if len(skipped) > len(failed):  # files skipped because another file of their module failed
+                line += " (a module is checked only when all of its files parse)"
+            out.append(line + "; the result is incomplete.")
         else:
             out.append("The check did not complete; the result is incomplete.")
     return "\n".join(out) + "\n"

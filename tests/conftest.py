@@ -1,0 +1,38 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mwaa_lint.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+
+
+class Run:
+    def __init__(self, result):
+        self.exit_code = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+        self.exception = result.exception
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run `mwaa-lint ARGS` in-process from `cwd` (default: the fixtures dir); colour off."""
+
+    def run(*args, cwd=FIXTURES, env=None):
+        monkeypatch.chdir(cwd)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        for key in [k for k in __import__("os").environ if k.startswith("TF_VAR_")]:
+            monkeypatch.delenv(key)
+        result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=True)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Run(result)
+
+    return run

@@ -1,0 +1,144 @@
+"""The command line as users run it: seed skeleton, formats, rules listing, exit codes."""
+import json
+import subprocess
+import sys
+
+from conftest import FIXTURES
+
+SKELETON_ERROR = (
+    "seed/skeleton.tf:13:32: error: Invalid single-argument block definition: a block written on one "
+    "line may hold only one argument; put each argument on its own line"
+)
+
+
+def test_seed_skeleton_is_a_parse_error_at_line_13(cli):
+    run = cli("seed/")
+    assert run.exit_code == 2
+    assert SKELETON_ERROR in run.stdout
+    assert "1 file could not be checked; the result is incomplete." in run.stdout
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_seed_skeleton_through_the_real_console_script():
+    proc = subprocess.run(
+        [sys.executable, "-m", "mwaa_lint", "seed/"], cwd=FIXTURES, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert SKELETON_ERROR in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_parse_error_in_json_and_sarif(cli):
+    data = cli("seed/", "--format", "json").json()
+    assert data["findings"] == []
+    assert data["diagnostics"] == [
+        {
+            "kind": "parse-error",
+            "path": "seed/skeleton.tf",
+            "line": 13,
+            "column": 32,
+            "message": SKELETON_ERROR.split("error: ", 1)[1],
+        }
+    ]
+    sarif = json.loads(cli("seed/", "--format", "sarif").stdout)
+    invocation = sarif["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    note = invocation["toolExecutionNotifications"][0]
+    assert note["locations"][0]["physicalLocation"]["region"]["startLine"] == 13
+
+
+def test_other_files_are_still_checked_after_a_parse_error(cli, tmp_path):
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "main.tf").write_text('variable "x" { type = string default = "a" }\n')
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "ok" / "main.tf").write_text('resource "aws_mwaa_environment" "e" {\n  name = "e"\n}\n')
+    run = cli(".", "--format", "json", cwd=tmp_path)
+    assert run.exit_code == 2
+    data = run.json()
+    assert [(d["path"], d["line"], d["column"]) for d in data["diagnostics"]] == [("broken/main.tf", 1, 31)]
+    assert data["diagnostics"][0]["message"].startswith("Invalid single-argument block definition")
+    assert {(f["rule_id"], f["path"], f["line"]) for f in data["findings"]} == {
+        ("MWAA401", "ok/main.tf", 1),
+        ("MWAA501", "ok/main.tf", 1),
+    }
+
+
+def test_missing_path_exits_2_with_a_message(cli, tmp_path):
+    run = cli("does-not-exist/", cwd=tmp_path)
+    assert run.exit_code == 2
+    assert "does-not-exist: error: no such file or directory" in run.stdout
+
+
+def test_version():
+    proc = subprocess.run([sys.executable, "-m", "mwaa_lint", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    from mwaa_lint import __version__
+
+    assert proc.stdout.strip() == f"mwaa-lint, version {__version__}"
+
+
+def test_rules_lists_every_rule(cli):
+    run = cli("rules")
+    assert run.exit_code == 0
+    lines = run.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["MWAA101", "MWAA201", "MWAA301", "MWAA401", "MWAA501"]
+    assert lines[1].split()[1:3] == ["wildcard-action", "error"]
+
+
+def test_rule_prints_its_documentation(cli):
+    run = cli("rule", "MWAA201")
+    assert run.exit_code == 0
+    assert run.stdout.startswith("MWAA201 wildcard-action [error]\n")
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead"):
+        assert heading in run.stdout
+    assert cli("rule", "wildcard-action").stdout == run.stdout
+    missing = cli("rule", "MWAA999")
+    assert missing.exit_code == 2
+    assert "no rule 'MWAA999'" in missing.stderr
+
+
+def test_select_and_ignore_accept_ids_slugs_and_prefixes(cli):
+    base = ("modules/skeleton_fixed", "--format", "json")
+    ids = lambda run: sorted({f["rule_id"] for f in run.json()["findings"]})  # noqa: E731
+    assert ids(cli(*base)) == ["MWAA201", "MWAA401", "MWAA501"]
+    assert ids(cli(*base, "--select", "MWAA2")) == ["MWAA201"]
+    assert ids(cli(*base, "--select", "wildcard-action,MWAA501")) == ["MWAA201", "MWAA501"]
+    assert ids(cli(*base, "--ignore", "MWAA4", "--ignore", "unbounded-max-workers")) == ["MWAA201"]
+    bad = cli(*base, "--select", "MWAA9")
+    assert bad.exit_code == 2
+    assert "no rule matches 'MWAA9'" in bad.stderr
+
+
+def test_exit_codes_follow_fail_on(cli):
+    assert cli("modules/skeleton_fixed").exit_code == 1
+    assert cli("modules/skeleton_fixed", "--select", "MWAA4", "--fail-on", "error").exit_code == 0
+    assert cli("modules/skeleton_fixed", "--fail-on", "error").exit_code == 1
+    assert cli("modules/skeleton_fixed", "--exit-zero").exit_code == 0
+    assert cli("seed/", "--exit-zero").exit_code == 2  # --exit-zero never hides an incomplete check
+    assert cli("modules/aws_documented").exit_code == 0
+
+
+def test_given_a_file_the_whole_module_is_loaded_but_only_that_file_reported(cli):
+    data = cli("modules/policy_forms/iam.tf", "--format", "json").json()
+    assert data["findings"], "the role's policies live in iam.tf and must be found through main.tf's environment"
+    assert {f["path"] for f in data["findings"]} == {"modules/policy_forms/iam.tf"}
+
+
+def test_output_file(cli, tmp_path):
+    out = tmp_path / "report.sarif"
+    run = cli("modules/skeleton_fixed", "--format", "sarif", "-o", out)
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    sarif = json.loads(out.read_text())
+    assert len(sarif["runs"][0]["results"]) == 8
+    assert "8 findings written to" in run.stderr
+
+
+def test_rule_option_changes_the_ceiling(cli):
+    base = ("modules/workers_unbounded", "--select", "MWAA501", "--format", "json")
+    default = {f["line"] for f in cli(*base).json()["findings"]}
+    lower = cli(*base, "--rule-option", "MWAA501.ceiling=5").json()["findings"]
+    assert len(lower) >= len(default)
+    bad = cli(*base, "--rule-option", "MWAA501.nope=1")
+    assert bad.exit_code == 2
+    assert "unknown rule option 'MWAA501.nope'" in bad.stderr
