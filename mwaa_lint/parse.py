@@ -8,6 +8,7 @@ checked here too, so a user hears about them before `terraform validate` does.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -83,10 +84,14 @@ def _describe(token: Token) -> str:
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path) -> Diagnostic:
     line, column = exc.line, exc.column
+    scan = _scan(text)
+    if scan.unterminated and scan.unterminated <= (line, column):
+        # the grammar lets a quoted string run across lines and fails far away; point at its start
+        sline, scol = scan.unterminated
+        return Diagnostic(path, sline, scol, "Unterminated string: a quoted string must end on the line it starts")
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
-        opener = _unclosed_opener(text)
-        if opener:
-            oline, ocol, char = opener
+        if scan.open_brackets:
+            oline, ocol, char = scan.open_brackets[-1]
             return Diagnostic(path, oline, ocol, f"Unclosed '{char}': the file ends before it is closed")
         lines = text.splitlines() or [""]
         return Diagnostic(path, len(lines), len(lines[-1]) + 1, "Unexpected end of file")
@@ -115,34 +120,50 @@ def _is_single_line_block(line: str) -> bool:
     return bool(re.match(r'\s*[A-Za-z_][\w-]*(\s+("[^"]*"|[A-Za-z_][\w-]*))*\s*\{', line))
 
 
-def _unclosed_opener(text: str) -> Optional[tuple]:
-    """Find the innermost bracket still open at the end of the text (skipping strings/comments)."""
+@dataclass
+class _Scan:
+    open_brackets: list  # (line, column, char) still open at the end of the text
+    unterminated: Optional[tuple]  # (line, column) of the first quote not closed on its line
+
+
+def _scan(text: str) -> _Scan:
+    """A rough token walk for error messages: brackets left open, strings left unterminated.
+    Skips comments and heredoc bodies; only used after the real parser has failed."""
     stack: list = []
     pairs = {"}": "{", "]": "[", ")": "("}
-    line, col, i, n = 1, 0, 0, len(text)
-    in_string = False
-    while i < n:
-        ch = text[i]
-        col += 1
-        if ch == "\n":
-            line, col = line + 1, 0
-            in_string = False
-        elif in_string:
-            if ch == "\\":
-                i, col = i + 1, col + 1
+    unterminated = None
+    lines = text.split("\n")
+    heredoc_end = None
+    for number, line in enumerate(lines, start=1):
+        if heredoc_end is not None:
+            if line.strip() == heredoc_end:
+                heredoc_end = None
+            continue
+        i, in_string, string_start = 0, False, 0
+        while i < len(line):
+            ch = line[i]
+            if in_string:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    in_string = False
             elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "#" or text.startswith("//", i):
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl - 1
-        elif ch in "{[(":
-            stack.append((line, col, ch))
-        elif ch in pairs and stack and stack[-1][2] == pairs[ch]:
-            stack.pop()
-        i += 1
-    return stack[-1] if stack else None
+                in_string, string_start = True, i + 1
+            elif ch == "#" or line.startswith("//", i):
+                break
+            elif line.startswith("<<", i):
+                match = re.match(r"<<-?([A-Za-z][\w.-]*)\s*$", line[i:])
+                if match:
+                    heredoc_end = match.group(1)
+                    break
+            elif ch in "{[(":
+                stack.append((number, i + 1, ch))
+            elif ch in pairs and stack and stack[-1][2] == pairs[ch]:
+                stack.pop()
+            i += 1
+        if in_string and unterminated is None:
+            unterminated = (number, string_start)
+    return _Scan(stack, unterminated)
 
 
 class _Builder:

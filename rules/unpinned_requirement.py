@@ -29,7 +29,9 @@ class UnpinnedRequirement(Rule):
     resource "aws_s3_object" "requirements" {
       bucket  = "analytics-mwaa"
       key     = "requirements.txt"
-      content = "apache-airflow-providers-snowflake>=5.0\n"
+      content = <<-EOT
+        apache-airflow-providers-snowflake>=5.0
+      EOT
     }
 
     resource "aws_mwaa_environment" "this" {
@@ -43,7 +45,9 @@ class UnpinnedRequirement(Rule):
     resource "aws_s3_object" "requirements" {
       bucket  = "analytics-mwaa"
       key     = "requirements.txt"
-      content = "apache-airflow-providers-snowflake==5.8.0\n"
+      content = <<-EOT
+        apache-airflow-providers-snowflake==5.8.0
+      EOT
     }
 
     resource "aws_mwaa_environment" "this" {

@@ -55,7 +55,7 @@ def test_other_files_are_still_checked_after_a_parse_error(cli, tmp_path):
     run = cli(".", "--format", "json", cwd=tmp_path)
     assert run.exit_code == 2
     data = run.json()
-    assert [(d["path"], d["line"], d["column"]) for d in data["diagnostics"]] == [("broken/main.tf", 1, 31)]
+    assert [(d["path"], d["line"], d["column"]) for d in data["diagnostics"]] == [("broken/main.tf", 1, 30)]
     assert data["diagnostics"][0]["message"].startswith("Invalid single-argument block definition")
     assert {(f["rule_id"], f["path"], f["line"]) for f in data["findings"]} == {
         ("MWAA401", "ok/main.tf", 1),
