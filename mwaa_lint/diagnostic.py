@@ -26,8 +26,9 @@ class Diagnostic:
 
 
 class InputError(Exception):
-    """Raised by the reading and parsing stages; carries a Diagnostic."""
+    """Raised by the reading and parsing stages; carries one or more Diagnostics."""
 
-    def __init__(self, diagnostic: Diagnostic):
+    def __init__(self, diagnostic: Diagnostic, *more: Diagnostic):
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+        self.diagnostics = [diagnostic, *more]

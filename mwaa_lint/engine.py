@@ -60,7 +60,7 @@ def check_module(job: ModuleJob, rules: list, options: RunOptions) -> tuple:
         try:
             files.append(parse_file(path))
         except InputError as exc:
-            diagnostics.append(exc.diagnostic)
+            diagnostics.extend(exc.diagnostics)
     if diagnostics:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a
         # file we could not read is not checked at all rather than checked wrongly.

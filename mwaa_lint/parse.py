@@ -33,19 +33,42 @@ _TOKEN_NAMES = {
 }
 
 
+_SINGLE_LINE_BLOCK = (
+    "Invalid single-argument block definition: a block written on one line may hold only one argument; "
+    "put each argument on its own line"
+)
+MAX_REPORTED_ERRORS = 20
+
+
 def parse_hcl(text: str, path: Path) -> m.File:
-    """Parse HCL text; raises InputError with a Terraform-like message on invalid syntax."""
-    try:
-        tree = hcl2.parses_to_tree(text)
-    except UnexpectedInput as exc:
-        raise InputError(_syntax_diagnostic(exc, text, path)) from None
-    except RecursionError:
-        raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+    """Parse HCL text; raises InputError with Terraform-like messages on invalid syntax.
+
+    Like Terraform, report every one-line block with two arguments at once: blank the
+    offending comma, parse again, and collect, rather than stopping at the first.
+    """
+    errors: list = []
+    attempt = text
+    while True:
+        try:
+            tree = hcl2.parses_to_tree(attempt)
+            break
+        except UnexpectedInput as exc:
+            diagnostic = _syntax_diagnostic(exc, attempt, path)
+            errors.append(diagnostic)
+            if diagnostic.message != _SINGLE_LINE_BLOCK or len(errors) >= MAX_REPORTED_ERRORS:
+                raise InputError(*errors) from None
+            attempt = attempt[: exc.pos_in_stream] + " " + attempt[exc.pos_in_stream + 1 :]
+        except RecursionError:
+            raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
     builder = _Builder(path)
     try:
         items = builder.body(tree.children[0], parent_header_line=None)
     except RecursionError:
         raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+    reported_lines = {d.line for d in errors}
+    errors += [d for d in builder.errors if d.line not in reported_lines]
+    if errors:
+        raise InputError(*sorted(errors, key=lambda d: (d.line, d.column)))
     blocks = [i for i in items if isinstance(i, m.Block)]
     attributes = {i.name: i for i in items if isinstance(i, m.Attribute)}
     return m.File(path=path, text=text, blocks=blocks, attributes=attributes)
@@ -103,13 +126,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path) -> Diagnosti
     token = exc.token
     source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
     if token.type == "COMMA" and _is_single_line_block(source_line):
-        return Diagnostic(
-            path,
-            line,
-            column,
-            "Invalid single-argument block definition: a block written on one line may hold only one "
-            "argument; put each argument on its own line",
-        )
+        return Diagnostic(path, line, column, _SINGLE_LINE_BLOCK)
     if token.type == "COMMA":
         return Diagnostic(path, line, column, "Unexpected ',': arguments in a block are separated by newlines, not commas")
     return Diagnostic(path, line, column, f"Unexpected {_describe(token)}")
@@ -171,6 +188,7 @@ class _Builder:
 
     def __init__(self, path: Path, line_offset: int = 0, first_line_col_offset: int = 0):
         self.path = path
+        self.errors: list = []  # Terraform-only errors found while building (two arguments on a line)
         self.line_offset = line_offset
         self.col_offset = first_line_col_offset
 
@@ -199,13 +217,12 @@ class _Builder:
         items = [c for c in body.children if isinstance(c, Tree) and c.data in ("attribute", "block")]
         for prev, item in zip(items, items[1:]):
             if item.meta.line == _last_content_line(prev):
+                # collected, not raised: the grammar accepts this, so building can go on
                 if parent_header_line == prev.meta.line:
-                    raise self.error(
-                        item,
-                        "Invalid single-argument block definition: a block written on one line may hold only "
-                        "one argument; put each argument on its own line",
-                    )
-                raise self.error(item, "Missing newline after argument: each argument must end with a newline")
+                    self.errors.append(self.error(item, _SINGLE_LINE_BLOCK).diagnostic)
+                else:
+                    message = "Missing newline after argument: each argument must end with a newline"
+                    self.errors.append(self.error(item, message).diagnostic)
         return [self.block(i) if i.data == "block" else self.attribute(i) for i in items]
 
     def _name(self, node) -> str:

@@ -1,6 +1,7 @@
 """What a run produced, handed to the output formats."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +19,5 @@ class Result:
     files_not_checked: set = field(default_factory=set)  # unreadable, or in a module with one
 
     def relpath(self, path: Path) -> str:
-        """`path` relative to root with forward slashes, or absolute if it lies outside root."""
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).resolve().as_posix()
+        """`path` relative to root with forward slashes (`../x.tf` when it lies outside root)."""
+        return Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix()

@@ -31,14 +31,11 @@ def test_seed_skeleton_through_the_real_console_script():
 def test_parse_error_in_json_and_sarif(cli):
     data = cli("seed/", "--format", "json").json()
     assert data["findings"] == []
+    message = SKELETON_ERROR.split("error: ", 1)[1]
+    # every invalid one-line block at once, as Terraform reports them
     assert data["diagnostics"] == [
-        {
-            "kind": "parse-error",
-            "path": "seed/skeleton.tf",
-            "line": 13,
-            "column": 32,
-            "message": SKELETON_ERROR.split("error: ", 1)[1],
-        }
+        {"kind": "parse-error", "path": "seed/skeleton.tf", "line": line, "column": column, "message": message}
+        for line, column in [(13, 32), (46, 41), (47, 41), (48, 41), (49, 41), (50, 41), (56, 44), (57, 44)]
     ]
     sarif = json.loads(cli("seed/", "--format", "sarif").stdout)
     invocation = sarif["runs"][0]["invocations"][0]

@@ -166,6 +166,7 @@ def test_text(result):
         'gone.tf:7:5: MWAA403 [info] task_logs.log_level is "DEBUG"',
         "",
         "broken.tf:5:1: error: Unexpected '}'",
+        "",
         "binary.tf: error: binary file (contains NUL bytes), not Terraform text; not checked",
         "",
         "Found 3 problems (1 error, 1 warning, 1 info) in 5 files.",

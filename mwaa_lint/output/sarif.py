@@ -147,7 +147,7 @@ def _location(result: Result, path, line: int, column: int, end_line: int = 0, e
 
 def _artifact(result: Result, path) -> dict:
     relative = result.relpath(Path(path))
-    if Path(relative).is_absolute() or relative.startswith("/"):
+    if relative == ".." or relative.startswith("../"):
         # Outside the source root: GitHub cannot map it, but other viewers can open it.
         return {"uri": Path(path).resolve().as_uri()}
     return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}

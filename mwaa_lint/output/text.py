@@ -31,7 +31,8 @@ def render(result: Result, color: bool = False) -> str:
         out.append(f"{where} {f.rule_id} {level} {_clean(f.message)}")
         source = _source_line(lines_of, f.path, f.line)
         if source is not None:
-            out.extend(_excerpt(source, f, paint))
+            shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
+            out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
         out.append("")
 
     for d in result.diagnostics:
@@ -39,10 +40,14 @@ def render(result: Result, color: bool = False) -> str:
         if d.line:
             where += f":{d.line}" + (f":{d.column}" if d.column else "")
         out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {_clean(d.message)}")
-    if result.diagnostics:
+        source = _source_line(lines_of, d.path, d.line) if d.path and d.line else None
+        if source is not None:
+            shown, pad, caret = _excerpt(source, d.line, d.column, d.line, d.column + 1)
+            out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
         out.append("")
 
-    out.append(_summary(result))
+    if result.files_checked or not result.diagnostics:
+        out.append(_summary(result))
     if result.diagnostics:
         failed = {d.path for d in result.diagnostics if d.path and d.kind in ("parse-error", "read-error")}
         skipped = result.files_not_checked or failed
@@ -85,9 +90,10 @@ def _source_line(cache: dict, path: Path, line: int):
     return lines[line - 1]
 
 
-def _excerpt(source: str, f, paint) -> list[str]:
-    start = max(f.column - 1, 0)
-    end = f.end_column - 1 if f.end_line == f.line else len(source)
+def _excerpt(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple:
+    """The source line (windowed when long), the padding to the span, and a caret under it."""
+    start = max(column - 1, 0)
+    end = end_column - 1 if end_line == line else len(source)
     end = min(max(end, start + 1), max(len(source), start + 1))
     # Show a window around the span when the line is too long to read.
     lo = max(0, start - MAX_SHOWN // 4) if len(source) > MAX_SHOWN else 0
@@ -98,10 +104,8 @@ def _excerpt(source: str, f, paint) -> list[str]:
         shown, start, end = "…" + shown, start + 1, end + 1
     if hi < len(source):
         shown += "…"
-    if not shown.strip():
-        return []
     caret = "^" + "~" * max(end - start - 1, 0)
-    return [shown, _pad(shown[:start]) + paint(caret, DIM)]
+    return shown, _pad(shown[:start]), caret
 
 
 def _pad(prefix: str) -> str:
