@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .requirements import included_files
 from .diagnostic import Diagnostic
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
@@ -65,6 +66,8 @@ def discover(paths: list) -> tuple:
             if is_terraform(path) or path.suffix == ".txt":
                 if job.report is not None:
                     job.report.add(path.resolve())
+                    if path.suffix == ".txt":  # naming a requirements file names what it includes
+                        job.report.update(p.resolve() for p in included_files(path))
             elif path.name.endswith((".tfvars", ".tfvars.json")):
                 job.report = None  # a changed input can change findings anywhere in the module
             else:

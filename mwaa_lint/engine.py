@@ -86,4 +86,4 @@ def check_module(job: ModuleJob, rules: list, options: RunOptions) -> tuple:
             )
     if job.report is not None:
         findings = [f for f in findings if Path(f.path).resolve() in job.report]
-    return findings, diagnostics, len(files)
+    return findings, diagnostics, len(files) + len(job.requirement_files)

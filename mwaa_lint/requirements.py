@@ -63,6 +63,27 @@ def parse_requirements(text: str) -> ParsedRequirements:
     return parsed
 
 
+def included_files(path, seen=None) -> list:
+    """The local files `path` pulls in with `-r`, transitively, each once (cycles are fine)."""
+    from .diagnostic import InputError
+    from .source import read_text
+
+    seen = seen if seen is not None else {path.resolve()}
+    found = []
+    try:
+        parsed = parse_requirements(read_text(path))
+    except InputError:
+        return found
+    for include in parsed.includes:
+        target = path.parent / include.target
+        if include.kind == "requirement" and "://" not in include.target and target.is_file():
+            if target.resolve() not in seen:
+                seen.add(target.resolve())
+                found.append(target)
+                found.extend(included_files(target, seen))
+    return found
+
+
 def _logical_lines(text: str):
     """(line number, column of the content, content) with continuations joined, comments cut."""
     pending: list = []

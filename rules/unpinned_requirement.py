@@ -2,7 +2,7 @@ from pathlib import Path
 
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
 from mwaa_lint.model import Location
-from mwaa_lint.requirements import parse_requirements
+from mwaa_lint.requirements import included_files, parse_requirements
 from mwaa_lint.rule import Rule, Severity
 from mwaa_lint.source import read_text
 from mwaa_lint.diagnostic import InputError
@@ -79,11 +79,12 @@ class UnpinnedRequirement(Rule):
                 yield from self._check_file(path, "")
 
     def _check_file(self, path: Path, address: str):
-        try:
-            text = read_text(path)
-        except InputError:
-            return  # unreadable files are reported as diagnostics by discovery
-        yield from self._check_text(text, path, 1, address)
+        """Check one file and the local files it pulls in with `-r`."""
+        for each in [path, *included_files(path)]:
+            parsed = _read(each)
+            if parsed is not None:  # unreadable files are reported as diagnostics by discovery
+                constrained = _pinned_by_local_constraints(parsed, each.parent)
+                yield from self._report(parsed, each, 1, address, constrained=constrained)
 
     def _check_inline(self, context, env, seen):
         """`content = "..."` or a heredoc on the aws_s3_object: report inside the .tf file."""
@@ -96,8 +97,11 @@ class UnpinnedRequirement(Rule):
             yield from self._check_text(text, path, first_line, env.address, fixed_loc)
 
     def _check_text(self, text: str, path: Path, first_line: int, address: str, fixed_loc=None):
-        for requirement in parse_requirements(text).requirements:
-            if requirement.pinned:
+        yield from self._report(parse_requirements(text), path, first_line, address, fixed_loc)
+
+    def _report(self, parsed, path: Path, first_line: int, address: str, fixed_loc=None, constrained=frozenset()):
+        for requirement in parsed.requirements:
+            if requirement.pinned or requirement.name in constrained:
                 continue
             line = first_line + requirement.line - 1
             loc = fixed_loc or Location(path, line, requirement.column, line, requirement.end_column)
@@ -107,3 +111,26 @@ class UnpinnedRequirement(Rule):
                 "scheduler and worker installs the same build",
                 address=address,
             )
+
+
+def _read(path: Path):
+    try:
+        return parse_requirements(read_text(path))
+    except InputError:
+        return None
+
+
+def _pinned_by_local_constraints(parsed, directory: Path) -> frozenset:
+    """Names that a local `-c constraints.txt` pins with `==`: pip installs exactly that version.
+
+    A remote constraints file (Airflow's own) cannot be read offline, so it pins nothing here;
+    AWS's guidance is to pin every package with `==` regardless.
+    """
+    names = set()
+    for include in parsed.includes:
+        target = directory / include.target
+        if include.kind == "constraint" and "://" not in include.target and target.is_file():
+            constraints = _read(target)
+            if constraints is not None:
+                names.update(r.name for r in constraints.requirements if r.pinned and r.name)
+    return frozenset(names)

@@ -139,3 +139,13 @@ def test_rule_option_changes_the_ceiling(cli):
     bad = cli(*base, "--rule-option", "MWAA501.nope=1")
     assert bad.exit_code == 2
     assert "unknown rule option 'MWAA501.nope'" in bad.stderr
+
+
+def test_color_only_when_asked_or_on_a_terminal_and_never_with_no_color(cli):
+    colored = cli("../../examples/quickstart", "--color", "always")
+    assert "\033[1m" in colored.stdout
+    assert "\033" not in cli("../../examples/quickstart").stdout  # CliRunner is not a TTY
+    assert "\033[1m" in cli("../../examples/quickstart", env={"FORCE_COLOR": "1"}).stdout
+    # NO_COLOR (no-color.org) beats the environment; an explicit --color=always beats NO_COLOR
+    assert "\033" not in cli("../../examples/quickstart", env={"NO_COLOR": "1", "FORCE_COLOR": "1"}).stdout
+    assert "\033[1m" in cli("../../examples/quickstart", "--color", "always", env={"NO_COLOR": "1"}).stdout
