@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
 
@@ -250,7 +251,7 @@ _STRICT: dict[str, Callable] = {
     "tonumber": lambda v: to_number(v),
     "tobool": lambda v: {"true": True, "false": False, True: True, False: False}[v],
     "sum": lambda items: sum(items),
-    "coalescelist": lambda *lists: next(l for l in lists if l),
+    "coalescelist": lambda *lists: next(items for items in lists if items),
     "formatlist": lambda spec, *lists: [_format(spec, *vals) for vals in zip(*lists)],
     "regex": lambda pattern, text: re.search(pattern, text).group(0),
     "base64encode": lambda s: __import__("base64").b64encode(s.encode()).decode(),
@@ -284,7 +285,7 @@ class FileText(str):
 
     source: Path
 
-    def __new__(cls, text: str, source: Path) -> "FileText":
+    def __new__(cls, text: str, source: Path) -> FileText:
         obj = super().__new__(cls, text)
         obj.source = source
         return obj

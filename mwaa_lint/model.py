@@ -143,12 +143,12 @@ class Block:
     loc: Location  # the header line
     end_loc: Location  # the whole block
     attributes: dict[str, Attribute] = field(default_factory=dict)
-    blocks: list["Block"] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
     def attr(self, name: str) -> Optional[Attribute]:
         return self.attributes.get(name)
 
-    def children(self, type_: str) -> list["Block"]:
+    def children(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.type == type_]
 
     @property

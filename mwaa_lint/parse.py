@@ -80,7 +80,7 @@ def parse_expression(text: str, path: Path, line: int, column: int) -> m.Expr:
     try:
         tree = hcl2.parses_to_tree(prefix + text)
     except UnexpectedInput as exc:
-        raise InputError(Diagnostic(path, line + exc.line - 1, column, f"invalid interpolation: {_short(exc)}"))
+        raise InputError(Diagnostic(path, line + exc.line - 1, column, f"invalid interpolation: {_short(exc)}")) from None
     builder = _Builder(path, line_offset=line - 1, first_line_col_offset=column - 1 - len(prefix))
     attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
     return builder.expr(attribute.children[-1])
@@ -327,9 +327,9 @@ class _Builder:
         body_lines = lines[1:-2]  # drop `<<EOT`, the closing marker line and the final ""
         indent = 0
         if trim:
-            widths = [len(l) - len(l.lstrip(" \t")) for l in body_lines if l.strip()]
+            widths = [len(text) - len(text.lstrip(" \t")) for text in body_lines if text.strip()]
             indent = min(widths) if widths else 0
-            body_lines = [l[indent:] for l in body_lines]
+            body_lines = [text[indent:] for text in body_lines]
         loc = self.loc(node)
         parts: list = []
         for i, line in enumerate(body_lines):

@@ -7,9 +7,10 @@ which keys are nested blocks comes from the key name (NESTED_BLOCK_TYPES).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from . import model as m
 from .diagnostic import Diagnostic, InputError

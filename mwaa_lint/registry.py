@@ -5,8 +5,8 @@ callable returning Rule classes, a list of them, or one Rule class.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.metadata import entry_points
-from typing import Iterable
 
 from .rule import Rule
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 import inspect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Iterator, Optional
+from typing import TYPE_CHECKING, ClassVar, Optional
 
 if TYPE_CHECKING:
     from .context import Context
@@ -24,7 +25,7 @@ class Severity(enum.IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls[text.strip().upper()]
         except KeyError:
@@ -114,10 +115,10 @@ class Rule:
             found.append("the Example and Use instead sections each need an ```hcl block")
         return found
 
-    def check(self, context: "Context") -> Iterator[Finding]:
+    def check(self, context: Context) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, loc: "Location", message: str, address: str = "", related: tuple = ()) -> Finding:
+    def finding(self, loc: Location, message: str, address: str = "", related: tuple = ()) -> Finding:
         return Finding(
             rule_id=self.id,
             slug=self.slug,

@@ -57,7 +57,7 @@ class LocatedStr(str):
 
     loc: Optional[Location] = None
 
-    def __new__(cls, value: str, loc: Optional[Location]) -> "LocatedStr":
+    def __new__(cls, value: str, loc: Optional[Location]) -> LocatedStr:
         obj = super().__new__(cls, value)
         obj.loc = loc
         return obj

@@ -4,8 +4,9 @@ TF_VAR_* environment variables, terraform.tfvars, terraform.tfvars.json, *.auto.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from . import model as m
 from .diagnostic import Diagnostic, InputError

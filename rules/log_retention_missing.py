@@ -1,6 +1,6 @@
 from mwaa_lint.knowledge import table
-from mwaa_lint.values import Unknown, join_parts, same_value, to_bool, to_number
 from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.values import Unknown, join_parts, same_value, to_bool, to_number
 
 
 class LogRetentionMissing(Rule):

@@ -3,8 +3,8 @@ import dataclasses
 from mwaa_lint import model as m
 from mwaa_lint.evaluate import Evaluator
 from mwaa_lint.knowledge import table
-from mwaa_lint.values import Unknown, to_bool, to_number
 from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.values import Unknown, to_bool, to_number
 
 
 class UnboundedMaxWorkers(Rule):

@@ -1,11 +1,11 @@
 from pathlib import Path
 
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
+from mwaa_lint.diagnostic import InputError
 from mwaa_lint.model import Location
 from mwaa_lint.requirements import included_files, parse_requirements
 from mwaa_lint.rule import Rule, Severity
 from mwaa_lint.source import read_text
-from mwaa_lint.diagnostic import InputError
 
 
 class UnpinnedRequirement(Rule):

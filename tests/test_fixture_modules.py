@@ -2,7 +2,6 @@
 expected.txt exactly which findings it must produce: `RULE path:line`, one per line.
 Anything missing is a miss; anything extra is a false positive."""
 import pytest
-
 from conftest import FIXTURES, REPO
 
 CASES = sorted(p.parent for p in (FIXTURES / "modules").glob("*/expected.txt")) + [REPO / "examples" / "quickstart"]

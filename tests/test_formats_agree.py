@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import jsonschema
-
 from conftest import REPO
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

@@ -7,6 +7,7 @@ import venv
 from pathlib import Path
 
 from conftest import FIXTURES, REPO
+
 from mwaa_lint.registry import load_rules
 
 

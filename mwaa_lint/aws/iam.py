@@ -1,8 +1,9 @@
 """From an execution role to every policy document attached to it."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from ..model import Location
 from ..values import Unknown, same_value

@@ -1,8 +1,9 @@
 """Is a subnet public? Follow it to its route table (explicit or the VPC's main one)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 from ..model import Location
 from ..values import Unknown, to_bool

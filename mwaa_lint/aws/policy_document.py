@@ -76,7 +76,7 @@ def parse_policy(value: Any, written_at: Location) -> Optional[PolicyDocument]:
     return _document(data, finder)
 
 
-def _document(data: Any, finder: Optional["_TextFinder"]) -> Optional[PolicyDocument]:
+def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocument]:
     if not isinstance(data, dict):
         return None
     doc = PolicyDocument()
@@ -97,7 +97,7 @@ def _document(data: Any, finder: Optional["_TextFinder"]) -> Optional[PolicyDocu
     return doc
 
 
-def _located(value: Any, finder: Optional["_TextFinder"], fallback: Location) -> list:
+def _located(value: Any, finder: Optional[_TextFinder], fallback: Location) -> list:
     if value is None:
         return []
     out = []
