@@ -174,7 +174,8 @@ class Evaluator:
         if name in ("var", "local", "data"):
             return _Namespace(name)
         if name == "path":
-            directory = str(self.module.directory)
+            # absolute, so a path built from it means the same file whatever directory we run in
+            directory = str(self.module.directory.absolute())
             return {"module": directory, "root": directory, "cwd": directory}
         if name in self._resource_types:
             return _Namespace("resource", name)

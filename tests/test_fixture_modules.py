@@ -30,3 +30,12 @@ def test_module_findings_are_exactly_the_expected_ones(cli, directory):
     found = sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"])
     assert found == expected_findings(directory)
     assert run.exit_code == (1 if found else 0)
+
+
+@pytest.mark.parametrize("directory", CASES, ids=lambda p: p.name)
+def test_the_same_findings_when_run_from_another_directory(cli, directory):
+    # `mwaa-lint infra/` from the repository root: paths built from path.module must still resolve
+    relative = directory.relative_to(REPO)
+    data = cli(relative, "--format", "json", cwd=REPO).json()
+    found = sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"])
+    assert found == [(rule, f"{relative}/{path}", line) for rule, path, line in expected_findings(directory)]
