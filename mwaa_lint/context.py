@@ -33,7 +33,7 @@ class Environment:
         """Nested blocks by path, e.g. nested("logging_configuration", "task_logs")."""
         blocks = [self.block]
         for name in path:
-            blocks = [child for b in blocks for child in b.children(name)]
+            blocks = [child for b in blocks for child in self.ev.children(b, name, self.instance)]
         return blocks
 
     def eval(self, expr: m.Expr) -> Any:
@@ -42,14 +42,13 @@ class Environment:
 
 @dataclass
 class Context:
+    """The root module of one check; `ev.tree` reaches every local module it calls."""
+
     module: m.Module
     ev: Evaluator
     options: dict = field(default_factory=dict)  # rule id → {option: value}
     requirement_files: list = field(default_factory=list)  # requirements.txt named by the user
 
     def environments(self) -> list:
-        return [
-            Environment(instance, self.ev)
-            for block in self.module.resources("aws_mwaa_environment")
-            for instance in self.ev.instances(block)
-        ]
+        """Every environment instance in the root module and the local modules it calls."""
+        return [Environment(instance, instance.ev) for instance in self.ev.all_instances("aws_mwaa_environment")]

@@ -20,6 +20,7 @@ class ModuleJob:
     var_files: list = field(default_factory=list)  # terraform.tfvars(.json), *.auto.tfvars(.json)
     report: Optional[set] = None  # None: every file; else only these resolved paths
     requirement_files: list = field(default_factory=list)
+    named: bool = False  # the user named this directory or a file in it (not just an ancestor)
 
 
 def is_terraform(path: Path) -> bool:
@@ -59,8 +60,11 @@ def discover(paths: list) -> tuple:
                 diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
             for directory in found:
                 job_for(directory).report = None
+            if path.resolve() in jobs:
+                jobs[path.resolve()].named = True
         else:
             job = job_for(path.parent)
+            job.named = True
             if path.suffix == ".txt":
                 job.requirement_files.append(path)
             if is_terraform(path) or path.suffix == ".txt":

@@ -33,10 +33,11 @@ class Instance:
     block: m.Block
     key: Any = None  # None (single), int (count), str (for_each) or Unknown
     each_value: Any = None
+    ev: Any = field(default=None, repr=False)  # the Evaluator of the module instance it lives in
 
     @property
     def address(self) -> str:
-        base = self.block.address
+        base = (self.ev.prefix if self.ev is not None else "") + self.block.address
         if self.key is None:
             return base
         if isinstance(self.key, Unknown):
@@ -79,6 +80,13 @@ class InstanceValue:
     instance: Instance
 
 
+@dataclass(eq=False)
+class ModuleOutputs:
+    """`module.vpc`: one instance of a local module call, whose outputs are evaluated on demand."""
+
+    child: "Evaluator"
+
+
 @dataclass
 class _Namespace:
     """`var`, `local`, `data`, a resource type: resolved one attribute at a time."""
@@ -89,8 +97,16 @@ class _Namespace:
 
 
 class Evaluator:
-    def __init__(self, module: m.Module):
+    """Evaluates one module instance. The root has no caller; a local module called by
+    `module "x" {}` gets an Evaluator of its own whose `var.*` are the caller's arguments."""
+
+    def __init__(self, module: m.Module, caller: Optional[Instance] = None, tree: Optional[list] = None):
         self.module = module
+        self.caller = caller  # the `module` block instance that calls this one (None: the root)
+        self.prefix = caller.address + "." if caller is not None else ""
+        self.tree = tree if tree is not None else []  # every Evaluator of the run, root first
+        self.tree.append(self)
+        self.calls: dict = {}  # module block name → [(Instance, Evaluator or None if not local)]
         self._locals = module.locals()
         self._cache: dict = {}
         self._instances: dict = {}
@@ -99,16 +115,27 @@ class Evaluator:
         self._resource_types = {b.labels[0] for b in module.blocks("resource") if b.labels}
 
     # -- public API for rules
+    def all_instances(self, resource_type: str) -> list:
+        """Every instance of a resource type in every module instance of the run."""
+        return [
+            instance
+            for ev in self.tree
+            for block in ev.module.resources(resource_type)
+            for instance in ev.instances(block)
+        ]
+
     def instances(self, block: m.Block) -> list:
         """The instances of a resource/data block; a `count = 0` block has none."""
         key = id(block)
         if key not in self._instances:
-            self._instances[key] = [Instance(block)]  # placeholder while expanding (self-refs)
+            self._instances[key] = [Instance(block, ev=self)]  # placeholder while expanding (self-refs)
             self._instances[key] = self._expand(block)
         return self._instances[key]
 
     def attr(self, instance: Instance, name: str, default: Any = None) -> Any:
         """The value of a top-level attribute of an instance, or `default` if it is not set."""
+        if instance.ev is not None and instance.ev is not self:
+            return instance.ev.attr(instance, name, default)
         attribute = instance.block.attr(name)
         if attribute is None:
             return default
@@ -126,11 +153,19 @@ class Evaluator:
             return value.instance
         return None
 
+    def children(self, block: m.Block, name: str, instance: Optional[Instance] = None) -> list:
+        """Nested blocks of one type, with `dynamic` blocks expanded for this instance."""
+        from .dynamic import children
+
+        return children(self, block, name, instance)
+
     def variable_value(self, name: str) -> Any:
         return self._var(name)
 
     # -- evaluation
     def eval(self, expr: m.Expr, instance: Optional[Instance] = None, scope: Optional[dict] = None) -> Any:
+        if instance is not None and instance.ev is not None and instance.ev is not self:
+            return instance.ev.eval(expr, instance, scope)  # an instance from another module
         scope = {**(instance.scope() if instance else {}), **(scope or {})}
         return self._eval(expr, instance, scope)
 
@@ -171,12 +206,12 @@ class Evaluator:
         name = expr.name
         if name in scope:
             return scope[name]
-        if name in ("var", "local", "data"):
+        if name in ("var", "local", "data", "module"):
             return _Namespace(name)
         if name == "path":
             # absolute, so a path built from it means the same file whatever directory we run in
-            directory = str(self.module.directory.absolute())
-            return {"module": directory, "root": directory, "cwd": directory}
+            root = str(self.tree[0].module.directory.absolute())
+            return {"module": str(self.module.directory.absolute()), "root": root, "cwd": root}
         if name in self._resource_types:
             return _Namespace("resource", name)
         return Unknown(name)  # module.*, terraform.*, self, unknown for-variables
@@ -208,6 +243,9 @@ class Evaluator:
             return self.index(self._apply_splat(rest.obj, item, inst, scope), key)
         return Unknown()
 
+    def _e_Bound(self, expr: m.Bound, inst, scope) -> Any:
+        return self._eval(expr.expr, inst, {**scope, **expr.bindings})
+
     def _e_SplatItem(self, expr, inst, scope) -> Any:
         return Unknown()
 
@@ -219,7 +257,8 @@ class Evaluator:
             if not isinstance(args[-1], list):
                 return Unknown()
             args = args[:-1] + args[-1]
-        return call_function(expr.name, args, self.module.directory)
+        # relative paths in file() and friends are relative to the directory Terraform runs in
+        return call_function(expr.name, args, self.tree[0].module.directory)
 
     def _try(self, expr: m.Call, inst, scope) -> Any:
         # try(a, b): the first argument that evaluates without error; we cannot see errors,
@@ -323,7 +362,9 @@ class Evaluator:
         if isinstance(obj, ResourceSet):
             obj = obj.value()
         if isinstance(obj, InstanceValue):
-            return self._instance_attr(obj.instance, name)
+            return (obj.instance.ev or self)._instance_attr(obj.instance, name)
+        if isinstance(obj, ModuleOutputs):
+            return obj.child.output(name)
         if isinstance(obj, Ref):
             return Ref(obj.instance, f"{obj.attr}.{name}")
         if isinstance(obj, dict):
@@ -360,6 +401,8 @@ class Evaluator:
             return self._local(name)
         if ns.kind == "data":
             return _Namespace("data_type", name)
+        if ns.kind == "module":
+            return self._module_call(name)
         if ns.kind in ("resource", "data_type"):
             kind = "resource" if ns.kind == "resource" else "data"
             block = self.module.find(kind, ns.type_, name)
@@ -379,8 +422,34 @@ class Evaluator:
             return Ref(instance, name)
         return self._cached((id(instance), name), lambda: self.eval(attribute.expr, instance))
 
+    def _module_call(self, name: str) -> Any:
+        calls = self.calls.get(name)
+        if not calls or any(child is None for _, child in calls):
+            return Unknown(f"module.{name}")  # a remote source, or one we could not load
+        block = calls[0][0].block
+        if block.attr("for_each") is not None:
+            if any(isinstance(call.key, Unknown) for call, _ in calls):
+                return Unknown(f"module.{name}")
+            return {call.key: ModuleOutputs(child) for call, child in calls}
+        if block.attr("count") is not None:
+            if any(isinstance(call.key, Unknown) for call, _ in calls):
+                return Unknown(f"module.{name}")
+            return [ModuleOutputs(child) for _, child in calls]
+        return ModuleOutputs(calls[0][1])
+
+    def output(self, name: str) -> Any:
+        """The value of `output "name"` in this module instance."""
+        block = next((b for b in self.module.blocks("output") if b.labels == [name]), None)
+        if block is None or block.attr("value") is None:
+            return Unknown(f"{self.prefix}{name}")
+        return self._cached(("output", name), lambda: self.eval(block.attr("value").expr))
+
     def _var(self, name: str) -> Any:
-        if name in self.module.variable_values:
+        if self.caller is not None:
+            argument = self.caller.block.attr(name)
+            if argument is not None:  # the caller's argument, evaluated where the caller is
+                return self._cached(("var", name), lambda: self.caller.ev.eval(argument.expr, self.caller))
+        elif name in self.module.variable_values:
             return self.module.variable_values[name]
         block = self.module.variable(name)
         if block is None or block.attr("default") is None:
@@ -411,21 +480,21 @@ class Evaluator:
         if count_attr is not None:
             count = to_number(self.value(count_attr.expr))
             if isinstance(count, Unknown):
-                return [Instance(block, Unknown())]
-            return [Instance(block, i) for i in range(int(count))]
+                return [Instance(block, Unknown(), ev=self)]
+            return [Instance(block, i, ev=self) for i in range(int(count))]
         if for_each_attr is not None:
             each = self.value(for_each_attr.expr)
             if isinstance(each, dict):
-                return [Instance(block, k, v) for k, v in each.items()]
+                return [Instance(block, k, v, ev=self) for k, v in each.items()]
             if isinstance(each, list) and all(isinstance(v, str) for v in each):
-                return [Instance(block, str(v), v) for v in each]
-            return [Instance(block, Unknown(), Unknown())]
-        return [Instance(block)]
+                return [Instance(block, str(v), v, ev=self) for v in each]
+            return [Instance(block, Unknown(), Unknown(), ev=self)]
+        return [Instance(block, ev=self)]
 
     # -- materialization
     def materialize(self, value: Any, keep_json: bool = False) -> Any:
         """Turn lazy references into plain values: sets become lists/maps, instances unknown."""
-        if isinstance(value, _Namespace):
+        if isinstance(value, (_Namespace, ModuleOutputs)):
             return Unknown()
         if isinstance(value, ResourceSet):
             value = value.value()

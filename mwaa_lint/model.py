@@ -126,6 +126,14 @@ class ForExpr(Expr):
     grouping: bool = False  # `v...`
 
 
+@dataclass
+class Bound(Expr):
+    """An expression from a `dynamic` block's content, with its iterator bound to one element."""
+
+    expr: Expr
+    bindings: dict
+
+
 # --- Structure ---------------------------------------------------------------------------
 
 
@@ -144,6 +152,7 @@ class Block:
     end_loc: Location  # the whole block
     attributes: dict[str, Attribute] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    unknown: bool = False  # stands for `dynamic` blocks whose for_each we cannot resolve
 
     def attr(self, name: str) -> Optional[Attribute]:
         return self.attributes.get(name)

@@ -65,8 +65,7 @@ class LogRetentionMissing(Rule):
         log_types = table("log_types")["types"]
         groups = [
             (inst, ev.attr(inst, "name"))
-            for block in context.module.resources("aws_cloudwatch_log_group")
-            for inst in ev.instances(block)
+            for inst in ev.all_instances("aws_cloudwatch_log_group")
             if inst.block.attr("name") is not None  # name_prefix or generated: cannot be MWAA's
         ]
         environments = context.environments()

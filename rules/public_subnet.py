@@ -1,4 +1,5 @@
 from mwaa_lint.aws.network import subnet_exposure
+from mwaa_lint.provenance import setting
 from mwaa_lint.rule import Rule, Severity
 
 
@@ -61,8 +62,8 @@ class PublicSubnet(Rule):
     security_severity = 7.5
 
     def check(self, context):
-        ev = context.ev
         for env in context.environments():
+            ev = env.ev
             for network in env.nested("network_configuration"):
                 attribute = network.attr("subnet_ids")
                 if attribute is None:
@@ -70,17 +71,19 @@ class PublicSubnet(Rule):
                 values = ev.value(attribute.expr, env.instance)
                 if not isinstance(values, list):
                     continue
-                items = getattr(attribute.expr, "items", None)
+                origin = setting(env.ev, attribute.expr, env.instance)  # the caller's list, if passed in
+                items = getattr(origin.expr, "items", None)
+                passed = f" ({origin.passed_to()})" if origin.calls else ""
                 for index, value in enumerate(values):
                     subnet = ev.target(value)
                     if subnet is None or subnet.block.labels[0] != "aws_subnet":
                         continue
                     exposure = subnet_exposure(ev, subnet)
                     if exposure.public:
-                        where = items[index].loc if items and len(items) == len(values) else attribute.loc
+                        where = items[index].loc if items and len(items) == len(values) else (origin.loc or attribute.loc)
                         yield self.finding(
                             where,
-                            f"subnet {subnet.address} is public: {exposure.reason}; "
+                            f"subnet {subnet.address}{passed} is public: {exposure.reason}; "
                             "expected a private subnet (MWAA needs two private subnets)",
                             address=env.address,
                         )

@@ -3,6 +3,7 @@ import dataclasses
 from mwaa_lint import model as m
 from mwaa_lint.evaluate import Evaluator
 from mwaa_lint.knowledge import table
+from mwaa_lint.provenance import direct_variable, setting
 from mwaa_lint.rule import Rule, Severity
 from mwaa_lint.values import Unknown, to_bool, to_number
 
@@ -63,36 +64,40 @@ class UnboundedMaxWorkers(Rule):
                     address=env.address,
                 )
                 continue
+            origin = setting(env.ev, attribute.expr, env.instance)
+            where = origin.loc or attribute.loc
             value = to_number(env.eval(attribute.expr))
-            variable = _direct_variable(attribute.expr, context.module)
             if not isinstance(value, Unknown):
                 if value > ceiling:
-                    source = ""
-                    if variable is not None:
-                        name = variable.labels[0]
-                        where = context.module.variable_sources.get(name, "its default")
-                        source = f" (var.{name}, set by {where})"
                     yield self.finding(
-                        attribute.loc,
-                        f"max_workers is {value}{source}; expected max_workers <= {ceiling}",
+                        where,
+                        f"max_workers is {value}{_source(origin, env)}; expected max_workers <= {ceiling}",
                         address=env.address,
                     )
                 continue
-            if variable is not None and not _validated(context.module, variable, ceiling):
+            if direct_variable(origin.expr) and origin.variables and not any(
+                _validated(ev.module, variable, ceiling) for ev, variable in origin.variables
+            ):
+                name = origin.variables[-1][1].labels[0]
+                passed = f" ({origin.passed_to()} for {env.address})" if origin.calls else ""
                 yield self.finding(
-                    attribute.loc,
-                    f"max_workers comes from var.{variable.labels[0]}, which has no default and no validation "
+                    where,
+                    f"max_workers comes from var.{name}{passed}, which has no default and no validation "
                     f"bounding it, so any number of workers can be requested; expected a validation "
-                    f"such as `var.{variable.labels[0]} <= {ceiling}`",
+                    f"such as `var.{name} <= {ceiling}`",
                     address=env.address,
                 )
 
 
-def _direct_variable(expr: m.Expr, module: m.Module):
-    """The variable block when the expression is exactly `var.NAME`."""
-    if isinstance(expr, m.GetAttr) and isinstance(expr.obj, m.Name) and expr.obj.name == "var":
-        return module.variable(expr.name)
-    return None
+def _source(origin, env) -> str:
+    """`(var.max_workers, set by terraform.tfvars:3)`, `(passed to module.mwaa for ...)`, or ""."""
+    parts = []
+    if origin.calls:
+        parts.append(f"{origin.passed_to()} for {env.address}")
+    name = direct_variable(origin.expr)
+    if name is not None and origin.ev.caller is None:
+        parts.append(f"var.{name}, set by {origin.ev.module.variable_sources.get(name, 'its default')}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def _validated(module: m.Module, variable: m.Block, ceiling: int) -> bool:

@@ -34,13 +34,11 @@ def refers_to(ev, value: Any, instance) -> Optional[bool]:
 
 def role_policies(ev, role) -> Iterator[AttachedPolicy]:
     """Every policy on `role` (an Instance of aws_iam_role) whose document we can read."""
-    module = ev.module
-    for block in role.block.children("inline_policy"):
+    for block in ev.children(role.block, "inline_policy", role):
         yield from _documents(ev, role, block.attr("policy"), role.address + ".inline_policy")
-    for block in module.resources("aws_iam_role_policy"):
-        for inst in ev.instances(block):
-            if refers_to(ev, ev.attr(inst, "role"), role):
-                yield from _documents(ev, inst, block.attr("policy"), inst.address)
+    for inst in ev.all_instances("aws_iam_role_policy"):
+        if refers_to(ev, ev.attr(inst, "role"), role):
+            yield from _documents(ev, inst, inst.block.attr("policy"), inst.address)
     for policy in _attached_managed_policies(ev, role):
         yield from _documents(ev, policy, policy.block.attr("policy"), policy.address)
 
@@ -48,15 +46,13 @@ def role_policies(ev, role) -> Iterator[AttachedPolicy]:
 def _attached_managed_policies(ev, role) -> Iterator[Any]:
     """aws_iam_policy instances attached by attachment resources or managed_policy_arns."""
     arns: list = []
-    for block in ev.module.resources("aws_iam_role_policy_attachment"):
-        for inst in ev.instances(block):
-            if refers_to(ev, ev.attr(inst, "role"), role):
-                arns.append(ev.attr(inst, "policy_arn"))
-    for block in ev.module.resources("aws_iam_policy_attachment"):
-        for inst in ev.instances(block):
-            roles = ev.attr(inst, "roles", [])
-            if isinstance(roles, list) and any(refers_to(ev, r, role) for r in roles):
-                arns.append(ev.attr(inst, "policy_arn"))
+    for inst in ev.all_instances("aws_iam_role_policy_attachment"):
+        if refers_to(ev, ev.attr(inst, "role"), role):
+            arns.append(ev.attr(inst, "policy_arn"))
+    for inst in ev.all_instances("aws_iam_policy_attachment"):
+        roles = ev.attr(inst, "roles", [])
+        if isinstance(roles, list) and any(refers_to(ev, r, role) for r in roles):
+            arns.append(ev.attr(inst, "policy_arn"))
     managed = ev.attr(role, "managed_policy_arns", [])
     if isinstance(managed, list):
         arns.extend(managed)

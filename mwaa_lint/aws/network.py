@@ -53,41 +53,36 @@ def _where(loc: Location) -> str:
 
 def _route_table(ev, subnet) -> tuple:
     """The subnet's route table instance and how it applies, or (None, '') if unknown."""
-    module = ev.module
-    for block in module.resources("aws_route_table_association"):
-        for assoc in ev.instances(block):
-            if refers_to(ev, ev.attr(assoc, "subnet_id"), subnet):
-                table = ev.target(ev.attr(assoc, "route_table_id"))
-                return (table, "its route table") if table is not None else (None, "")
-            if isinstance(ev.attr(assoc, "subnet_id"), Unknown) and ev.target(ev.attr(assoc, "subnet_id")) is None:
-                return None, ""  # an association we cannot resolve might be this subnet's
+    for assoc in ev.all_instances("aws_route_table_association"):
+        if refers_to(ev, ev.attr(assoc, "subnet_id"), subnet):
+            table = ev.target(ev.attr(assoc, "route_table_id"))
+            return (table, "its route table") if table is not None else (None, "")
+        if isinstance(ev.attr(assoc, "subnet_id"), Unknown) and ev.target(ev.attr(assoc, "subnet_id")) is None:
+            return None, ""  # an association we cannot resolve might be this subnet's
     vpc = ev.target(ev.attr(subnet, "vpc_id"))
     if vpc is None:
         return None, ""
-    for block in module.resources("aws_main_route_table_association"):
-        for assoc in ev.instances(block):
-            if refers_to(ev, ev.attr(assoc, "vpc_id"), vpc):
-                table = ev.target(ev.attr(assoc, "route_table_id"))
-                return (table, "its VPC's main route table") if table is not None else (None, "")
-    for block in module.resources("aws_default_route_table"):
-        for table in ev.instances(block):
-            default_id = ev.attr(table, "default_route_table_id")
-            if ev.target(default_id) is vpc:
-                return table, "its VPC's main route table"
+    for assoc in ev.all_instances("aws_main_route_table_association"):
+        if refers_to(ev, ev.attr(assoc, "vpc_id"), vpc):
+            table = ev.target(ev.attr(assoc, "route_table_id"))
+            return (table, "its VPC's main route table") if table is not None else (None, "")
+    for table in ev.all_instances("aws_default_route_table"):
+        default_id = ev.attr(table, "default_route_table_id")
+        if ev.target(default_id) is vpc:
+            return table, "its VPC's main route table"
     return None, ""
 
 
 def _routes(ev, table) -> Iterator[tuple]:
     """(destination, gateway value, location) for inline routes and aws_route resources."""
-    for route in table.block.children("route"):
+    for route in ev.children(table.block, "route", table):
         yield from _route_entries(ev, table, route.attributes, ("cidr_block", "ipv6_cidr_block"), route.loc)
-    for block in ev.module.resources("aws_route"):
-        for inst in ev.instances(block):
-            if refers_to(ev, ev.attr(inst, "route_table_id"), table):
-                values = {name: attr for name, attr in block.attributes.items()}
-                yield from _route_entries(
-                    ev, inst, values, ("destination_cidr_block", "destination_ipv6_cidr_block"), block.loc
-                )
+    for inst in ev.all_instances("aws_route"):
+        if refers_to(ev, ev.attr(inst, "route_table_id"), table):
+            values = dict(inst.block.attributes)
+            yield from _route_entries(
+                ev, inst, values, ("destination_cidr_block", "destination_ipv6_cidr_block"), inst.block.loc
+            )
 
 
 def _route_entries(ev, instance, attributes: dict, destination_names: tuple, loc: Location) -> Iterator[tuple]:

@@ -30,20 +30,47 @@ class PolicyDocument:
 
 
 def policy_document_data(ev, instance) -> JsonDocument:
-    """The `json` output of `data "aws_iam_policy_document"`, with located strings."""
+    """The `json` output of `data "aws_iam_policy_document"`, with located strings.
+
+    As the provider merges them: source documents first, then this document's statements,
+    then override documents; a later statement replaces an earlier one with the same `Sid`.
+    """
     statements: list = []
-    for name in ("source_policy_documents", "override_policy_documents"):
-        for doc in _as_list(ev.attr(instance, name, [])):
-            data = doc.data if isinstance(doc, JsonDocument) else _loads(doc)
-            statements.extend(_as_list(data.get("Statement", [])) if isinstance(data, dict) else [Unknown()])
-    for block in instance.block.children("statement"):
-        statement: dict = {"Effect": _eval(ev, block, "effect", instance) or LocatedStr("Allow", block.loc)}
-        for attr, key in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource")):
-            if block.attr(attr) is not None:
-                statement[key] = ev.value(block.attr(attr).expr, instance)
-        statement["__loc__"] = block.loc
-        statements.append(statement)
+    for doc in _as_list(ev.attr(instance, "source_policy_documents", [])):
+        _merge(statements, _document_statements(doc))
+    _merge(statements, [_statement(ev, block, instance) for block in ev.children(instance.block, "statement", instance)])
+    for doc in _as_list(ev.attr(instance, "override_policy_documents", [])):
+        _merge(statements, _document_statements(doc))
     return JsonDocument({"Version": "2012-10-17", "Statement": statements})
+
+
+def _document_statements(doc: Any) -> list:
+    data = doc.data if isinstance(doc, JsonDocument) else _loads(doc)
+    return _as_list(data.get("Statement", [])) if isinstance(data, dict) else [Unknown()]
+
+
+def _statement(ev, block, instance) -> Any:
+    if block.unknown:
+        return Unknown()  # a dynamic statement block we cannot expand
+    statement: dict = {"Effect": _eval(ev, block, "effect", instance) or LocatedStr("Allow", block.loc)}
+    for attr, key in (("sid", "Sid"), ("actions", "Action"), ("not_actions", "NotAction"),
+                      ("resources", "Resource"), ("not_resources", "NotResource")):
+        if block.attr(attr) is not None:
+            statement[key] = ev.value(block.attr(attr).expr, instance)
+    statement["__loc__"] = block.loc
+    return statement
+
+
+def _merge(statements: list, new: list) -> None:
+    """Append `new`, each replacing an earlier statement with the same Sid."""
+    for statement in new:
+        sid = statement.get("Sid") if isinstance(statement, dict) else None
+        same = [i for i, old in enumerate(statements) if isinstance(sid, str) and sid and isinstance(old, dict)
+                and old.get("Sid") == sid]
+        if same:
+            statements[same[0]] = statement
+        else:
+            statements.append(statement)
 
 
 def _eval(ev, block, name: str, instance) -> Any:

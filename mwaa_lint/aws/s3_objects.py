@@ -17,18 +17,20 @@ def uploaded_file(ev, env, path_attribute: str) -> Optional[Path]:
     if not isinstance(key, str):
         return None
     bucket = ev.target(env.attr("source_bucket_arn"))
-    for type_ in _OBJECT_TYPES:
-        for block in ev.module.resources(type_):
-            for obj in ev.instances(block):
-                object_key = ev.attr(obj, "key")
-                if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
-                    continue
-                if bucket is not None and refers_to(ev, ev.attr(obj, "bucket"), bucket) is False:
-                    continue
-                found = _local_source(ev, obj)
-                if found is not None:
-                    return found
+    for obj in _objects(ev):
+        object_key = ev.attr(obj, "key")
+        if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
+            continue
+        if bucket is not None and refers_to(ev, ev.attr(obj, "bucket"), bucket) is False:
+            continue
+        found = _local_source(ev, obj)
+        if found is not None:
+            return found
     return None
+
+
+def _objects(ev) -> list:
+    return [obj for type_ in _OBJECT_TYPES for obj in ev.all_instances(type_)]
 
 
 def _normal(key: str) -> str:
@@ -42,7 +44,8 @@ def _local_source(ev, obj) -> Optional[Path]:
     source = ev.attr(obj, "source")
     if isinstance(source, str) and not isinstance(source, Unknown):
         path = Path(source)
-        path = path if path.is_absolute() else ev.module.directory / path
+        # a relative path is relative to the directory Terraform runs in: the root module's
+        path = path if path.is_absolute() else ev.tree[0].module.directory / path
         return path if path.is_file() else None
     return None
 
@@ -56,19 +59,15 @@ def uploaded_content(ev, env, path_attribute: str):
     key = env.attr(path_attribute)
     if not isinstance(key, str):
         return None
-    for type_ in _OBJECT_TYPES:
-        for block in ev.module.resources(type_):
-            attribute = block.attr("content")
-            if attribute is None:
-                continue
-            for obj in ev.instances(block):
-                object_key = ev.attr(obj, "key")
-                if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
-                    continue
-                content = ev.attr(obj, "content")
-                if not isinstance(content, str) or isinstance(content, FileText):
-                    continue
-                if getattr(attribute.expr, "heredoc", False):
-                    return str(content), block.path, attribute.expr.loc.line + 1, None
-                return str(content), block.path, attribute.expr.loc.line, attribute.expr.loc
+    for obj in _objects(ev):
+        attribute = obj.block.attr("content")
+        object_key = ev.attr(obj, "key")
+        if attribute is None or not isinstance(object_key, str) or _normal(object_key) != _normal(key):
+            continue
+        content = ev.attr(obj, "content")
+        if not isinstance(content, str) or isinstance(content, FileText):
+            continue
+        if getattr(attribute.expr, "heredoc", False):
+            return str(content), obj.block.path, attribute.expr.loc.line + 1, None
+        return str(content), obj.block.path, attribute.expr.loc.line, attribute.expr.loc
     return None

@@ -1,0 +1,76 @@
+"""Local module calls: `module "mwaa" { source = "./modules/mwaa" }` becomes a child Evaluator
+whose variables are the caller's arguments, so rules see every environment in the tree.
+
+Remote sources (registry, git, S3) are never fetched: their outputs stay Unknown.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from . import model as m
+from .diagnostic import Diagnostic, InputError
+from .evaluate import Evaluator
+from .values import Unknown
+
+MAX_DEPTH = 16  # nested module calls followed before we stop (Terraform has no limit; sanity does)
+
+
+def is_local_source(source: object) -> bool:
+    return isinstance(source, str) and source.startswith(("./", "../"))
+
+
+def load_calls(ev: Evaluator, load_module: Callable[[Path], m.Module], depth: int = 0) -> list:
+    """Create child Evaluators for every local module call under `ev`; returns diagnostics."""
+    diagnostics: list = []
+    for block in ev.module.blocks("module"):
+        if not block.labels:
+            continue
+        source_attr = block.attr("source")
+        source = ev.value(source_attr.expr) if source_attr is not None else None
+        directory = _directory(ev, source)
+        calls = []
+        for call in ev.instances(block):
+            child = None
+            if directory is not None and not isinstance(call.key, Unknown):
+                child, problems = _child(ev, call, directory, load_module, depth, source_attr.loc)
+                diagnostics.extend(problems)
+            calls.append((call, child))
+        ev.calls[block.labels[0]] = calls
+    return diagnostics
+
+
+def called_directories(ev: Evaluator) -> set:
+    """Resolved directories of every module instance below the root of `ev`'s tree."""
+    return {child.module.directory.resolve() for child in ev.tree[1:]}
+
+
+def _directory(ev: Evaluator, source: object):
+    if not is_local_source(source):
+        return None
+    return Path(ev.module.directory, str(source))
+
+
+def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location) -> tuple:
+    if depth >= MAX_DEPTH or _in_call_stack(ev, directory):
+        message = f"{call.address} calls a module that is already being evaluated (a cycle); not followed"
+        return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
+    if not directory.is_dir():
+        message = f"module source {directory} is not a directory"
+        return None, [Diagnostic(where.path, where.line, where.column, message, kind="read-error")]
+    try:
+        module = load_module(directory)
+    except InputError as exc:
+        return None, list(exc.diagnostics)
+    child = Evaluator(module, caller=call, tree=ev.tree)
+    return child, load_calls(child, load_module, depth + 1)
+
+
+def _in_call_stack(ev: Evaluator, directory: Path) -> bool:
+    target = directory.resolve()
+    current = ev
+    while current is not None:
+        if current.module.directory.resolve() == target:
+            return True
+        current = current.caller.ev if current.caller is not None else None
+    return False
