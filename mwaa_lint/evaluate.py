@@ -84,7 +84,7 @@ class InstanceValue:
 class ModuleOutputs:
     """`module.vpc`: one instance of a local module call, whose outputs are evaluated on demand."""
 
-    child: "Evaluator"
+    child: Evaluator
 
 
 @dataclass
@@ -252,6 +252,11 @@ class Evaluator:
     def _e_Call(self, expr: m.Call, inst, scope) -> Any:
         if expr.name in ("try", "can"):
             return self._try(expr, inst, scope)
+        if expr.name == "templatefile":
+            from .templates import render_template_file
+
+            args = [self.materialize(self._eval(a, inst, scope)) for a in expr.args]
+            return render_template_file(self, args)
         args = [self.materialize(self._eval(a, inst, scope), keep_json=True) for a in expr.args]
         if expr.expand_last and args:
             if not isinstance(args[-1], list):

@@ -5,8 +5,8 @@ Remote sources (registry, git, S3) are never fetched: their outputs stay Unknown
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import model as m
 from .diagnostic import Diagnostic, InputError

@@ -52,6 +52,16 @@ class PartialString(Unknown):
         self.parts = parts
 
 
+class PartialFileText(PartialString):
+    """A `templatefile()` result with unknown parts, remembering the template file."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, parts: tuple, source):
+        super().__init__(parts)
+        self.source = source
+
+
 class LocatedStr(str):
     """A string literal that remembers where it was written."""
 

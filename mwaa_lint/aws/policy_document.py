@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from ..functions import FileText
 from ..model import Location
-from ..values import JsonDocument, LocatedStr, PartialString, Unknown
+from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
 
 # stands in for a `${...}` we cannot evaluate; printable, because JSON strings forbid control characters
 _HOLE = "@@mwaa-lint-unknown@@"
@@ -98,6 +98,8 @@ def parse_policy(value: Any, written_at: Location) -> Optional[PolicyDocument]:
         return None
     if isinstance(value, FileText):
         finder = _TextFinder(value.source, str(value), 1)
+    elif isinstance(value, PartialFileText):
+        finder = _TextFinder(value.source, None, 1)  # a templatefile(): search the template
     else:
         finder = _TextFinder(written_at.path, None, written_at.line)
     return _document(data, finder)
