@@ -3,6 +3,7 @@ run the rules, collect one Result. Data flows one way: paths → files → model
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -18,6 +19,9 @@ from .result import Result
 from .rule import Finding
 from .source import read_text
 from .variables import variable_values
+
+
+_MODULE_PREFIX = re.compile(r'module\.[\w-]+(\[[^\]]*\])?\.')
 
 
 @dataclass
@@ -48,7 +52,7 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     files_checked = 0
     not_checked: set = {d.path for d in diagnostics if d.path}
     for prepared in roots:
-        if prepared.job.directory.resolve() in called and not prepared.job.named and not prepared.diagnostics:
+        if prepared.job.directory.resolve() in called and not prepared.job.named:
             continue
         job_findings, job_diagnostics, checked = _check(prepared, rules, options)
         findings.extend(job_findings)
@@ -57,7 +61,10 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         if job_diagnostics and not checked:
             not_checked.update(prepared.job.files)
             not_checked.update(d.path for d in job_diagnostics if d.path)
-    unique = {(f.rule_id, str(f.path), f.line, f.column, f.message): f for f in findings}
+    unique: dict = {}
+    for finding in findings:  # a module called twice has the same problem once, in its code
+        key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
+        unique.setdefault(key, finding)
     ordered = sorted(unique.values(), key=Finding.sort_key)
     return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root,
                   files_checked=files_checked, files_not_checked=not_checked)
