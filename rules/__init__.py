@@ -1,11 +1,19 @@
 """mwaa-lint's built-in rules, one module per rule, loaded through the `mwaa_lint.rules`
-entry point exactly like a third-party rule pack."""
-from .log_retention_missing import LogRetentionMissing
-from .public_subnet import PublicSubnet
-from .unbounded_max_workers import UnboundedMaxWorkers
-from .unpinned_requirement import UnpinnedRequirement
-from .wildcard_action import WildcardAction
+entry point exactly like a third-party rule pack. A new rule is a new file here: every
+`Rule` subclass defined in a module of this package is registered, ordered by id."""
+import importlib
+import pkgutil
+
+from mwaa_lint.rule import Rule
 
 
 def all_rules() -> list:
-    return [PublicSubnet, WildcardAction, UnpinnedRequirement, LogRetentionMissing, UnboundedMaxWorkers]
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        found.extend(
+            value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule
+            and value.__module__ == module.__name__
+        )
+    return sorted(found, key=lambda rule: rule.id)
