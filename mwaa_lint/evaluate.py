@@ -488,7 +488,12 @@ class Evaluator:
                 return [Instance(block, Unknown(), ev=self)]
             return [Instance(block, i, ev=self) for i in range(int(count))]
         if for_each_attr is not None:
-            each = self.value(for_each_attr.expr)
+            each = self.eval(for_each_attr.expr)
+            if isinstance(each, ResourceSet):
+                each = each.value()
+            # `for_each = aws_subnet.public`: keep each.value a lazy instance, so `each.value.id`
+            # still leads back to the subnet
+            each = each if isinstance(each, dict) else self.materialize(each)
             if isinstance(each, dict):
                 return [Instance(block, k, v, ev=self) for k, v in each.items()]
             if isinstance(each, list) and all(isinstance(v, str) for v in each):

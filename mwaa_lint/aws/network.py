@@ -1,6 +1,7 @@
 """Is a subnet public? Follow it to its route table (explicit or the VPC's main one)."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -23,7 +24,7 @@ def subnet_exposure(ev, subnet) -> Exposure:
     mapped = ev.attr(subnet, "map_public_ip_on_launch")
     if to_bool(mapped) is True:
         attribute = subnet.block.attr("map_public_ip_on_launch")
-        return Exposure(True, f"it sets map_public_ip_on_launch = true ({_where(attribute.loc)})", attribute.loc)
+        return Exposure(True, f"it sets map_public_ip_on_launch = true ({_where(ev, attribute.loc)})", attribute.loc)
     table, how = _route_table(ev, subnet)
     if table is None:
         return Exposure(None)
@@ -39,7 +40,7 @@ def subnet_exposure(ev, subnet) -> Exposure:
             name = ev.target(gateway).address if ev.target(gateway) else str(gateway)
             return Exposure(
                 True,
-                f"{how} {table.address} routes {destination} to internet gateway {name} ({_where(loc)})",
+                f"{how} {table.address} routes {destination} to internet gateway {name} ({_where(ev, loc)})",
                 loc,
             )
         if is_igw is None:
@@ -47,8 +48,10 @@ def subnet_exposure(ev, subnet) -> Exposure:
     return Exposure(None if unknown else False)
 
 
-def _where(loc: Location) -> str:
-    return f"{loc.path.name}:{loc.line}"
+def _where(ev, loc: Location) -> str:
+    """`modules/vpc/main.tf:35`: relative to the root module, so it reads the same from any cwd."""
+    root = ev.tree[0].module.directory.absolute()
+    return f"{os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
 
 
 def _route_table(ev, subnet) -> tuple:
