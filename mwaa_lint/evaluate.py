@@ -185,6 +185,9 @@ class Evaluator:
         return expr.value
 
     def _e_Template(self, expr: m.Template, inst, scope) -> Any:
+        if len(expr.parts) == 1 and not isinstance(expr.parts[0], str) and not expr.heredoc:
+            # "${aws_iam_role.x.arn}" is the value itself, as in Terraform (no string conversion)
+            return self._eval(expr.parts[0], inst, scope)
         parts = []
         for part in expr.parts:
             parts.append(part if isinstance(part, str) else self.materialize(self._eval(part, inst, scope)))
