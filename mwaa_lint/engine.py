@@ -20,7 +20,6 @@ from .rule import Finding
 from .source import read_text
 from .variables import variable_values
 
-
 _MODULE_PREFIX = re.compile(r'module\.[\w-]+(\[[^\]]*\])?\.')
 
 

@@ -55,7 +55,9 @@ def test_other_files_are_still_checked_after_a_parse_error(cli, tmp_path):
     assert [(d["path"], d["line"], d["column"]) for d in data["diagnostics"]] == [("broken/main.tf", 1, 30)]
     assert data["diagnostics"][0]["message"].startswith("Invalid single-argument block definition")
     assert {(f["rule_id"], f["path"], f["line"]) for f in data["findings"]} == {
+        ("MWAA304", "ok/main.tf", 1),
         ("MWAA401", "ok/main.tf", 1),
+        ("MWAA402", "ok/main.tf", 1),
         ("MWAA501", "ok/main.tf", 1),
     }
 
@@ -78,8 +80,12 @@ def test_rules_lists_every_rule(cli):
     run = cli("rules")
     assert run.exit_code == 0
     lines = run.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["MWAA101", "MWAA201", "MWAA301", "MWAA401", "MWAA501"]
-    assert lines[1].split()[1:3] == ["wildcard-action", "error"]
+    from mwaa_lint.registry import load_rules
+
+    assert [line.split()[0] for line in lines] == [rule.id for rule in load_rules()]
+    assert [line.split()[0] for line in lines] == sorted(line.split()[0] for line in lines)
+    by_id = {line.split()[0]: line.split()[1:3] for line in lines}
+    assert by_id["MWAA201"] == ["wildcard-action", "error"]
 
 
 def test_rule_prints_its_documentation(cli):
@@ -97,10 +103,10 @@ def test_rule_prints_its_documentation(cli):
 def test_select_and_ignore_accept_ids_slugs_and_prefixes(cli):
     base = ("modules/skeleton_fixed", "--format", "json")
     ids = lambda run: sorted({f["rule_id"] for f in run.json()["findings"]})  # noqa: E731
-    assert ids(cli(*base)) == ["MWAA201", "MWAA401", "MWAA501"]
+    assert ids(cli(*base)) == ["MWAA201", "MWAA302", "MWAA401", "MWAA501"]
     assert ids(cli(*base, "--select", "MWAA2")) == ["MWAA201"]
     assert ids(cli(*base, "--select", "wildcard-action,MWAA501")) == ["MWAA201", "MWAA501"]
-    assert ids(cli(*base, "--ignore", "MWAA4", "--ignore", "unbounded-max-workers")) == ["MWAA201"]
+    assert ids(cli(*base, "--ignore", "MWAA4", "--ignore", "unbounded-max-workers")) == ["MWAA201", "MWAA302"]
     bad = cli(*base, "--select", "MWAA9")
     assert bad.exit_code == 2
     assert "no rule matches 'MWAA9'" in bad.stderr
@@ -127,8 +133,8 @@ def test_output_file(cli, tmp_path):
     assert run.exit_code == 1
     assert run.stdout == ""
     sarif = json.loads(out.read_text())
-    assert len(sarif["runs"][0]["results"]) == 8
-    assert "8 findings written to" in run.stderr
+    assert len(sarif["runs"][0]["results"]) == 10
+    assert "10 findings written to" in run.stderr
 
 
 def test_rule_option_changes_the_ceiling(cli):

@@ -17,7 +17,7 @@ def test_text_json_and_sarif_agree_on_the_example(cli):
     text = cli(*args, "--format", "text", "--color", "never", cwd=REPO).stdout
 
     jsonschema.Draft4Validator(SCHEMA).validate(sarif)
-    assert {f["rule_id"] for f in data["findings"]} == {"MWAA101", "MWAA201", "MWAA301", "MWAA401", "MWAA501"}
+    assert {f["rule_id"] for f in data["findings"]} == {"MWAA101", "MWAA201", "MWAA301", "MWAA401", "MWAA402", "MWAA501"}
 
     from_json = [(f["rule_id"], f["path"], f["line"], f["column"], f["message"]) for f in data["findings"]]
     run = sarif["runs"][0]

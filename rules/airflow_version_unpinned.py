@@ -1,0 +1,68 @@
+from mwaa_lint.aws import airflow_versions
+from mwaa_lint.provenance import setting
+from mwaa_lint.rule import Rule, Severity
+
+
+class AirflowVersionUnpinned(Rule):
+    """`airflow_version` is not set, so a new environment gets whatever version is latest.
+
+    ## What it does
+    Reports an environment without `airflow_version`, at its resource header, and one whose
+    `airflow_version` is null (for example a variable whose default is null that no caller
+    sets), where the null is written. A value that is unknown is not reported.
+
+    ## Why is this bad?
+    Without a version MWAA creates the environment on the latest version it supports that
+    day, so the same configuration gives a different Airflow — possibly another major
+    version, with different DAG APIs — in the next account, Region or rebuild. The
+    requirements.txt `--constraint` line and the plugins are written for one version, and
+    nothing in the configuration says which.
+
+    ## Example
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name        = "analytics"
+      dag_s3_path = "dags/"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name            = "analytics"
+      airflow_version = "2.10.3"
+      dag_s3_path     = "dags/"
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/airflow-versions.html
+    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/mwaa_environment
+    """
+
+    id = "MWAA304"
+    slug = "airflow-version-unpinned"
+    severity = Severity.WARNING
+
+    def check(self, context):
+        latest = airflow_versions.latest_supported()
+        today = f"{latest} as of {airflow_versions.checked()}"
+        for env in context.environments():
+            attribute = env.attribute("airflow_version")
+            if attribute is None:
+                yield self.finding(
+                    env.block.loc,
+                    f"airflow_version is not set, so a new environment gets the latest version MWAA offers "
+                    f"({today}); expected an explicit airflow_version",
+                    address=env.address,
+                )
+            elif env.eval(attribute.expr) is None:
+                origin = setting(env.ev, attribute.expr, env.instance)
+                where = f" ({origin.passed_to()} for {env.address})" if origin.calls else (
+                    f" (for {env.address})" if env.ev.caller is not None else "")
+                yield self.finding(
+                    origin.loc or attribute.loc,
+                    f"airflow_version is null{where}, so a new environment gets the latest version MWAA offers "
+                    f"({today}); expected an explicit airflow_version",
+                    address=env.address,
+                )

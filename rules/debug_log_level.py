@@ -1,0 +1,76 @@
+from mwaa_lint.knowledge import table
+from mwaa_lint.provenance import setting
+from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.values import Unknown, to_bool
+
+
+class DebugLogLevel(Rule):
+    """An enabled MWAA log type sends DEBUG logs to CloudWatch.
+
+    ## What it does
+    Reports each log type block in `logging_configuration` (including expanded `dynamic`
+    blocks) that has `enabled = true` and `log_level = "DEBUG"`. A log type that is
+    disabled, or whose `enabled` or `log_level` is unknown, is not reported.
+
+    ## Why is this bad?
+    CloudWatch Logs bills every gigabyte ingested ($0.50/GB in us-east-1), and DEBUG on the
+    scheduler, DAG processor or workers writes many times the volume of INFO around the clock,
+    for every parse loop and heartbeat. It is a setting for a short investigation, not for a
+    running environment; MWAA's default is INFO.
+
+    ## Example
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      logging_configuration {
+        scheduler_logs {
+          enabled   = true
+          log_level = "DEBUG"
+        }
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+      logging_configuration {
+        scheduler_logs {
+          enabled   = true
+          log_level = "INFO"
+        }
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/monitoring-airflow.html
+    - https://aws.amazon.com/cloudwatch/pricing/
+    """
+
+    id = "MWAA403"
+    slug = "debug-log-level"
+    severity = Severity.INFO
+
+    def check(self, context):
+        log_types = table("log_types")["types"]
+        for env in context.environments():
+            for block_name, info in log_types.items():
+                for block in env.nested("logging_configuration", block_name):
+                    level = block.attr("log_level")
+                    enabled = block.attr("enabled")
+                    if block.unknown or level is None or enabled is None:
+                        continue
+                    value = env.eval(level.expr)
+                    if not isinstance(value, str) or isinstance(value, Unknown) or value.upper() != "DEBUG":
+                        continue
+                    if to_bool(env.eval(enabled.expr)) is not True:
+                        continue
+                    origin = setting(env.ev, level.expr, env.instance)
+                    yield self.finding(
+                        origin.loc or level.loc,
+                        f'{block_name} sends {info["name"]} logs at log_level "DEBUG", which multiplies the '
+                        'CloudWatch Logs volume billed; expected "INFO" or higher outside an investigation',
+                        address=env.address,
+                    )

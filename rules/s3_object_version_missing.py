@@ -1,0 +1,151 @@
+from mwaa_lint import model as m
+from mwaa_lint.provenance import setting
+from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.values import PartialString, Unknown, same_value
+
+# (path attribute, version attribute, what MWAA reads there)
+_PAIRS = (
+    ("requirements_s3_path", "requirements_s3_object_version", "requirements.txt"),
+    ("plugins_s3_path", "plugins_s3_object_version", "plugins.zip"),
+    ("startup_script_s3_path", "startup_script_s3_object_version", "the startup script"),
+)
+_OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
+
+
+class S3ObjectVersionMissing(Rule):
+    """A requirements, plugins or startup script path is set without its S3 object version.
+
+    ## What it does
+    Reports an environment that sets `requirements_s3_path`, `plugins_s3_path` or
+    `startup_script_s3_path` but not the matching `requirements_s3_object_version`,
+    `plugins_s3_object_version` or `startup_script_s3_object_version` (or sets it to null),
+    and one whose version is listed in `lifecycle { ignore_changes }`. When an
+    `aws_s3_object` uploads the key, the message names its `version_id` as the fix. A path
+    whose value is unknown (a variable without a default, which may be null) is not reported.
+
+    ## Why is this bad?
+    The MWAA API says the object version is required with the path ("You must specify a
+    version each time … is updated"). In Terraform the version attribute is optional and
+    computed: left out, the state keeps whatever version MWAA resolved at creation, and a
+    new upload of requirements.txt or plugins.zip never changes the plan, so the environment
+    is never updated to it. Referencing the object's `version_id` makes every upload roll
+    the environment forward.
+
+    ## Example
+    ```hcl
+    resource "aws_s3_object" "requirements" {
+      bucket = "analytics-mwaa"
+      key    = "requirements.txt"
+      source = "requirements.txt"
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name                 = "analytics"
+      requirements_s3_path = "requirements.txt"
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_s3_object" "requirements" {
+      bucket = "analytics-mwaa"
+      key    = "requirements.txt"
+      source = "requirements.txt"
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name                           = "analytics"
+      requirements_s3_path           = "requirements.txt"
+      requirements_s3_object_version = aws_s3_object.requirements.version_id
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/working-dags-dependencies.html
+    - https://github.com/hashicorp/terraform-provider-aws/issues/19265
+    """
+
+    id = "MWAA302"
+    slug = "s3-object-version-missing"
+    severity = Severity.WARNING
+
+    def check(self, context):
+        for env in context.environments():
+            ignored = _ignored_changes(env.block)
+            for path_name, version_name, what in _PAIRS:
+                path_attribute = env.attribute(path_name)
+                if path_attribute is None:
+                    continue
+                path = env.eval(path_attribute.expr)
+                if not _is_set(path):
+                    continue  # null, or unknown and so possibly null
+                fix = f"{version_name} = {_version_ref(env, path)}"
+                version_attribute = env.attribute(version_name)
+                if version_attribute is None:
+                    yield self.finding(
+                        path_attribute.loc,
+                        f"{path_name} is {_shown(path)} but {version_name} is not set, so a new upload of "
+                        f"{what} does not change the plan and the environment keeps the version MWAA "
+                        f"resolved earlier; expected {fix}",
+                        address=env.address,
+                    )
+                elif env.eval(version_attribute.expr) is None:
+                    origin = setting(env.ev, path_attribute.expr, env.instance)
+                    yield self.finding(
+                        origin.loc or path_attribute.loc,
+                        f"{path_name} is {_shown(path)} but {version_name} is null, so a new upload of "
+                        f"{what} does not change the plan; expected {fix}",
+                        address=env.address,
+                    )
+                elif version_name in ignored:
+                    yield self.finding(
+                        ignored[version_name],
+                        f"{version_name} is listed in lifecycle.ignore_changes, so a new upload of {what} "
+                        f"never reaches the environment; expected it removed from ignore_changes",
+                        address=env.address,
+                    )
+
+
+def _is_set(value) -> bool:
+    """A known non-empty string, or a template with unknown parts (never null)."""
+    if isinstance(value, PartialString):
+        return True
+    return isinstance(value, str) and not isinstance(value, Unknown) and value.strip() != ""
+
+
+def _shown(value) -> str:
+    return f'"{value.origin}"' if isinstance(value, PartialString) else f'"{value}"'
+
+
+def _normal(value):
+    return value.strip().lstrip("/") if isinstance(value, str) and not isinstance(value, Unknown) else value
+
+
+def _version_ref(env, path) -> str:
+    """`aws_s3_object.requirements.version_id` when exactly one object uploads the key."""
+    ev = env.ev
+    matches = [
+        obj
+        for type_ in _OBJECT_TYPES
+        for obj in ev.all_instances(type_)
+        if same_value(_normal(path), _normal(ev.attr(obj, "key"))) is True
+    ]
+    if len(matches) == 1:
+        return f"{matches[0].address}.version_id"
+    return "aws_s3_object.<name>.version_id"
+
+
+def _ignored_changes(block: m.Block) -> dict:
+    """Attribute names listed in `lifecycle { ignore_changes = [...] }` → where they are listed."""
+    found = {}
+    for lifecycle in block.children("lifecycle"):
+        attribute = lifecycle.attr("ignore_changes")
+        if attribute is None or not isinstance(attribute.expr, m.TupleExpr):
+            continue
+        for item in attribute.expr.items:
+            if isinstance(item, m.Name):
+                found[item.name] = item.loc
+            elif isinstance(item, m.Literal) and isinstance(item.value, str):
+                found[item.value] = item.loc
+    return found
