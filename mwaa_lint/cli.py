@@ -12,10 +12,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .registry import RegistryError, find_rule, load_rules, select, unknown_selectors
+from .config import SEVERITIES, ConfigError
+from .output.text import render_diagnostics
+from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
+from .settings import Settings
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -34,10 +37,6 @@ class DefaultToCheck(click.Group):
 @click.version_option(__version__, "--version", prog_name="mwaa-lint")
 def main():
     """Lint Terraform that configures Amazon MWAA. Run `mwaa-lint PATH...`."""
-
-
-def _split(values) -> list:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def _rules_or_exit() -> list:
@@ -60,69 +59,76 @@ def _use_color(choice: str, stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def _parse_rule_options(values, rules) -> dict:
-    options: dict = {}
-    for value in values:
-        target, _, raw = value.partition("=")
-        rule_key, _, option = target.partition(".")
-        rule = find_rule(rules, rule_key)
-        if rule is None or not option or option not in rule.options:
-            known = ", ".join(f"{r.id}.{o}" for r in rules for o in r.options) or "none"
-            raise click.BadParameter(f"unknown rule option {target!r} (known: {known})", param_hint="--rule-option")
-        try:
-            parsed = int(raw)
-        except ValueError:
-            parsed = raw
-        options.setdefault(rule.id, {})[option] = parsed
-    return options
-
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
+@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), help="Report format (default: text).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
+              help="An extra report, e.g. sarif:out.sarif or text:- (stdout); repeatable.")
 @click.option("--select", "selects", multiple=True, metavar="IDS", help="Rule ids, slugs or prefixes (MWAA2) to run; comma separated.")
 @click.option("--ignore", "ignores", multiple=True, metavar="IDS", help="Rule ids, slugs or prefixes to skip.")
-@click.option("--fail-on", type=click.Choice(["info", "warning", "error"]), default="warning", show_default=True,
-              help="Lowest severity that makes the exit code 1.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Lowest severity that makes the exit code 1 (default: warning).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (errors in the run still exit 2).")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(), help="A .tfvars file, as for terraform plan.")
 @click.option("--var", "cli_vars", multiple=True, metavar="NAME=VALUE", help="A variable value, as for terraform plan.")
 @click.option("--rule-option", "rule_options", multiple=True, metavar="ID.OPTION=VALUE", help="e.g. MWAA501.ceiling=10")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (default: the nearest "
+              ".mwaa-lint.yaml, or [tool.mwaa-lint] in pyproject.toml, from the first path upward).")
+@click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Do not report findings recorded in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in this baseline file.")
+@click.option("--no-inline-ignores", is_flag=True, help="Ignore `mwaa-lint: ignore[...]` comments (for audits).")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule produced.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-def check(paths, output_format, output_file, selects, ignores, fail_on, exit_zero, var_files, cli_vars, rule_options, color):
+def check(paths, **flags):
     """Check Terraform files and directories (default: the current directory)."""
-    from .engine import RunOptions, run
+    from .engine import run
 
+    paths = list(paths) or ["."]
     all_rules = _rules_or_exit()
-    selectors = _split(selects) + _split(ignores)
-    unknown = unknown_selectors(all_rules, selectors)
-    if unknown:
-        raise click.BadParameter(f"no rule matches {', '.join(map(repr, unknown))}; see `mwaa-lint rules`",
-                                 param_hint="--select/--ignore")
-    rules = select(all_rules, _split(selects), _split(ignores))
-    options = RunOptions(var_files=list(var_files), cli_vars=list(cli_vars),
-                         rule_options=_parse_rule_options(rule_options, all_rules))
-    result = run(list(paths) or ["."], rules, options, root=Path.cwd())
+    try:
+        settings = Settings.build(paths, flags, all_rules)
+    except (ConfigError, click.BadParameter) as exc:
+        message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
+        click.echo(f"mwaa-lint: error: {message}", err=True)
+        sys.exit(EXIT_ERROR)
+    if flags["show_config"]:
+        click.echo(settings.describe(), nl=False)
+        sys.exit(EXIT_CLEAN)
 
-    renderer = importlib.import_module(f".output.{output_format}", __package__)
-    stream = sys.stdout
-    text = renderer.render(result, color=output_file is None and _use_color(color, stream))
-    if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
-        if output_format != "text":  # keep the terminal informed when the report goes to a file
-            for diagnostic in result.diagnostics:
-                click.echo(f"{diagnostic}", err=True)
-            click.echo(f"mwaa-lint: {len(result.findings)} findings written to {output_file}", err=True)
-    else:
-        stream.write(text)
-        stream.flush()
+    result = run(paths, settings.rules, settings.run_options(all_rules), root=Path.cwd())
+
+    if result.diagnostics:  # problems with the run go to stderr, whatever the report format
+        click.echo(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True, nl=False)
+    for output_format, destination in settings.outputs:
+        _write_report(result, output_format, destination, flags["color"])
+    if flags["statistics"]:
+        stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
+        click.echo(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report, nl=False)
+    if flags["write_baseline"]:
+        from .baseline import render as render_baseline
+
+        target = Path(flags["write_baseline"])
+        target.write_text(render_baseline(result.findings, target.resolve().parent), encoding="utf-8")
+        click.echo(f"mwaa-lint: recorded {len(result.findings)} findings in the baseline {target}", err=True)
+
     if result.diagnostics:
         sys.exit(EXIT_ERROR)
-    threshold = Severity.parse(fail_on)
-    if not exit_zero and any(f.severity >= threshold for f in result.findings):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_CLEAN)
+    if flags["write_baseline"] or flags["exit_zero"]:
+        sys.exit(EXIT_CLEAN)
+    threshold = Severity.parse(settings.fail_on)
+    sys.exit(EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_CLEAN)
+
+
+def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
+    renderer = importlib.import_module(f".output.{output_format}", __package__)
+    if destination == "-":
+        stream = sys.stdout
+        stream.write(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, stream)))
+        stream.flush()
+        return
+    Path(destination).write_text(renderer.render(result, color=False), encoding="utf-8")
+    click.echo(f"mwaa-lint: {len(result.findings)} findings written to {destination} ({output_format})", err=True)
 
 
 @main.command(name="rules")

@@ -2,22 +2,27 @@
 run the rules, collect one Result. Data flows one way: paths → files → model → values → findings."""
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from . import model as m
 from .context import Context
 from .diagnostic import Diagnostic, InputError
 from .discover import ModuleJob, discover, is_terraform
+from .baseline import Baseline
 from .evaluate import Evaluator
 from .modules import called_directories, load_calls
 from .parse import parse_hcl
 from .result import Result
 from .rule import Finding
+from .suppress import finding_matches as matches
 from .source import read_text
+from .suppress import run_stage as suppress
 from .variables import variable_values
 
 _MODULE_PREFIX = re.compile(r'module\.[\w-]+(\[[^\]]*\])?\.')
@@ -29,6 +34,16 @@ class RunOptions:
     cli_vars: list = field(default_factory=list)
     rule_options: dict = field(default_factory=dict)  # rule id → {option: value}
     environ: Optional[dict] = None
+    inline_ignores: bool = True  # False: auditors see everything (`--no-inline-ignores`)
+    known_rules: Optional[list] = None  # every installed rule, to tell a typo from an unselected rule
+    today: Optional[datetime.date] = None  # for `until=` in suppressions; tests pin it
+    baseline: Optional[Baseline] = None
+    # From the config file: module directories to skip, per-path rule ignores, severity
+    # overrides (rule id → Severity), and var files per module directory.
+    excluded: Callable[[Path], bool] = lambda path: False
+    path_ignores: Callable[[Path], list] = lambda path: []
+    severity: dict = field(default_factory=dict)
+    var_files_for: Callable[[Path], list] = lambda directory: []
 
 
 @dataclass
@@ -42,6 +57,7 @@ class _Root:
 
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     jobs, diagnostics = discover(paths)
+    jobs = [job for job in jobs if job.named or not options.excluded(job.directory)]
     loader = _Loader()
     roots = [_prepare(job, loader, options) for job in jobs]
     # A directory some scanned root calls as a module is checked through that caller, with its
@@ -50,6 +66,7 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     findings: list = []
     files_checked = 0
     not_checked: set = {d.path for d in diagnostics if d.path}
+    scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
     for prepared in roots:
         if prepared.job.directory.resolve() in called and not prepared.job.named:
             continue
@@ -57,6 +74,7 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         findings.extend(job_findings)
         diagnostics.extend(d for d in job_diagnostics if d not in diagnostics)
         files_checked += checked
+        _note_scanned(prepared, scanned)
         if job_diagnostics and not checked:
             not_checked.update(prepared.job.files)
             not_checked.update(d.path for d in job_diagnostics if d.path)
@@ -64,9 +82,36 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     for finding in findings:  # a module called twice has the same problem once, in its code
         key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
         unique.setdefault(key, finding)
-    ordered = sorted(unique.values(), key=Finding.sort_key)
+    kept, suppressed = suppress(list(unique.values()), scanned, rules, options)
+    kept = [_with_policy(f, options) for f in kept if not any(matches(f, s) for s in options.path_ignores(f.path))]
+    baselined: list = []
+    if options.baseline is not None:
+        kept, baselined = options.baseline.split(kept)
+    ordered = sorted(kept, key=Finding.sort_key)
     return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root,
-                  files_checked=files_checked, files_not_checked=not_checked)
+                  files_checked=files_checked, files_not_checked=not_checked,
+                  suppressed=len(suppressed), baselined=len(baselined))
+
+
+def _with_policy(finding: Finding, options: RunOptions) -> Finding:
+    """The finding at the severity the configuration gives its rule."""
+    severity = options.severity.get(finding.rule_id)
+    return dataclasses.replace(finding, severity=severity) if severity else finding
+
+
+def _note_scanned(prepared: _Root, scanned: dict) -> None:
+    """Remember the files a checked root read, for the suppression stage."""
+    if prepared.ev is None or prepared.diagnostics:
+        return
+    report = prepared.job.report
+    for each in prepared.ev.tree:
+        for file in each.module.files:
+            key = file.path.resolve()
+            shown = report is None or key in report
+            scanned[key] = (file, shown or scanned.get(key, (None, False))[1])
+    for path in prepared.job.requirement_files:
+        key = path.resolve()
+        scanned.setdefault(key, (path, report is None or key in report))
 
 
 def parse_file(path: Path) -> m.File:
@@ -123,7 +168,8 @@ def _prepare(job: ModuleJob, loader: _Loader, options: RunOptions) -> _Root:
     module = m.Module(directory=job.directory, files=files)
     declared = {b.labels[0]: b for b in module.blocks("variable") if b.labels}
     environ = options.environ if options.environ is not None else os.environ
-    values, sources, var_diagnostics = variable_values(job.var_files, options.var_files, options.cli_vars, environ, declared)
+    var_files = [*options.var_files_for(job.directory), *options.var_files]
+    values, sources, var_diagnostics = variable_values(job.var_files, var_files, options.cli_vars, environ, declared)
     if var_diagnostics:
         return _Root(job, diagnostics=var_diagnostics)
     module.variable_values, module.variable_sources = values, sources
@@ -141,6 +187,8 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
     findings: list = []
     diagnostics: list = []
     for rule_class in rules:
+        if rule_class.stage != "module":
+            continue  # reported by a later stage
         rule = rule_class(options.rule_options.get(rule_class.id))
         try:
             findings.extend(rule.check(context))

@@ -51,8 +51,12 @@ def unknown_selectors(rules: Iterable, selectors: Iterable) -> list:
 
 
 def select(rules: Iterable, select: Iterable = (), ignore: Iterable = ()) -> list:
+    """Without `select`, the rules on by default; with it, exactly those it names (`ALL` names all)."""
     select, ignore = list(select), list(ignore)
-    chosen = [r for r in rules if not select or any(matches(r, s) for s in select)]
+    if select:
+        chosen = [r for r in rules if any(matches(r, s) for s in select)]
+    else:
+        chosen = [r for r in rules if r.enabled_by_default]
     return [r for r in chosen if not any(matches(r, s) for s in ignore)]
 
 

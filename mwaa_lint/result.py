@@ -17,6 +17,8 @@ class Result:
     root: Path  # output paths are relative to this directory (the working directory)
     files_checked: int = 0
     files_not_checked: set = field(default_factory=set)  # unreadable, or in a module with one
+    suppressed: int = 0  # findings hidden by inline suppressions
+    baselined: int = 0  # findings hidden because the baseline already has them
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root)."""

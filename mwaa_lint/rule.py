@@ -50,7 +50,8 @@ class Finding:
     related: tuple = field(default=(), compare=False)  # ((Location, "why"), ...)
 
     def sort_key(self) -> tuple:
-        return (str(self.path), self.line, self.column, self.rule_id, self.message)
+        # resolved, so files named relative and absolute (a rule's and a module's) sort together
+        return (str(Path(self.path).resolve()), self.line, self.column, self.rule_id, self.message)
 
 
 _DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")
@@ -71,6 +72,11 @@ class Rule:
     # GitHub code scanning ranks security alerts by this CVSS-like score (0.0–10.0).
     security_severity: ClassVar[Optional[float]] = None
     options: ClassVar[dict] = {}  # option name → default; users override per rule
+    # Off-by-default rules run only when a --select (or config `select`) names them.
+    enabled_by_default: ClassVar[bool] = True
+    # "module": `check(context)` runs on each module. "suppressions": the engine reports the
+    # rule's findings itself, after inline suppressions are applied (see suppress.py).
+    stage: ClassVar[str] = "module"
 
     def __init__(self, options: Optional[dict] = None):
         self.opts = {**self.options, **(options or {})}

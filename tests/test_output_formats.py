@@ -165,12 +165,15 @@ def test_text(result):
         "",
         'gone.tf:7:5: MWAA403 [info] task_logs.log_level is "DEBUG"',
         "",
+        "Found 3 problems (1 error, 1 warning, 1 info) in 5 files.",
+        "2 files could not be checked; the result is incomplete.",
+    ]
+    # Problems with the run itself go to standard error, in the same shape.
+    assert text.render_diagnostics(result).splitlines() == [
         "broken.tf:5:1: error: Unexpected '}'",
         "",
         "binary.tf: error: binary file (contains NUL bytes), not Terraform text; not checked",
         "",
-        "Found 3 problems (1 error, 1 warning, 1 info) in 5 files.",
-        "2 files could not be checked; the result is incomplete.",
     ]
 
 
@@ -184,8 +187,9 @@ def test_text_color(result):
     assert lines[6] == " " * 26 + "\033[2m^~~~~~~~~~~~~\033[0m"
     assert lines[0].startswith("\033[1miam/policy.tf:2:3:\033[0m MWAA201 \033[33m[warning]\033[0m ")
     assert lines[8].startswith("\033[1mgone.tf:7:5:\033[0m MWAA403 \033[34m[info]\033[0m ")
-    assert lines[10] == "\033[1mbroken.tf:5:1:\033[0m \033[31merror:\033[0m Unexpected '}'"
-    assert "\033" not in text.render(result)
+    diagnostics = text.render_diagnostics(result, color=True).splitlines()
+    assert diagnostics[0] == "\033[1mbroken.tf:5:1:\033[0m \033[31merror:\033[0m Unexpected '}'"
+    assert "\033" not in text.render(result) + text.render_diagnostics(result)
 
 
 def test_text_clean_run(tmp_path):
@@ -219,6 +223,8 @@ def test_json(result):
         "by_severity": {"error": 1, "warning": 1, "info": 1},
         "files_checked": 5,
         "incomplete": True,
+        "suppressed": 0,
+        "baselined": 0,
     }
     assert data["findings"][1] == {
         "rule_id": "MWAA102",
@@ -254,6 +260,8 @@ def test_json_clean_run(tmp_path):
         "by_severity": {"error": 0, "warning": 0, "info": 0},
         "files_checked": 2,
         "incomplete": False,
+        "suppressed": 0,
+        "baselined": 0,
     }
     assert data["findings"] == [] and data["diagnostics"] == []
 

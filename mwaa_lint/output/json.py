@@ -22,31 +22,35 @@ def render(result: Result, color: bool = False) -> str:
             "by_severity": by_severity,
             "files_checked": result.files_checked,
             "incomplete": bool(result.diagnostics),
+            "suppressed": result.suppressed,
+            "baselined": result.baselined,
         },
-        "findings": [
-            {
-                "rule_id": f.rule_id,
-                "slug": f.slug,
-                "severity": str(f.severity),
-                "message": f.message,
-                "path": result.relpath(f.path),
-                "line": f.line,
-                "column": f.column,
-                "end_line": f.end_line,
-                "end_column": f.end_column,
-                "address": f.address,
-            }
-            for f in result.findings
-        ],
-        "diagnostics": [
-            {
-                "kind": d.kind,
-                "path": result.relpath(d.path) if d.path else None,
-                "line": d.line,
-                "column": d.column,
-                "message": d.message,
-            }
-            for d in result.diagnostics
-        ],
+        "findings": [finding_entry(result, f) for f in result.findings],
+        "diagnostics": [diagnostic_entry(result, d) for d in result.diagnostics],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def finding_entry(result: Result, f) -> dict:
+    return {
+        "rule_id": f.rule_id,
+        "slug": f.slug,
+        "severity": str(f.severity),
+        "message": f.message,
+        "path": result.relpath(f.path),
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "address": f.address,
+    }
+
+
+def diagnostic_entry(result: Result, d) -> dict:
+    return {
+        "kind": d.kind,
+        "path": result.relpath(d.path) if d.path else None,
+        "line": d.line,
+        "column": d.column,
+        "message": d.message,
+    }

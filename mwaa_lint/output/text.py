@@ -26,28 +26,36 @@ def render(result: Result, color: bool = False) -> str:
     out: list[str] = []
     lines_of: dict = {}  # path → list of lines, or None when unreadable
     for f in result.findings:
-        where = paint(f"{_clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
+        where = paint(f"{clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
         level = paint(f"[{f.severity}]", SEVERITY_COLOR[f.severity])
-        out.append(f"{where} {f.rule_id} {level} {_clean(f.message)}")
+        out.append(f"{where} {f.rule_id} {level} {clean(f.message)}")
         source = _source_line(lines_of, f.path, f.line)
         if source is not None:
             shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
             out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
         out.append("")
 
-    for d in result.diagnostics:
-        where = _clean(result.relpath(d.path)) if d.path else "mwaa-lint"
-        if d.line:
-            where += f":{d.line}" + (f":{d.column}" if d.column else "")
-        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {_clean(d.message)}")
-        source = _source_line(lines_of, d.path, d.line) if d.path and d.line else None
-        if source is not None:
-            shown, pad, caret = _excerpt(source, d.line, d.column, d.line, d.column + 1)
-            out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
-        out.append("")
+    out.append(summary(result))
+    return "\n".join(out) + "\n"
 
+
+def summary(result: Result) -> str:
+    """The closing lines: what was found, what was hidden, and whether the check was complete."""
+    lines = []
     if result.files_checked or not result.diagnostics:
-        out.append(_summary(result))
+        files = _plural(result.files_checked, "file")
+        if result.findings:
+            counts = Counter(f.severity for f in result.findings)
+            parts = [
+                _plural(counts[s], str(s), "" if s is Severity.INFO else "s")
+                for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+                if counts[s]
+            ]
+            text = f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {files}."
+        else:
+            text = f"No problems found in {files}."
+        hidden = [f"{n} {what}" for n, what in ((result.suppressed, "suppressed"), (result.baselined, "in the baseline")) if n]
+        lines.append(text + (f" Not shown: {', '.join(hidden)}." if hidden else ""))
     if result.diagnostics:
         failed = {d.path for d in result.diagnostics if d.path and d.kind in ("parse-error", "read-error")}
         skipped = result.files_not_checked or failed
@@ -55,23 +63,10 @@ def render(result: Result, color: bool = False) -> str:
             line = f"{_plural(len(skipped), 'file')} could not be checked"
             if len(skipped) > len(failed):  # files skipped because another file of their module failed
                 line += " (a module is checked only when all of its files parse)"
-            out.append(line + "; the result is incomplete.")
+            lines.append(line + "; the result is incomplete.")
         else:
-            out.append("The check did not complete; the result is incomplete.")
-    return "\n".join(out) + "\n"
-
-
-def _summary(result: Result) -> str:
-    files = _plural(result.files_checked, "file")
-    if not result.findings:
-        return f"No problems found in {files}."
-    counts = Counter(f.severity for f in result.findings)
-    parts = [
-        _plural(counts[s], str(s), "" if s is Severity.INFO else "s")
-        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        if counts[s]
-    ]
-    return f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {files}."
+            lines.append("The check did not complete; the result is incomplete.")
+    return "\n".join(lines)
 
 
 def _plural(n: int, word: str, suffix: str = "s") -> str:
@@ -98,7 +93,7 @@ def _excerpt(source: str, line: int, column: int, end_line: int, end_column: int
     # Show a window around the span when the line is too long to read.
     lo = max(0, start - MAX_SHOWN // 4) if len(source) > MAX_SHOWN else 0
     hi = min(len(source), lo + MAX_SHOWN)
-    shown = _clean(source[lo:hi]).rstrip()
+    shown = clean(source[lo:hi]).rstrip()
     start, end = start - lo, min(end, hi) - lo
     if lo:
         shown, start, end = "…" + shown, start + 1, end + 1
@@ -115,5 +110,27 @@ def _pad(prefix: str) -> str:
     )
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
+
+
+def render_diagnostics(result: Result, color: bool = False) -> str:
+    """Problems with the run itself (unreadable or invalid files), for standard error."""
+
+    def paint(text: str, code: str) -> str:
+        return f"{code}{text}{RESET}" if color else text
+
+    out: list[str] = []
+    lines_of: dict = {}
+    for d in result.diagnostics:
+        where = clean(result.relpath(d.path)) if d.path else "mwaa-lint"
+        if d.line:
+            where += f":{d.line}" + (f":{d.column}" if d.column else "")
+        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {clean(d.message)}")
+        source = _source_line(lines_of, d.path, d.line) if d.path and d.line else None
+        if source is not None:
+            shown, pad, caret = _excerpt(source, d.line, d.column, d.line, d.column + 1)
+            out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
+        out.append("")
+
+    return "\n".join(out) + "\n" if out else ""

@@ -1,0 +1,35 @@
+"""GitLab Code Quality report (a JSON array), shown in merge requests.
+
+GitLab needs `description`, `check_name`, `fingerprint`, `severity` (info, minor, major,
+critical, blocker) and `location.path` with `location.lines.begin`. The fingerprint is not
+line-based, so an unchanged finding is not reported as new after edits above it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+
+from ..result import Result
+from ..rule import Severity
+
+SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
+
+
+def render(result: Result, color: bool = False) -> str:
+    seen: Counter = Counter()
+    issues = []
+    for f in result.findings:
+        path = result.relpath(f.path)
+        base = hashlib.sha256("\0".join((f.rule_id, path, f.address, f.message)).encode()).hexdigest()
+        seen[base] += 1
+        issues.append({
+            "type": "issue",
+            "description": f"{f.rule_id} {f.message}",
+            "check_name": f"{f.rule_id} {f.slug}",
+            "categories": ["Security"] if f.rule_id[4:5] in "126" else ["Bug Risk"],
+            "fingerprint": hashlib.md5(f"{base}:{seen[base]}".encode()).hexdigest(),  # noqa: S324 - an id, not security
+            "severity": SEVERITY[f.severity],
+            "location": {"path": path, "lines": {"begin": f.line, "end": max(f.end_line, f.line)}},
+        })
+    return json.dumps(issues, indent=2) + "\n"
