@@ -14,10 +14,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .diagnostic import Diagnostic, InputError
-
 VERSION = 1
 _LINE_REFERENCE = re.compile(r"(\.[\w.]+):\d+(?::\d+)?")
+
+
+class BaselineError(Exception):
+    pass
 
 
 class Baseline:
@@ -27,8 +29,8 @@ class Baseline:
 
     @classmethod
     def load(cls, path: Path) -> Baseline:
-        def fail(message: str) -> InputError:
-            return InputError(Diagnostic(path, 0, 0, message, kind="usage"))
+        def fail(message: str) -> BaselineError:
+            return BaselineError(f"{path}: {message}")
 
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

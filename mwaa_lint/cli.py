@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .output.text import render_diagnostics
 from .registry import RegistryError, find_rule, load_rules
@@ -88,15 +89,16 @@ def check(paths, **flags):
     all_rules = _rules_or_exit()
     try:
         settings = Settings.build(paths, flags, all_rules)
-    except (ConfigError, click.BadParameter) as exc:
+        if flags["show_config"]:
+            click.echo(settings.describe(), nl=False)
+            sys.exit(EXIT_CLEAN)
+        options = settings.run_options(all_rules)
+    except (ConfigError, BaselineError, click.BadParameter) as exc:
         message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
         click.echo(f"mwaa-lint: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
-    if flags["show_config"]:
-        click.echo(settings.describe(), nl=False)
-        sys.exit(EXIT_CLEAN)
 
-    result = run(paths, settings.rules, settings.run_options(all_rules), root=Path.cwd())
+    result = run(paths, settings.rules, options, root=Path.cwd())
 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
         click.echo(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True, nl=False)

@@ -82,8 +82,9 @@ class Config:
         configured = self.get("var-files", [])
         if isinstance(configured, list):
             return [self.resolve(p) for p in configured]
+        # per directory: each file is relative to its module directory, as `terraform plan -var-file` run there
         target = Path(directory).resolve()
-        return [self.resolve(p) for d, paths in configured.items() if self.resolve(d).resolve() == target for p in paths]
+        return [target / p for d, paths in configured.items() if self.resolve(d).resolve() == target for p in paths]
 
 
 def find(start: Path) -> Optional[Path]:

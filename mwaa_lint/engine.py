@@ -57,7 +57,8 @@ class _Root:
 
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     jobs, diagnostics = discover(paths)
-    jobs = [job for job in jobs if job.named or not options.excluded(job.directory)]
+    # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
+    jobs = [job for job in jobs if not options.excluded(job.directory)]
     loader = _Loader()
     roots = [_prepare(job, loader, options) for job in jobs]
     # A directory some scanned root calls as a module is checked through that caller, with its

@@ -12,6 +12,7 @@ from collections import Counter
 
 from ..result import Result
 from ..rule import Severity
+from .sarif import FAMILY, SECURITY_FAMILIES
 
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 
@@ -27,7 +28,7 @@ def render(result: Result, color: bool = False) -> str:
             "type": "issue",
             "description": f"{f.rule_id} {f.message}",
             "check_name": f"{f.rule_id} {f.slug}",
-            "categories": ["Security"] if f.rule_id[4:5] in "126" else ["Bug Risk"],
+            "categories": ["Security"] if FAMILY.get(f.rule_id[-3:-2]) in SECURITY_FAMILIES else ["Bug Risk"],
             "fingerprint": hashlib.md5(f"{base}:{seen[base]}".encode()).hexdigest(),  # noqa: S324 - an id, not security
             "severity": SEVERITY[f.severity],
             "location": {"path": path, "lines": {"begin": f.line, "end": max(f.end_line, f.line)}},
