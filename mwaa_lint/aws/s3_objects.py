@@ -6,7 +6,7 @@ from typing import Optional
 
 from ..functions import FileText
 from ..values import Unknown
-from .iam import refers_to
+from .s3_buckets import refers_to_bucket, source_bucket
 
 _OBJECT_TYPES = ("aws_s3_object", "aws_s3_bucket_object")
 
@@ -16,12 +16,12 @@ def uploaded_file(ev, env, path_attribute: str) -> Optional[Path]:
     key = env.attr(path_attribute)
     if not isinstance(key, str):
         return None
-    bucket = ev.target(env.attr("source_bucket_arn"))
+    bucket = source_bucket(env)
     for obj in _objects(ev):
         object_key = ev.attr(obj, "key")
         if not isinstance(object_key, str) or _normal(object_key) != _normal(key):
             continue
-        if bucket is not None and refers_to(ev, ev.attr(obj, "bucket"), bucket) is False:
+        if bucket is not None and refers_to_bucket(ev, ev.attr(obj, "bucket"), bucket) is False:
             continue
         found = _local_source(ev, obj)
         if found is not None:
