@@ -237,6 +237,7 @@ def test_json(result):
         "end_line": 3,
         "end_column": 40,
         "address": "aws_mwaa_environment.this",
+        "related": [],
     }
     assert list(data["findings"][0]) == list(data["findings"][1])
     assert [f["path"] for f in data["findings"]] == ["iam/policy.tf", "main.tf", "gone.tf"]

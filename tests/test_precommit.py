@@ -32,6 +32,8 @@ def repo(tmp_path_factory):
     shutil.copytree(FIXTURES / "modules" / "skeleton_fixed", root / "bad")
     (root / "good").mkdir()
     (root / "good" / "main.tf").write_text(GOOD)
+    # The repository's config is honoured under pre-commit too: these two rules only.
+    (root / ".mwaa-lint.yaml").write_text("select: [MWAA201, MWAA501]\n")
     git = lambda *a: subprocess.run(["git", *a], cwd=root, check=True, capture_output=True)  # noqa: E731
     git("init", "-q")
     git("add", ".")

@@ -1,7 +1,15 @@
 """The README's rule table is generated from the registry and must not drift."""
+import json
 import re
+import shlex
+import shutil
+import xml.etree.ElementTree as ET
 
+import jsonschema
+import yaml
 from conftest import REPO
+
+SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
 def test_rule_table_matches_the_registry(cli):
@@ -16,3 +24,52 @@ def test_first_lines_are_the_two_setup_commands():
     assert commands[0].endswith("mwaa-lint examples/quickstart")
     assert commands[1].endswith("python -m pytest")
     assert (REPO / "examples" / "quickstart").is_dir()
+
+
+def _readme_commands(start: str, end: str) -> list:
+    """The `mwaa-lint infra/ ...` command lines between two markers of the README."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index(start): readme.index(end)]
+    found = []
+    for line in section.splitlines():
+        command = re.sub(r"^\s*(- run: |- )?", "", line).split("#")[0].strip()
+        if command.startswith("mwaa-lint infra/"):
+            found.append(shlex.split(command)[1:])
+    return found
+
+
+def _infra(tmp_path):
+    shutil.copytree(REPO / "examples" / "quickstart", tmp_path / "infra")
+    return tmp_path
+
+
+def test_every_ci_recipe_runs_and_writes_what_the_ci_system_reads(cli, tmp_path):
+    commands = _readme_commands("<!-- ci-recipes", "<!-- end ci-recipes -->")
+    assert len(commands) == 3  # GitHub Actions, GitLab CI, plain shell
+    root = _infra(tmp_path)
+    for args in commands:
+        run = cli(*args, cwd=root)
+        assert run.exit_code == 1, (args, run.stderr)  # the example has findings: the gate fails
+        assert run.stdout, args
+    github, gitlab, shell = (cli(*args, cwd=root).stdout for args in commands)
+    assert github.startswith("::error file=infra/")
+    sarif = json.loads((root / "mwaa-lint.sarif").read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+    assert sarif["runs"][0]["results"]
+    assert json.loads((root / "gl-code-quality.json").read_text())[0]["location"]["path"].startswith("infra/")
+    assert ET.fromstring((root / "mwaa-lint.xml").read_text()).find("testsuite").get("failures") != "0"
+    assert all(line.startswith(("infra/", "Found ")) for line in shell.splitlines())
+
+
+def test_the_baseline_recipe(cli, tmp_path):
+    write, use = _readme_commands("## Adopting it", "## In CI and pre-commit")
+    root = _infra(tmp_path)
+    assert cli(*write, cwd=root).exit_code == 0
+    assert cli(*use, cwd=root).exit_code == 0
+
+
+def test_the_pre_commit_recipe_names_hooks_that_exist():
+    readme = (REPO / "README.md").read_text()
+    hooks = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    named = set(re.findall(r"- id: (mwaa-lint[\w-]*)", readme))
+    assert named and named <= hooks

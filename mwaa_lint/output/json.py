@@ -43,6 +43,11 @@ def finding_entry(result: Result, f) -> dict:
         "end_line": f.end_line,
         "end_column": f.end_column,
         "address": f.address,
+        # other places that explain the finding, e.g. where the environment names the bucket
+        "related": [
+            {"path": result.relpath(loc.path), "line": loc.line, "column": loc.column, "message": why}
+            for loc, why in f.related
+        ],
     }
 
 

@@ -55,6 +55,12 @@ def render(result: Result, color: bool = False) -> str:
             # Not line-based, so an alert survives edits above it; the count keeps twins apart.
             "partialFingerprints": {"mwaaLintFingerprint/v1": f"{key}:{seen[key]}"},
         }
+        if f.related:
+            entry["relatedLocations"] = [
+                {**_location(result, loc.path, loc.line, loc.column, loc.end_line, loc.end_column), "id": i,
+                 "message": {"text": why}}
+                for i, (loc, why) in enumerate(f.related)
+            ]
         if f.address:
             entry["properties"] = {"address": f.address}
         results.append(entry)

@@ -33,6 +33,8 @@ def render(result: Result, color: bool = False) -> str:
         if source is not None:
             shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
             out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
+        for loc, why in f.related:
+            out.append(paint(f"  note: {clean(result.relpath(loc.path))}:{loc.line}:{loc.column}: {clean(why)}", DIM))
         out.append("")
 
     out.append(summary(result))
