@@ -77,6 +77,8 @@ class Rule:
     # "module": `check(context)` runs on each module. "suppressions": the engine reports the
     # rule's findings itself, after inline suppressions are applied (see suppress.py).
     stage: ClassVar[str] = "module"
+    # False for rules whose flagged line holds a secret: text output then shows no source line.
+    show_source: ClassVar[bool] = True
 
     def __init__(self, options: Optional[dict] = None):
         self.opts = {**self.options, **(options or {})}

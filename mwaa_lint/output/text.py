@@ -25,11 +25,12 @@ def render(result: Result, color: bool = False) -> str:
 
     out: list[str] = []
     lines_of: dict = {}  # path → list of lines, or None when unreadable
+    secret = {rule.id for rule in result.rules if not rule.show_source}  # never echo a secret into CI logs
     for f in result.findings:
         where = paint(f"{clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
         level = paint(f"[{f.severity}]", SEVERITY_COLOR[f.severity])
         out.append(f"{where} {f.rule_id} {level} {clean(f.message)}")
-        source = _source_line(lines_of, f.path, f.line)
+        source = None if f.rule_id in secret else _source_line(lines_of, f.path, f.line)
         if source is not None:
             shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
             out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])

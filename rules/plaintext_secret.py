@@ -1,0 +1,148 @@
+import json
+import re
+
+from mwaa_lint.aws import config_options
+from mwaa_lint.rule import Rule, Severity
+
+# scheme://user:password@host; a password that is just `${NAME}` is expanded by Airflow from
+# the environment (e.g. exported by a startup script), so it is not the secret itself.
+_URI_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.\-]*)://[^\s/?#@:]*:([^\s/?#@]+)@", re.I)
+_ENV_REFERENCE = re.compile(r"\$\{?\w+\}?")
+_NOT_A_SECRET = re.compile(r"(?i)true|false|\d*")  # a switch or a number, e.g. an expiry in seconds
+
+
+class PlaintextSecret(Rule):
+    """A password, token or key written as a literal in `airflow_configuration_options`.
+
+    ## What it does
+    Reports an `airflow_configuration_options` value written in the code or a variable file
+    (a literal, a variable default, `terraform.tfvars`) that is a secret:
+
+    - the option's name is made of a word Airflow masks in logs (`password`, `passwd`,
+      `secret`, `token`, `access_token`, `api_key`, `apikey`, `authorization`, `passphrase`,
+      `private_key`, `keyfile_dict`, `service_account`), or `pass` as in AWS's private
+      package index example (`foo.pass`); matched as whole words of the option part, so
+      `smtp.smtp_password` matches and `workers.secrets_backend` does not;
+    - a JSON value such as `secrets.backend_kwargs` has such a field with a literal value;
+    - any value holds a connection URI with a password (`postgresql://user:pass@host/db`).
+
+    Values read from a resource or data source (`aws_secretsmanager_secret_version.x.secret_string`,
+    `random_password.x.result`), from a variable without a default, from `TF_VAR_` or `--var`
+    are not reported, nor are `<option>_secret` / `<option>_cmd` (they name a secret or a
+    command), names ending in `_path` or `_file`, and values that are only `true`, `false` or a
+    number. The message names the key and where the value was written, never the value.
+
+    ## Why is this bad?
+    The secret is in the repository and its history for everyone who can read it. The
+    provider marks the map sensitive, which only hides it from plan output: it is stored in
+    plaintext in the Terraform state, returned by `GetEnvironment`, and set as an
+    `AIRFLOW__SECTION__KEY` environment variable that every DAG can read. It is an error
+    rather than a warning because a committed credential is already disclosed: it has to be
+    rotated, not only moved. Keep it in AWS Secrets Manager and let Airflow read it through
+    `secrets.backend` (for SMTP, a connection), or pass it in from a secret resource.
+
+    ## Example
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+
+      airflow_configuration_options = {
+        "smtp.smtp_host"     = "email-smtp.eu-west-1.amazonaws.com"
+        "smtp.smtp_password" = "BJ8pLq2vN4x6zR0c"
+      }
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_mwaa_environment" "this" {
+      name = "analytics"
+
+      airflow_configuration_options = {
+        "secrets.backend"        = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend"
+        "secrets.backend_kwargs" = jsonencode({ connections_prefix = "airflow/connections" })
+        "smtp.smtp_host"         = "email-smtp.eu-west-1.amazonaws.com"
+        "email.email_conn_id"    = "smtp_default"
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/connections-secrets-manager.html
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-env-variables.html
+    - https://airflow.apache.org/docs/apache-airflow/stable/security/secrets/mask-sensitive-values.html
+    """
+
+    id = "MWAA702"
+    slug = "plaintext-secret"
+    severity = Severity.ERROR
+    security_severity = 7.5
+    show_source = False  # the flagged line holds the secret: text output must not print it
+
+    def check(self, context):
+        for env in context.environments():
+            for option in config_options.options(env):
+                if not isinstance(option.value, str) or option.written is None:
+                    continue  # not a string known from the code (a resource attribute, an input, unknown)
+                what = _secret(option.key, str(option.value))
+                if not what:
+                    continue
+                loc = option.value_loc or option.loc
+                written = option.written if option.written != config_options.where(env.ev, loc) else ""
+                details = [what, f"{option.passed} for {env.address}" if option.passed else "",
+                           f"written at {written}" if written else ""]
+                yield self.finding(
+                    loc,
+                    f'airflow_configuration_options "{option.key}" holds a literal secret '
+                    f"({'; '.join(d for d in details if d)}): it is stored in plaintext in the Terraform state, "
+                    "returned by GetEnvironment and readable by every DAG as an environment variable; "
+                    "expected it in AWS Secrets Manager, read through secrets.backend or a secret resource",
+                    address=env.address,
+                )
+
+
+def _secret(key: str, value: str) -> str:
+    """Why a value is a secret (`its name contains "password"`), or "" when it is not one."""
+    text = value.strip()
+    if not text or _ENV_REFERENCE.fullmatch(text):
+        return ""
+    fields = _json_secret_fields(text)
+    if fields is not None:  # a JSON object: judged by its fields, not by the option's name
+        if fields:
+            names = ", ".join(f'"{name}"' for name in fields)
+            return f"JSON field{'s' if len(fields) > 1 else ''} {names} with a literal value"
+    else:
+        names = config_options.secret_names(key.split(".", 1)[-1], option=True)
+        if names and not _NOT_A_SECRET.fullmatch(text):
+            return f'its name contains "{names[0]}"'
+    for match in _URI_PASSWORD.finditer(text):
+        if not _ENV_REFERENCE.fullmatch(match.group(2)):
+            return f"a {match.group(1)}:// URI with a password in it"
+    return ""
+
+
+def _json_secret_fields(text: str):
+    """Secret-named fields with literal values in a JSON object; None if the text is not one."""
+    if not text.startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    found: list = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, item in node.items():
+                if isinstance(item, str) and item.strip() and not _ENV_REFERENCE.fullmatch(item.strip()):
+                    if config_options.secret_names(str(name), option=False) and name not in found:
+                        found.append(name)
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(data)
+    return found
