@@ -136,17 +136,23 @@ def _write_report(result, output_format: str, destination: str, color_choice: st
 @main.command(name="rules")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (the README's rule table).")
 def list_rules(markdown):
-    """List every rule: id, slug, severity and summary."""
+    """List every rule: id, slug, severity and summary, marking the rules off by default."""
     rules = _rules_or_exit()
+
+    def summary(rule) -> str:
+        # a rule whose summary already says so (MWAA002) is not marked twice
+        off = not rule.enabled_by_default and "(off by default)" not in rule.summary()
+        return rule.summary() + (" (off by default)" if off else "")
+
     if markdown:
         click.echo("| ID | slug | severity | summary |\n|---|---|---|---|")
         for rule in rules:
-            summary = rule.summary().replace("|", "\\|")
-            click.echo(f"| {rule.id} | {rule.slug} | {rule.severity} | {summary} |")
+            cell = summary(rule).replace("|", "\\|")
+            click.echo(f"| {rule.id} | {rule.slug} | {rule.severity} | {cell} |")
         return
     width = max(len(r.slug) for r in rules)
     for rule in rules:
-        click.echo(f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {rule.summary()}")
+        click.echo(f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {summary(rule)}")
 
 
 @main.command(name="rule")

@@ -4,7 +4,7 @@ an unknown key or a bad value is an error that names it, never silently ignored.
 
 ```yaml
 select: [MWAA1, MWAA2]          # ids, slugs or prefixes
-ignore: [MWAA603]
+ignore: [MWAA103]
 per-path-ignores:               # glob (relative to this file) → rules
   "sandbox/**": [MWAA501]
 severity: {MWAA102: error}      # override a rule's severity

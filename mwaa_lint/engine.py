@@ -6,22 +6,23 @@ import dataclasses
 import datetime
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from . import model as m
+from .baseline import Baseline
 from .context import Context
 from .diagnostic import Diagnostic, InputError
 from .discover import ModuleJob, discover, is_terraform
-from .baseline import Baseline
 from .evaluate import Evaluator
 from .modules import called_directories, load_calls
 from .parse import parse_hcl
 from .result import Result
 from .rule import Finding
-from .suppress import finding_matches as matches
 from .source import read_text
+from .suppress import finding_matches as matches
 from .suppress import run_stage as suppress
 from .variables import variable_values
 

@@ -3,7 +3,7 @@ from mwaa_lint.rule import Finding, Rule, Severity
 
 
 class UnusedSuppression(Rule):
-    """A `mwaa-lint: ignore[...]` comment suppressed nothing, or has expired (off by default).
+    """A `mwaa-lint: ignore[...]` comment suppressed nothing, or has expired.
 
     ## What it does
     After the rules have run, reports each inline suppression that hid no finding — the

@@ -37,7 +37,8 @@ def test_write_then_use_a_baseline(cli, tmp_path):
     assert (gate.exit_code, gate.json()["findings"]) == (0, [])
 
     # A new problem fails the gate, and only it is reported.
-    main.write_text(main.read_text().replace('  dag_s3_path       = "dags"\n', '  dag_s3_path       = "dags"\n  webserver_access_mode = "PUBLIC_ONLY"\n'))
+    public = '  dag_s3_path       = "dags"\n  webserver_access_mode = "PUBLIC_ONLY"\n'
+    main.write_text(main.read_text().replace('  dag_s3_path       = "dags"\n', public))
     gate = cli("infra", "--baseline", "mwaa-lint-baseline.json", "--format", "json", cwd=tmp_path)
     assert gate.exit_code == 1
     assert [f["rule_id"] for f in gate.json()["findings"]] == ["MWAA102"]

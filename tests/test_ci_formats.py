@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 from conftest import REPO
 
 ARGS = ("examples/quickstart", "--select", "MWAA201,MWAA501")
-LOGS = 'execution role aws_iam_role.airflow allows `logs:*` (every action of the logs service) in aws_iam_role_policy.airflow; expected specific actions'
+LOGS = ("execution role aws_iam_role.airflow allows `logs:*` (every action of the logs service) in "
+        "aws_iam_role_policy.airflow; expected specific actions")
 
 
 def run(cli, *args, **kw):
