@@ -14,6 +14,7 @@ import click
 from . import __version__
 from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
+from .knowledge import TableError
 from .output.text import render_diagnostics
 from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
@@ -93,7 +94,7 @@ def check(paths, **flags):
             click.echo(settings.describe(), nl=False)
             sys.exit(EXIT_CLEAN)
         options = settings.run_options(all_rules)
-    except (ConfigError, BaselineError, click.BadParameter) as exc:
+    except (ConfigError, BaselineError, TableError, click.BadParameter) as exc:
         message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
         click.echo(f"mwaa-lint: error: {message}", err=True)
         sys.exit(EXIT_ERROR)

@@ -17,6 +17,8 @@ var-files:                      # per module directory, or a list for every modu
   envs/prod: [prod.tfvars]
 baseline: .mwaa-lint-baseline.json
 inline-ignores: true
+knowledge-tables:               # your own copy of a table, when AWS moves faster than releases
+  airflow_versions: ops/mwaa-airflow-versions.json
 ```
 """
 from __future__ import annotations
@@ -43,6 +45,7 @@ KEYS = {
     "var-files": "list of .tfvars paths, or mapping of module directory to such a list",
     "baseline": "path of a baseline file",
     "inline-ignores": "true or false",
+    "knowledge-tables": "mapping of knowledge table name to the path of a replacement JSON file",
 }
 
 
@@ -173,6 +176,10 @@ def _check(path: Path, key: str, value: Any) -> Any:
         if isinstance(value, dict):
             return {str(directory): strings(paths) for directory, paths in value.items()}
         return strings(value)
+    if key == "knowledge-tables":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise bad()
+        return {str(name): str(path) for name, path in value.items()}
     if key == "inline-ignores":
         if not isinstance(value, bool):
             raise bad()

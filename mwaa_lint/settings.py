@@ -69,6 +69,9 @@ class Settings:
     def run_options(self, all_rules: list):
         from .baseline import Baseline
         from .engine import RunOptions
+        from .knowledge import use_tables
+
+        use_tables({name: self.config.resolve(path) for name, path in self.config.get("knowledge-tables", {}).items()})
 
         return RunOptions(
             var_files=self.var_files,
@@ -97,6 +100,7 @@ class Settings:
             "var-files": self.config.get("var-files", []) or self.var_files,
             "baseline": str(self.baseline_path) if self.baseline_path else None,
             "inline-ignores": self.inline_ignores,
+            "knowledge-tables": self.config.get("knowledge-tables", {}),
         }
         return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
 

@@ -1,13 +1,52 @@
 """Dated data tables about MWAA, read by rules. Each JSON file states its sources and the
-date it was last checked; nothing in a rule hard-codes these numbers."""
+date it was last checked; nothing in a rule hard-codes these numbers.
+
+A user whose AWS moves faster than our releases points the config key `knowledge-tables`
+at their own copy of a table (`{airflow_versions: ops/mwaa-versions.json}`); it replaces the
+built-in one for the run, and must have the same top-level keys.
+"""
 from __future__ import annotations
 
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+_overrides: dict = {}  # table name → Path of the user's file
+
+
+class TableError(Exception):
+    pass
+
+
+def names() -> list:
+    return sorted(p.name.removesuffix(".json") for p in resources.files(__package__).iterdir() if p.name.endswith(".json"))
+
+
+def use_tables(overrides: dict) -> None:
+    """Replace built-in tables by the user's files (checked now, so a bad file fails early)."""
+    for name, path in overrides.items():
+        if name not in names():
+            raise TableError(f"knowledge-tables: no table {name!r} (tables: {', '.join(names())})")
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TableError(f"knowledge-tables: {name}: cannot read {path}: {exc}") from None
+        missing = sorted(set(_builtin(name)) - set(data)) if isinstance(data, dict) else ["(not a JSON object)"]
+        if missing:
+            raise TableError(f"knowledge-tables: {name}: {path} lacks the keys {', '.join(missing)} of the built-in table")
+    _overrides.clear()
+    _overrides.update({name: Path(path) for name, path in overrides.items()})
+    table.cache_clear()
 
 
 @cache
 def table(name: str) -> dict:
-    """Load `knowledge/<name>.json`."""
+    """Load `knowledge/<name>.json`, or the user's replacement for it."""
+    if name in _overrides:
+        return json.loads(_overrides[name].read_text(encoding="utf-8"))
+    return _builtin(name)
+
+
+def _builtin(name: str) -> dict:
     return json.loads(resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
