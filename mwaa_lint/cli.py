@@ -134,6 +134,44 @@ def _write_report(result, output_format: str, destination: str, color_choice: st
     click.echo(f"mwaa-lint: {len(result.findings)} findings written to {destination} ({output_format})", err=True)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="markdown is a table to paste into a pull request.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(), help="A .tfvars file, as for terraform plan.")
+@click.option("--var", "cli_vars", multiple=True, metavar="NAME=VALUE", help="A variable value, as for terraform plan.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (default: the nearest "
+              ".mwaa-lint.yaml, or [tool.mwaa-lint] in pyproject.toml, from the first path upward).")
+def cost(paths, output_format, var_files, cli_vars, config_file):
+    """Print each environment's monthly cost floor and ceiling, and what they assume."""
+    from .cost import estimates, parse_budget
+    from .engine import load_roots
+    from .output.cost_report import render
+    from .result import Result
+
+    paths = list(paths) or ["."]
+    all_rules = _rules_or_exit()
+    flags = {"config_file": config_file, "selects": (), "ignores": (), "rule_options": (), "baseline_file": None,
+             "fail_on": None, "outputs": (), "output_format": None, "output_file": None, "var_files": var_files,
+             "cli_vars": cli_vars, "no_inline_ignores": False, "write_baseline": None}
+    try:
+        settings = Settings.build(paths, flags, all_rules)
+        settings.baseline_path = None  # a cost report reads no baseline
+        options = settings.run_options(all_rules)
+        budget = parse_budget(settings.rule_options.get("MWAA504", {}).get("budget"))
+    except (ConfigError, TableError, click.BadParameter, ValueError) as exc:
+        message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
+        click.echo(f"mwaa-lint: error: {message}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    contexts, diagnostics = load_roots(paths, options)
+    if diagnostics:
+        result = Result(findings=[], diagnostics=diagnostics, rules=[], root=Path.cwd())
+        click.echo(render_diagnostics(result, color=_use_color("auto", sys.stderr)), err=True, nl=False)
+    click.echo(render(estimates(contexts), output_format, budget), nl=False)
+    sys.exit(EXIT_ERROR if diagnostics else EXIT_CLEAN)
+
+
 @main.command(name="rules")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (the README's rule table).")
 def list_rules(markdown):

@@ -56,7 +56,8 @@ class _Root:
     diagnostics: list = field(default_factory=list)
 
 
-def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+def _roots(paths: list, options: RunOptions) -> tuple:
+    """(the root modules to check, evaluated or with the diagnostics that stop them; diagnostics)."""
     jobs, diagnostics = discover(paths)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
@@ -65,13 +66,16 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     # A directory some scanned root calls as a module is checked through that caller, with its
     # inputs, not again on its own with defaults — unless the user named it.
     called = set().union(*(called_directories(r.ev) for r in roots if r.ev is not None))
+    return [r for r in roots if r.job.named or r.job.directory.resolve() not in called], diagnostics
+
+
+def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+    roots, diagnostics = _roots(paths, options)
     findings: list = []
     files_checked = 0
     not_checked: set = {d.path for d in diagnostics if d.path}
     scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
     for prepared in roots:
-        if prepared.job.directory.resolve() in called and not prepared.job.named:
-            continue
         job_findings, job_diagnostics, checked = _check(prepared, rules, options)
         findings.extend(job_findings)
         diagnostics.extend(d for d in job_diagnostics if d not in diagnostics)
@@ -203,3 +207,18 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
         findings = [f for f in findings if Path(f.path).resolve() in job.report]
     files = {f.path.resolve() for each in ev.tree for f in each.module.files}
     return findings, diagnostics, len(files) + len(job.requirement_files)
+
+
+def load_roots(paths: list, options: RunOptions) -> tuple:
+    """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
+    rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
+    not parse is left out and its diagnostics returned."""
+    roots, diagnostics = _roots(paths, options)
+    contexts = []
+    for prepared in roots:
+        if prepared.ev is None or prepared.diagnostics:
+            diagnostics.extend(d for d in prepared.diagnostics if d not in diagnostics)
+            continue
+        contexts.append(Context(module=prepared.ev.module, ev=prepared.ev, options=options.rule_options,
+                                requirement_files=prepared.job.requirement_files))
+    return contexts, diagnostics

@@ -132,10 +132,15 @@ def parse_rule_options(given: dict, rules: list, where: str) -> dict:
 
 
 def _number(raw):
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
+    """A number written as text on the command line; YAML values keep the type they were given."""
+    if not isinstance(raw, str):
         return raw
+    for kind in (int, float):
+        try:
+            return kind(raw)
+        except ValueError:
+            pass
+    return raw
 
 
 def _outputs(flags: dict, config: cfg.Config) -> list:

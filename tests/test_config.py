@@ -49,7 +49,7 @@ def test_show_config_prints_the_effective_configuration(cli):
     assert run.exit_code == 0
     shown = yaml.safe_load(run.stdout)
     assert shown["config-file"].endswith(".mwaa-lint.yaml")
-    assert shown["select"] == ["MWAA101", "MWAA102", "MWAA104", "MWAA501", "MWAA502", "MWAA503"]
+    assert shown["select"] == ["MWAA101", "MWAA102", "MWAA104", "MWAA501", "MWAA502", "MWAA503", "MWAA504"]
     assert shown["fail-on"] == "warning"
     assert shown["severity"] == {"MWAA102": "error"}
     assert shown["rule-options"] == {"MWAA501": {"ceiling": 12}}
