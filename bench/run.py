@@ -1,0 +1,234 @@
+"""Benchmark mwaa-lint (and checkov, if installed) on a generated Terraform monorepo.
+
+    python bench/run.py [--runs 5] [--scales 1,2,4] [--mwaa-lint PATH] [--checkov PATH]
+
+Generates the trees (bench/generate.py) in a temporary directory, then times whole processes
+(wall clock, peak RSS from os.wait4) round-robin over --runs rounds, so that every ratio
+compares numbers measured in the same run. See bench/README.md for what each line means.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+# checkov's checks on aws_mwaa_environment (grep checkov/terraform/checks for "mwaa"):
+# scheduler / worker / webserver logs enabled, and not publicly accessible.
+CHECKOV_MWAA_CHECKS = "CKV_AWS_242,CKV_AWS_243,CKV_AWS_244,CKV2_AWS_66"
+PRECOMMIT_STACK, PRECOMMIT_FILES = "airflow/stack-001", ("iam.tf", "mwaa.tf", "network.tf")
+
+
+def measure(cmd: list, env: dict) -> dict:
+    """Run cmd once; wall seconds, peak RSS (MB) of the process (or its largest child), exit code, output."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)  # rusage of this child alone, unlike RUSAGE_CHILDREN
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return {"wall": wall, "rss": usage.ru_maxrss / 1024, "rc": proc.returncode,
+                "stdout": out.read().decode(errors="replace"), "stderr": err.read().decode(errors="replace")}
+
+
+class Scenario:
+    """One line of the report: a command and the measurements of each round."""
+
+    def __init__(self, label: str, make_cmd, fresh_cache: bool = True):
+        self.label, self.make_cmd, self.fresh_cache = label, make_cmd, fresh_cache
+        self.results: list = []
+
+    def run_once(self, scratch: Path) -> dict:
+        # a fresh XDG_CACHE_HOME per run, so a default user cache can never make a "cold" run warm
+        cache_home = Path(tempfile.mkdtemp(dir=scratch)) if self.fresh_cache else scratch / "shared-cache-home"
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache_home), "NO_COLOR": "1"}
+        result = measure(self.make_cmd(), env)
+        self.results.append(result)
+        return result
+
+    def median(self) -> float:
+        return statistics.median(r["wall"] for r in self.results)
+
+    def line(self) -> str:
+        walls = [r["wall"] for r in self.results]
+        codes = ",".join(sorted({str(r["rc"]) for r in self.results}))
+        spread = f"{min(walls):.2f}–{max(walls):.2f} s"
+        return f"  {self.label:<44} {fmt(self.median()):>8}   {spread:<15} {max(r['rss'] for r in self.results):6.0f} MB   {codes}"
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def lint_flags(lint: str) -> set:
+    """Which optional flags this mwaa-lint has (the benchmark adapts to the version under test)."""
+    text = subprocess.run([lint, "check", "--help"], capture_output=True, text=True).stdout
+    return {flag for flag in ("--no-cache", "--cache-dir", "--statistics", "--jobs") if flag in text}
+
+
+def find_checkov(given) -> str | None:
+    for candidate in (given, BENCH / ".venv-checkov" / "bin" / "checkov", shutil.which("checkov")):
+        if candidate and Path(candidate).exists():
+            return str(candidate)
+    return None
+
+
+def parse_report(result: dict) -> str:
+    """Sanity check of a JSON report: the generated tree must give findings and no diagnostics."""
+    try:
+        report = json.loads(result["stdout"])
+    except ValueError:
+        return f"not JSON (exit {result['rc']}): {result['stderr'].strip()[:300]}"
+    diagnostics = report.get("diagnostics", [])
+    verdict = "ok" if result["rc"] == 1 and not diagnostics and report["findings"] else "UNEXPECTED"
+    extra = "; ".join(f"{d.get('path')}: {d.get('message')}" for d in diagnostics[:3])
+    return f"{verdict}: exit {result['rc']}, {len(report['findings'])} findings, {len(diagnostics)} diagnostics {extra}"
+
+
+def files_parsed_vs_read(lint: str, flags: set, tree: Path, cold: Scenario) -> str:
+    """mwaa-lint's own counts, if it reports any (JSON summary keys or --statistics lines)."""
+    summary = json.loads(cold.results[-1]["stdout"]).get("summary", {})
+    counts = {k: v for k, v in summary.items() if re.search(r"pars|read", k)}
+    if counts:
+        return ", ".join(f"{k} {v}" for k, v in counts.items())
+    if "--statistics" in flags:
+        cmd = [lint, "check", str(tree), "--statistics"] + (["--no-cache"] if "--no-cache" in flags else [])
+        result = measure(cmd, {**os.environ, "NO_COLOR": "1"})
+        lines = [ln.strip() for ln in (result["stdout"] + result["stderr"]).splitlines() if re.search(r"\bpars|\bread", ln)]
+        if lines:
+            return " | ".join(lines)
+        return "n/a (--statistics prints findings per rule, no parse counts)"
+    return "n/a (mwaa-lint prints no such statistics)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed rounds per measurement (default 5)")
+    parser.add_argument("--scales", default="1,2,4", help="tree sizes for the flat/linear series (default 1,2,4)")
+    parser.add_argument("--mwaa-lint", default=shutil.which("mwaa-lint"), help="mwaa-lint executable (default: on PATH)")
+    parser.add_argument("--checkov", help="checkov executable (default: bench/.venv-checkov/bin/checkov, then PATH)")
+    parser.add_argument("--no-checkov", action="store_true", help="skip checkov even if installed")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep", type=Path, help="generate the trees here and keep them (default: a temp dir)")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress goes to stderr; keep the two in order
+    if not args.mwaa_lint:
+        parser.error("mwaa-lint not found on PATH; pass --mwaa-lint PATH")
+    lint, scales = args.mwaa_lint, sorted({int(s) for s in args.scales.split(",")} | {1})
+    flags = lint_flags(lint)
+    checkov = None if args.no_checkov else find_checkov(args.checkov)
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="mwaa-lint-bench-"))
+    scratch = work / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    trees = {}  # (irrelevant scale, mwaa scale) -> (path, counts)
+    for key in sorted({(1, 1)} | {(s, 1) for s in scales} | {(1, s) for s in scales}):
+        path = work / f"tree-irrelevant{key[0]}-mwaa{key[1]}"
+        if path.exists():
+            shutil.rmtree(path)
+        trees[key] = (path, generate(path, key[0], key[1], args.seed))
+    base, counts = trees[(1, 1)]
+
+    # cold: no cache at all if the tool can say so; otherwise an empty --cache-dir per run
+    def cold_cmd(tree: Path, *targets) -> list:
+        cmd = [lint, "check", *(targets or [str(tree)]), "--format", "json"]
+        if "--no-cache" in flags:
+            return cmd + ["--no-cache"]
+        if "--cache-dir" in flags:
+            return cmd + ["--cache-dir", tempfile.mkdtemp(dir=scratch)]
+        return cmd
+
+    warm_dir = scratch / "warm-cache"
+    warm_cmd = [lint, "check", str(base), "--format", "json", "--cache-dir", str(warm_dir)]
+    precommit = [str(base / PRECOMMIT_STACK / f) for f in PRECOMMIT_FILES]
+
+    version = Scenario("mwaa-lint --version", lambda: [lint, "--version"])
+    cold = Scenario("cold full tree", lambda: cold_cmd(base))
+    fill = Scenario("cold full tree, filling a fresh --cache-dir", lambda: warm_cmd)
+    warm = Scenario("warm: same command again, same --cache-dir", lambda: warm_cmd)
+    pre = Scenario(f"pre-commit: 3 files of {PRECOMMIT_STACK}", lambda: cold_cmd(base, *precommit))
+    pre_warm = Scenario("pre-commit, warm cache", lambda: [lint, "check", *precommit, "--format", "json", "--cache-dir", str(warm_dir)])
+    ck = Scenario("checkov, MWAA checks only", lambda: [checkov, "-d", str(base), "--framework", "terraform",
+                                                        "--check", CHECKOV_MWAA_CHECKS, "--quiet", "--compact", "--skip-download"])
+    series = {key: Scenario(f"cold, irrelevant x{key[0]} mwaa x{key[1]}", lambda t=path: cold_cmd(t))
+              for key, (path, _) in trees.items() if key != (1, 1)}
+    series[(1, 1)] = cold
+    rounds = [version, cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) \
+        + ([ck] if checkov else []) + [series[k] for k in sorted(series) if k != (1, 1)]
+
+    print(f"mwaa-lint  {lint}  ({subprocess.run([lint, '--version'], capture_output=True, text=True).stdout.strip()});"
+          f" optional flags found: {' '.join(sorted(flags)) or 'none'}")
+    if checkov:
+        ck_version = subprocess.run([checkov, "--version"], capture_output=True, text=True).stdout.strip()
+        print(f"checkov    {checkov}  ({ck_version}); --check {CHECKOV_MWAA_CHECKS}")
+    else:
+        print("checkov    not installed: python -m venv bench/.venv-checkov && bench/.venv-checkov/bin/pip install checkov")
+    print(f"machine    {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}")
+    print(f"tree       {base}: {counts['tf_files']} .tf files in {counts['directories']} directories"
+          f" ({counts['mwaa_tf_files']} in 10 MWAA stacks); {args.runs} timed runs each, round-robin\n")
+
+    measure([lint, "--version"], dict(os.environ))  # untimed warm-up: byte-code compiled, files in the OS page cache
+    for round_no in range(args.runs):
+        print(f"round {round_no + 1}/{args.runs} ...", file=sys.stderr, flush=True)
+        if warm_dir.exists():
+            shutil.rmtree(warm_dir)  # each round: fill a fresh cache, then reuse it
+        for scenario in rounds:
+            scenario.run_once(scratch)
+
+    print(f"  {'measurement':<44} {'median':>8}   {'min–max':<15} {'peak RSS':>9}   exit")
+    for scenario in [version, cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) + ([ck] if checkov else []):
+        print(scenario.line())
+    if "--cache-dir" not in flags:
+        print("  warm: no cache support yet")
+    if not checkov:
+        print("  checkov: not installed")
+
+    print("\nchecks")
+    print(f"  cold run report: {parse_report(cold.results[-1])}")
+    print(f"  pre-commit report: {parse_report(pre.results[-1])}")
+    for key in sorted(series):
+        if key != (1, 1):
+            print(f"  report, irrelevant x{key[0]} mwaa x{key[1]}: {parse_report(series[key].results[-1])}")
+    if "--cache-dir" in flags:  # a cache must not change the result
+        same = json.loads(warm.results[-1]["stdout"])["findings"] == json.loads(cold.results[-1]["stdout"])["findings"]
+        print(f"  warm findings identical to cold: {'yes' if same else 'NO'}")
+    print(f"  files parsed vs files read: {files_parsed_vs_read(lint, flags, base, cold)}")
+
+    print("\nratios (medians of this run)            measured   target")
+    if checkov:
+        print(f"  checkov / mwaa-lint cold                 {ck.median() / cold.median():6.1f}x    >= 20x")
+    print("  cold / warm                              " +
+          (f"{cold.median() / warm.median():6.1f}x" if "--cache-dir" in flags else "   n/a ") + "    >= 3x")
+    print(f"  pre-commit (3 files)                     {fmt(pre.median()):>7}    < 0.6 s")
+    print(f"  --version                                {fmt(version.median()):>7}    < 0.25 s")
+    print(f"  peak RSS, cold full tree                 {max(r['rss'] for r in cold.results):5.0f} MB   < 300 MB")
+
+    print("\ncost vs tree size (cold, median; ratio to x1; flat = 1.0, linear = the scale)")
+    for label, keys in (("irrelevant part grows", [(s, 1) for s in scales]), ("MWAA part grows", [(1, s) for s in scales])):
+        cells = []
+        for key in keys:
+            n = trees[key][1]
+            cells.append(f"x{max(key)}: {fmt(series[key].median())} ({series[key].median() / cold.median():.2f}; "
+                         f"{n['tf_files']} files, {n['mwaa_tf_files']} MWAA)")
+        print(f"  {label:<22} " + "   ".join(cells))
+
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
