@@ -80,7 +80,10 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Do not report findings recorded in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in this baseline file.")
 @click.option("--no-inline-ignores", is_flag=True, help="Ignore `mwaa-lint: ignore[...]` comments (for audits).")
-@click.option("--statistics", is_flag=True, help="Print how many findings each rule produced.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule produced, and files read and parsed.")
+@click.option("--no-cache", is_flag=True, help="Parse every file again instead of using the parse cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Parse cache directory (default: ~/.cache/mwaa-lint).")
+@click.option("--scan-all", is_flag=True, help="Parse every module, also those with no aws_mwaa_environment in reach (slower).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def check(paths, **flags):
     """Check Terraform files and directories (default: the current directory)."""

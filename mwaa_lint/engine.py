@@ -13,15 +13,16 @@ from typing import Optional
 
 from . import model as m
 from .baseline import Baseline
+from .cache import ParseCache
 from .context import Context
-from .diagnostic import Diagnostic, InputError
-from .discover import ModuleJob, discover, is_terraform
+from .diagnostic import Diagnostic
+from .discover import ModuleJob, discover
 from .evaluate import Evaluator
+from .loader import Loader
 from .modules import called_directories, load_calls
-from .parse import parse_hcl
-from .result import Result
+from .relevance import relevant_directories
+from .result import Result, Stats
 from .rule import Finding
-from .source import read_text
 from .suppress import finding_matches as matches
 from .suppress import run_stage as suppress
 from .variables import variable_values
@@ -45,6 +46,10 @@ class RunOptions:
     path_ignores: Callable[[Path], list] = lambda path: []
     severity: dict = field(default_factory=dict)
     var_files_for: Callable[[Path], list] = lambda directory: []
+    cache_dir: Optional[Path] = None  # None: no parse cache
+    # Parse only directories with an aws_mwaa_environment in reach (see relevance.py);
+    # False parses everything (`--scan-all`), which finds the same findings, slower.
+    skip_irrelevant: bool = True
 
 
 @dataclass
@@ -57,23 +62,32 @@ class _Root:
 
 
 def _roots(paths: list, options: RunOptions) -> tuple:
-    """(the root modules to check, evaluated or with the diagnostics that stop them; diagnostics)."""
+    """(the root modules to check, evaluated or with the diagnostics that stop them;
+    diagnostics; Stats of what was read and parsed)."""
     jobs, diagnostics = discover(paths)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
-    loader = _Loader()
+    stats = Stats(files_read=sum(len(job.files) for job in jobs))
+    if options.skip_irrelevant:
+        relevant = relevant_directories(jobs)
+        kept = [job for job in jobs if job.directory.resolve() in relevant or job.requirement_files]
+        stats.directories_skipped = len(jobs) - len(kept)
+        jobs = kept
+    loader = Loader(ParseCache(options.cache_dir))
+    loader.prefetch([path for job in jobs for path in job.files])
     roots = [_prepare(job, loader, options) for job in jobs]
+    stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
     # A directory some scanned root calls as a module is checked through that caller, with its
     # inputs, not again on its own with defaults — unless the user named it.
     called = set().union(*(called_directories(r.ev) for r in roots if r.ev is not None))
-    return [r for r in roots if r.job.named or r.job.directory.resolve() not in called], diagnostics
+    return [r for r in roots if r.job.named or r.job.directory.resolve() not in called], diagnostics, stats
 
 
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
-    roots, diagnostics = _roots(paths, options)
+    roots, diagnostics, stats = _roots(paths, options)
     findings: list = []
     files_checked = 0
-    not_checked: set = {d.path for d in diagnostics if d.path}
+    not_checked: set = {Path(d.path).resolve() for d in diagnostics if d.path}
     scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
     for prepared in roots:
         job_findings, job_diagnostics, checked = _check(prepared, rules, options)
@@ -82,8 +96,8 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         files_checked += checked
         _note_scanned(prepared, scanned)
         if job_diagnostics and not checked:
-            not_checked.update(prepared.job.files)
-            not_checked.update(d.path for d in job_diagnostics if d.path)
+            not_checked.update(p.resolve() for p in prepared.job.files)
+            not_checked.update(Path(d.path).resolve() for d in job_diagnostics if d.path)
     unique: dict = {}
     for finding in findings:  # a module called twice has the same problem once, in its code
         key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
@@ -96,7 +110,7 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     ordered = sorted(kept, key=Finding.sort_key)
     return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root,
                   files_checked=files_checked, files_not_checked=not_checked,
-                  suppressed=len(suppressed), baselined=len(baselined))
+                  suppressed=len(suppressed), baselined=len(baselined), stats=stats)
 
 
 def _with_policy(finding: Finding, options: RunOptions) -> Finding:
@@ -120,52 +134,7 @@ def _note_scanned(prepared: _Root, scanned: dict) -> None:
         scanned.setdefault(key, (path, report is None or key in report))
 
 
-def parse_file(path: Path) -> m.File:
-    text = read_text(path)
-    if path.name.endswith(".json"):
-        from .parse_json import parse_tf_json
-
-        return parse_tf_json(text, path)
-    return parse_hcl(text, path)
-
-
-class _Loader:
-    """Parses each file once per run, however many roots and module calls reach it."""
-
-    def __init__(self):
-        self._files: dict = {}
-
-    def file(self, path: Path) -> m.File:
-        key = path.resolve()
-        if key not in self._files:
-            try:
-                self._files[key] = parse_file(path)
-            except InputError as exc:
-                self._files[key] = exc
-        found = self._files[key]
-        if isinstance(found, InputError):
-            raise found
-        return found
-
-    def files(self, paths: list) -> tuple:
-        parsed, diagnostics = [], []
-        for path in paths:
-            try:
-                parsed.append(self.file(path))
-            except InputError as exc:
-                diagnostics.extend(exc.diagnostics)
-        return parsed, diagnostics
-
-    def module(self, directory: Path) -> m.Module:
-        """A called module's directory; any file that does not parse stops the whole call."""
-        paths = sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))
-        files, diagnostics = self.files(paths)
-        if diagnostics:
-            raise InputError(*diagnostics)
-        return m.Module(directory=directory, files=files)
-
-
-def _prepare(job: ModuleJob, loader: _Loader, options: RunOptions) -> _Root:
+def _prepare(job: ModuleJob, loader: Loader, options: RunOptions) -> _Root:
     files, diagnostics = loader.files(job.files)
     if diagnostics:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a
@@ -213,7 +182,7 @@ def load_roots(paths: list, options: RunOptions) -> tuple:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
-    roots, diagnostics = _roots(paths, options)
+    roots, diagnostics, _ = _roots(paths, options)
     contexts = []
     for prepared in roots:
         if prepared.ev is None or prepared.diagnostics:

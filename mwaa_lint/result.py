@@ -10,6 +10,16 @@ from .rule import Finding, Rule
 
 
 @dataclass
+class Stats:
+    """How much work a run did, for `--statistics`, the JSON summary and the benchmark."""
+
+    files_read: int = 0  # Terraform files discovered under the scanned paths
+    directories_skipped: int = 0  # module directories with no aws_mwaa_environment in reach
+    files_parsed: int = 0  # parsed in this run
+    files_from_cache: int = 0  # taken from the parse cache instead
+
+
+@dataclass
 class Result:
     findings: list[Finding]  # sorted, suppressions already applied
     diagnostics: list[Diagnostic]  # parse/read/internal errors: the check was incomplete
@@ -19,6 +29,7 @@ class Result:
     files_not_checked: set = field(default_factory=set)  # unreadable, or in a module with one
     suppressed: int = 0  # findings hidden by inline suppressions
     baselined: int = 0  # findings hidden because the baseline already has them
+    stats: Stats = field(default_factory=Stats)
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root)."""

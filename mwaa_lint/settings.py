@@ -13,6 +13,7 @@ import click
 import yaml
 
 from . import config as cfg
+from .cache import default_directory as default_cache_directory
 from .registry import find_rule, select, unknown_selectors
 from .rule import Severity
 
@@ -29,6 +30,8 @@ class Settings:
     baseline_path: Optional[Path]
     inline_ignores: bool
     severity: dict = field(default_factory=dict)  # rule id → Severity
+    cache_dir: Optional[Path] = None
+    scan_all: bool = False
 
     @classmethod
     def build(cls, paths: list, flags: dict, all_rules: list) -> Settings:
@@ -64,6 +67,8 @@ class Settings:
             baseline_path=Path(baseline) if baseline and not flags.get("write_baseline") else None,
             inline_ignores=not flags["no_inline_ignores"] and config.get("inline-ignores", True),
             severity=severity,
+            cache_dir=None if flags.get("no_cache") else Path(flags.get("cache_dir") or default_cache_directory()),
+            scan_all=bool(flags.get("scan_all")),
         )
 
     def run_options(self, all_rules: list):
@@ -84,6 +89,8 @@ class Settings:
             path_ignores=self.config.path_ignores,
             severity=self.severity,
             var_files_for=self.config.var_files_for,
+            cache_dir=self.cache_dir,
+            skip_irrelevant=not self.scan_all,
         )
 
     def describe(self) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
-from .parse import parse_expression, parse_hcl
 from .source import read_text
 
 
@@ -57,6 +56,8 @@ def _read_var_file(path: Path) -> dict:
             message = f"Invalid JSON: {getattr(exc, 'msg', exc)}"
             raise InputError(Diagnostic(path, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), message)) from None
         return {name: (value, path.name) for name, value in data.items()} if isinstance(data, dict) else {}
+    from .parse import parse_hcl  # only when there are variable files: python-hcl2 is slow to import
+
     parsed = parse_hcl(text, path)
     ev = Evaluator(m.Module(path.parent, []))
     return {
@@ -71,6 +72,8 @@ def _from_text(raw: str, variable: Any) -> Any:
     if type_attr is None or (isinstance(type_attr.expr, m.Name) and type_attr.expr.name == "string"):
         return raw
     try:
+        from .parse import parse_expression
+
         expr = parse_expression(raw, Path("<command line>"), 1, 1)
     except InputError:
         return raw

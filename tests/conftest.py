@@ -21,6 +21,14 @@ class Run:
         return json.loads(self.stdout)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _parse_cache_of_this_test_run(tmp_path_factory):
+    """Every CLI run in the tests uses the parse cache, in a directory of this test run only."""
+    import os
+
+    os.environ["MWAA_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+
+
 @pytest.fixture
 def cli(monkeypatch):
     """Run `mwaa-lint ARGS` in-process from `cwd` (default: the fixtures dir); colour off."""

@@ -106,8 +106,12 @@ def test_bad_output_spec(cli):
 
 
 def test_statistics(cli):
-    result = run(cli, "--statistics", "--format", "concise")
-    assert result.stdout.splitlines()[-2:] == ["1  MWAA201  wildcard-action  [error]", "1  MWAA501  unbounded-max-workers  [warning]"]
+    result = run(cli, "--statistics", "--format", "concise", "--no-cache")
+    assert result.stdout.splitlines()[-3:] == [
+        "1  MWAA201  wildcard-action  [error]",
+        "1  MWAA501  unbounded-max-workers  [warning]",
+        "4 Terraform files read, 4 parsed, 0 from the parse cache; 0 directories skipped (no aws_mwaa_environment in reach)",
+    ]
     as_json = run(cli, "--statistics", "--format", "json")
     json.loads(as_json.stdout)  # stdout stays a pure JSON document
     assert "1  MWAA201  wildcard-action  [error]" in as_json.stderr
@@ -117,7 +121,7 @@ def test_diagnostics_go_to_stderr_and_findings_to_stdout(cli, tmp_path):
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "main.tf").write_text('resource "aws_mwaa_environment" "e" {\n  name        = "e"\n  max_workers = 40\n}\n')
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / "main.tf").write_text('locals {\n  a = 1\n}\n}\n')
+    (tmp_path / "broken" / "main.tf").write_text('resource "aws_mwaa_environment" "b" {\n  name = "b"\n}\n}\n')
     result = cli(".", "--select", "MWAA501", cwd=tmp_path)
     assert result.exit_code == 2
     assert "ok/main.tf:3:3: MWAA501" in result.stdout and "broken/main.tf" not in result.stdout.split("\n")[0]

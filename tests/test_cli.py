@@ -46,6 +46,8 @@ def test_parse_error_in_json_and_sarif(cli):
 
 def test_other_files_are_still_checked_after_a_parse_error(cli, tmp_path):
     (tmp_path / "broken").mkdir()
+    # broken/ holds an environment too (a directory without one is not parsed at all)
+    (tmp_path / "broken" / "env.tf").write_text('resource "aws_mwaa_environment" "b" {\n  name = "b"\n}\n')
     (tmp_path / "broken" / "main.tf").write_text('variable "x" { type = string default = "a" }\n')
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "main.tf").write_text('resource "aws_mwaa_environment" "e" {\n  name = "e"\n}\n')

@@ -215,7 +215,7 @@ def test_json(result):
     out = json_format.render(result)
     assert out.endswith("}\n")
     data = json.loads(out)
-    assert list(data) == ["version", "tool", "summary", "findings", "diagnostics"]
+    assert list(data) == ["version", "tool", "summary", "stats", "findings", "diagnostics"]
     assert data["version"] == 1
     assert data["tool"] == {"name": "mwaa-lint", "version": __version__}
     assert data["summary"] == {

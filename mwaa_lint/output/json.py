@@ -1,6 +1,7 @@
 """Versioned JSON for scripts. Bump VERSION when a key changes meaning or disappears."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from .. import __version__
@@ -25,6 +26,7 @@ def render(result: Result, color: bool = False) -> str:
             "suppressed": result.suppressed,
             "baselined": result.baselined,
         },
+        "stats": dataclasses.asdict(result.stats),
         "findings": [finding_entry(result, f) for f in result.findings],
         "diagnostics": [diagnostic_entry(result, d) for d in result.diagnostics],
     }

@@ -8,8 +8,11 @@ from ..result import Result
 
 def render(result: Result, color: bool = False) -> str:
     counts = Counter((f.rule_id, f.slug, str(f.severity)) for f in result.findings)
+    s = result.stats
+    work = (f"{s.files_read} Terraform files read, {s.files_parsed} parsed, {s.files_from_cache} from the parse cache; "
+            f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach)\n")
     if not counts:
-        return "No findings.\n"
+        return "No findings.\n" + work
     width = len(str(max(counts.values())))
     rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return "".join(f"{n:>{width}}  {rule_id}  {slug}  [{severity}]\n" for (rule_id, slug, severity), n in rows)
+    return "".join(f"{n:>{width}}  {rule_id}  {slug}  [{severity}]\n" for (rule_id, slug, severity), n in rows) + work

@@ -60,7 +60,7 @@ def summary(result: Result) -> str:
         hidden = [f"{n} {what}" for n, what in ((result.suppressed, "suppressed"), (result.baselined, "in the baseline")) if n]
         lines.append(text + (f" Not shown: {', '.join(hidden)}." if hidden else ""))
     if result.diagnostics:
-        failed = {d.path for d in result.diagnostics if d.path and d.kind in ("parse-error", "read-error")}
+        failed = {Path(d.path).resolve() for d in result.diagnostics if d.path and d.kind in ("parse-error", "read-error")}
         skipped = result.files_not_checked or failed
         if skipped:
             line = f"{_plural(len(skipped), 'file')} could not be checked"

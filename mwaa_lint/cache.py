@@ -1,0 +1,85 @@
+"""A parse cache: a file's model, keyed by its path, its bytes and the code that parsed it.
+
+Parsing is nearly all of a run's time, and on a commit most files have not changed. Entries
+live in the user's cache directory (`$XDG_CACHE_HOME/mwaa-lint`, else `~/.cache/mwaa-lint`;
+`--cache-dir`, `MWAA_LINT_CACHE_DIR`), never in the scanned repository. Each entry is written
+to a temporary file and renamed into place, so concurrent runs never see half an entry; an
+entry that cannot be read (corrupt, from another Python) is ignored and parsed again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+
+# The modules whose code decides what a parsed file looks like: an edit to any of them (a
+# development install) must not be answered from entries the old code wrote.
+_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py")
+
+
+def default_directory() -> Path:
+    if os.environ.get("MWAA_LINT_CACHE_DIR"):
+        return Path(os.environ["MWAA_LINT_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "mwaa-lint"
+
+
+class ParseCache:
+    def __init__(self, directory: Optional[Path]):
+        self.directory = Path(directory) if directory else None
+        self.hits = 0
+
+    def key(self, path: Path, data: bytes) -> str:
+        digest = hashlib.sha256(_code_fingerprint().encode())
+        digest.update(str(path.absolute()).encode("utf-8", "surrogateescape") + b"\0" + data)
+        return digest.hexdigest()
+
+    def get(self, key: str):
+        if self.directory is None:
+            return None
+        try:
+            with open(self._entry(key), "rb") as handle:
+                found = pickle.load(handle)
+        except Exception:  # absent, corrupt, truncated, or written by an incompatible version
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, parsed) -> None:
+        if self.directory is None:
+            return
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, entry)
+        except (OSError, pickle.PicklingError, RecursionError):
+            self.directory = None  # a read-only or full disk: carry on without a cache
+            try:
+                os.unlink(temporary)
+            except (OSError, UnboundLocalError):
+                pass
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+
+@cache
+def _code_fingerprint() -> str:
+    here = Path(__file__).parent
+    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}".encode())
+    for name in _PARSER_MODULES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()

@@ -1,0 +1,119 @@
+"""Read and parse Terraform files into the model: each file once per run, from the parse cache
+when its bytes are unchanged, and across processes when there are many to parse."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Optional
+
+from . import model as m
+from .cache import ParseCache
+from .diagnostic import InputError
+from .discover import is_terraform
+from .source import MAX_FILE_BYTES, read_text
+
+# Below this many files a process pool costs more to start than it saves.
+PARALLEL_MIN_FILES = 48
+MAX_WORKERS = 4
+
+
+def parse_file(path: Path) -> m.File:
+    # The parsers are imported here: a run answered from the cache never loads python-hcl2.
+    text = read_text(path)
+    if path.name.endswith(".json"):
+        from .parse_json import parse_tf_json
+
+        return parse_tf_json(text, path)
+    from .parse import parse_hcl
+
+    return parse_hcl(text, path)
+
+
+def _parse_or_error(path: Path):
+    """For the worker processes: the parsed file, or the InputError that explains why not."""
+    try:
+        return parse_file(path)
+    except InputError as exc:
+        return exc
+
+
+class Loader:
+    """Parses each file once per run, however many roots and module calls reach it."""
+
+    def __init__(self, cache: Optional[ParseCache] = None):
+        self._files: dict = {}  # resolved path → m.File or InputError
+        self.cache = cache or ParseCache(None)
+        self.parsed = 0  # files parsed in this run (not from the cache)
+
+    def prefetch(self, paths: list) -> None:
+        """Load many files at once: cached ones from the cache, the rest in parallel if many."""
+        todo, keys = [], {}
+        for path in map(Path.absolute, paths):
+            resolved = path.resolve()
+            if resolved in self._files or resolved in keys:
+                continue
+            key = self._cache_key(path)
+            hit = self.cache.get(key) if key else None
+            if hit is not None:
+                self._files[resolved] = hit
+                continue
+            keys[resolved] = key
+            todo.append(path)
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if len(todo) < PARALLEL_MIN_FILES or workers < 2:
+            return  # file() parses them one by one when they are needed
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))
+        for path, parsed in zip(todo, results):
+            self._store(path.resolve(), keys[path.resolve()], parsed)
+
+    def file(self, path: Path) -> m.File:
+        # Parsed as an absolute path, so a model from the cache is the same whatever the
+        # working directory of the run that wrote it.
+        path = path.absolute()
+        resolved = path.resolve()
+        if resolved not in self._files:
+            key = self._cache_key(path)
+            hit = self.cache.get(key) if key else None
+            if hit is not None:
+                self._files[resolved] = hit
+            else:
+                self._store(resolved, key, _parse_or_error(path))
+        found = self._files[resolved]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+    def files(self, paths: list) -> tuple:
+        parsed, diagnostics = [], []
+        for path in paths:
+            try:
+                parsed.append(self.file(path))
+            except InputError as exc:
+                diagnostics.extend(exc.diagnostics)
+        return parsed, diagnostics
+
+    def module(self, directory: Path) -> m.Module:
+        """A called module's directory; any file that does not parse stops the whole call."""
+        paths = sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))
+        files, diagnostics = self.files(paths)
+        if diagnostics:
+            raise InputError(*diagnostics)
+        return m.Module(directory=directory, files=files)
+
+    def _store(self, resolved: Path, key: Optional[str], parsed) -> None:
+        self._files[resolved] = parsed
+        self.parsed += 1
+        if key and not isinstance(parsed, InputError):  # errors are rare and cheap to find again
+            self.cache.put(key, parsed)
+
+    def _cache_key(self, path: Path) -> Optional[str]:
+        if self.cache.directory is None:
+            return None
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return None  # read_text refuses it; do not read 20 MB to hash it
+            return self.cache.key(path, path.read_bytes())
+        except OSError:
+            return None  # parse_file reports why it cannot be read
