@@ -88,6 +88,9 @@ def _load_directory(directory: Path) -> ModuleJob:
     except OSError:
         return job
     for entry in entries:
+        if is_terraform(entry) and entry.is_symlink() and not entry.exists():
+            job.files.append(entry)  # a broken link: reading it reports it, as Terraform would
+            continue
         if not entry.is_file():
             continue
         if is_terraform(entry):
@@ -102,13 +105,20 @@ def _walk(root: Path, diagnostics: list) -> list:
     """Directories under root holding Terraform files; symlinked directories followed once."""
     found: list = []
     seen: set = set()
-    for current, dirnames, filenames in os.walk(root, followlinks=True):
+
+    def unreadable(error: OSError) -> None:
+        message = f"cannot read directory: {error.strerror or error}; not checked"
+        diagnostics.append(Diagnostic(Path(error.filename), 0, 0, message, kind="read-error"))
+
+    for current, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
         real = os.path.realpath(current)
         if real in seen:
             dirnames[:] = []
             parent = os.path.realpath(os.path.dirname(current))
             if Path(parent).is_relative_to(real):  # a link back to an ancestor: a cycle
-                diagnostics.append(Diagnostic(Path(current), 0, 0, "symbolic link loop; not followed", kind="read-error"))
+                # reports show paths with links resolved, so the message names the link itself
+                message = f"symbolic link loop: {Path(current)} leads back to a directory it is in; not followed"
+                diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
         seen.add(real)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)

@@ -6,6 +6,7 @@ resources (to the resource, so rules can follow them), `count`/`for_each` instan
 """
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -24,6 +25,14 @@ from .values import (
 )
 
 MAX_DEPTH = 200  # references followed before we give up (cycles, pathological inputs)
+# Expressions evaluated in one run before everything else is Unknown (a few seconds): nested `for`
+# over `range()` can ask for billions; a 500 KB module with 150 environments needs under a million.
+MAX_STEPS = 3_000_000
+_ARITHMETIC = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod,
+    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+}
+MAX_INT = 10**300  # larger results are Unknown: Python cannot print ints beyond 4,300 digits
 
 
 @dataclass(eq=False)
@@ -112,7 +121,18 @@ class Evaluator:
         self._instances: dict = {}
         self._in_progress: set = set()
         self._depth = 0
+        self.steps = 0  # on the root evaluator: expressions evaluated in the whole tree
+        self._gave_up: Optional[str] = None  # on the root evaluator: why some value became Unknown early
         self._resource_types = {b.labels[0] for b in module.blocks("resource") if b.labels}
+        # (kind, *labels) → the first such block, and resource type → its blocks: looked up on
+        # every reference, so not a scan of the module each time (that made big modules quadratic)
+        self._blocks: dict = {}
+        self._resources: dict = {}
+        for kind in ("resource", "data", "variable", "output"):
+            for block in module.blocks(kind):
+                self._blocks.setdefault((kind, *block.labels), block)
+                if kind == "resource" and block.labels:
+                    self._resources.setdefault(block.labels[0], []).append(block)
 
     # -- public API for rules
     def all_instances(self, resource_type: str) -> list:
@@ -120,7 +140,7 @@ class Evaluator:
         return [
             instance
             for ev in self.tree
-            for block in ev.module.resources(resource_type)
+            for block in ev._resources.get(resource_type, [])
             for instance in ev.instances(block)
         ]
 
@@ -129,7 +149,11 @@ class Evaluator:
         key = id(block)
         if key not in self._instances:
             self._instances[key] = [Instance(block, ev=self)]  # placeholder while expanding (self-refs)
-            self._instances[key] = self._expand(block)
+            try:
+                self._instances[key] = self._expand(block)
+            except Exception:  # a RecursionError: do not leave the placeholder behind
+                del self._instances[key]
+                raise
         return self._instances[key]
 
     def attr(self, instance: Instance, name: str, default: Any = None) -> Any:
@@ -162,18 +186,38 @@ class Evaluator:
     def variable_value(self, name: str) -> Any:
         return self._var(name)
 
+    @property
+    def gave_up(self) -> Optional[str]:
+        """Why evaluation stopped short somewhere in the tree (a value became Unknown that
+        Terraform would know), or None. When set, the check of this module is incomplete."""
+        return self.tree[0]._gave_up
+
+    def _give_up(self, reason: str) -> Unknown:
+        root = self.tree[0]
+        root._gave_up = root._gave_up or reason
+        return Unknown()
+
     # -- evaluation
     def eval(self, expr: m.Expr, instance: Optional[Instance] = None, scope: Optional[dict] = None) -> Any:
         if instance is not None and instance.ev is not None and instance.ev is not self:
             return instance.ev.eval(expr, instance, scope)  # an instance from another module
         scope = {**(instance.scope() if instance else {}), **(scope or {})}
-        return self._eval(expr, instance, scope)
+        try:
+            return self._eval(expr, instance, scope)
+        except RecursionError:
+            if self._depth:  # unwind to the outermost evaluation, which gives up
+                raise
+            return self._give_up("expressions and references nested too deeply to evaluate")
 
     def _eval(self, expr: m.Expr, inst: Optional[Instance], scope: dict) -> Any:
         self._depth += 1
+        root = self.tree[0]
+        root.steps += 1
         try:
             if self._depth > MAX_DEPTH:
-                return Unknown()
+                return self._give_up(f"references followed more than {MAX_DEPTH} levels deep")
+            if root.steps > MAX_STEPS:
+                return self._give_up(f"evaluation stopped after {MAX_STEPS:,} steps")
             method = getattr(self, "_e_" + type(expr).__name__)
             return method(expr, inst, scope)
         finally:
@@ -301,19 +345,10 @@ class Evaluator:
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return Unknown()
         try:
-            return {
-                "+": lambda: a + b,
-                "-": lambda: a - b,
-                "*": lambda: a * b,
-                "/": lambda: a / b,
-                "%": lambda: a % b,
-                "<": lambda: a < b,
-                ">": lambda: a > b,
-                "<=": lambda: a <= b,
-                ">=": lambda: a >= b,
-            }[expr.op]()
-        except (KeyError, ZeroDivisionError):
+            result = _ARITHMETIC[expr.op](a, b)
+        except (KeyError, ZeroDivisionError, OverflowError):
             return Unknown()
+        return Unknown() if isinstance(result, int) and abs(result) > MAX_INT else result
 
     def _e_UnaryOp(self, expr: m.UnaryOp, inst, scope) -> Any:
         value = self.materialize(self._eval(expr.operand, inst, scope))
@@ -413,7 +448,7 @@ class Evaluator:
             return self._module_call(name)
         if ns.kind in ("resource", "data_type"):
             kind = "resource" if ns.kind == "resource" else "data"
-            block = self.module.find(kind, ns.type_, name)
+            block = self._blocks.get((kind, ns.type_, name))
             if block is None:
                 return Unknown(f"{ns.type_}.{name}")
             return ResourceSet(block, self.instances(block))
@@ -447,7 +482,7 @@ class Evaluator:
 
     def output(self, name: str) -> Any:
         """The value of `output "name"` in this module instance."""
-        block = next((b for b in self.module.blocks("output") if b.labels == [name]), None)
+        block = self._blocks.get(("output", name))
         if block is None or block.attr("value") is None:
             return Unknown(f"{self.prefix}{name}")
         return self._cached(("output", name), lambda: self.eval(block.attr("value").expr))
@@ -459,7 +494,7 @@ class Evaluator:
                 return self._cached(("var", name), lambda: self.caller.ev.eval(argument.expr, self.caller))
         elif name in self.module.variable_values:
             return self.module.variable_values[name]
-        block = self.module.variable(name)
+        block = self._blocks.get(("variable", name))
         if block is None or block.attr("default") is None:
             return Unknown(f"var.{name}")
         return self._cached(("var", name), lambda: self.eval(block.attr("default").expr))
@@ -514,7 +549,10 @@ class Evaluator:
         if isinstance(value, InstanceValue):
             return Unknown(value.instance.address)
         if isinstance(value, JsonDocument) and not keep_json:
-            return value.text()
+            try:
+                return value.text()
+            except (TypeError, ValueError):  # e.g. a policy document's statements carry their Location
+                return Unknown()
         if isinstance(value, list):
             return [self.materialize(v, keep_json) for v in value]
         if isinstance(value, dict):

@@ -14,25 +14,30 @@ from typing import Any
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
 
 MAX_READ_BYTES = 2 * 1024 * 1024
+MAX_RANGE = 1024  # Terraform's own limit on the elements range() may produce
+
+
+# What a function given values Terraform would reject may raise; the call is then Unknown.
+_ERRORS = (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError, RecursionError, StopIteration)
 
 
 def call_function(name: str, args: list, module_dir: Path) -> Any:
+    try:
+        return _call(name, args, module_dir)
+    except _ERRORS:
+        return Unknown()  # Terraform would report an error; that is not our finding
+
+
+def _call(name: str, args: list, module_dir: Path) -> Any:
     if name in _LENIENT:
-        try:
-            return _LENIENT[name](*args)
-        except (TypeError, ValueError, IndexError, KeyError):
-            return Unknown()
-    if name in _PATH_FUNCTIONS:
-        if any(contains_unknown(a) for a in args):
-            return Unknown()
-        return _PATH_FUNCTIONS[name](module_dir, *[plain(a) for a in args])
+        return _LENIENT[name](*args)
     function = _STRICT.get(name)
+    if name in _PATH_FUNCTIONS:
+        function = _PATH_FUNCTIONS[name]
+        args = [module_dir, *args]
     if function is None or any(contains_unknown(a) for a in args):
         return Unknown()
-    try:
-        return function(*[plain(a) for a in args])
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError, RecursionError):
-        return Unknown()  # Terraform would report an error; that is not our finding
+    return function(*[plain(a) for a in args])
 
 
 # -- functions that look inside collections and keep unknown or located elements -----------
@@ -215,16 +220,37 @@ def _contains(collection: list, value: Any) -> bool:
     return value in collection
 
 
-def _replace(text: str, old: str, new: str) -> str:
+def _replace(text: str, old: str, new: str) -> Any:
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        return re.sub(old[1:-1], new.replace("$", "\\"), text)
+        return Unknown()  # an RE2 pattern: see regex
     return text.replace(old, new)
+
+
+def _range(*args: Any) -> Any:
+    numbers = range(*[int(x) for x in args])
+    return list(numbers) if len(numbers) <= MAX_RANGE else Unknown()
+
+
+def _distinct(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        key = json.dumps(item, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _join(separator: str, items: list) -> str:
+    if not isinstance(separator, str) or not isinstance(items, list):
+        raise TypeError("join needs a string and a list")
+    return separator.join(to_template_string(i) for i in items)
 
 
 _STRICT: dict[str, Callable] = {
     "jsondecode": _jsondecode,
     "format": _format,
-    "join": lambda sep, items: sep.join(to_template_string(i) for i in items),
+    "join": _join,
     "split": lambda sep, text: text.split(sep),
     "lower": str.lower,
     "upper": str.upper,
@@ -238,10 +264,10 @@ _STRICT: dict[str, Callable] = {
     "startswith": lambda s, p: s.startswith(p),
     "endswith": lambda s, p: s.endswith(p),
     "contains": _contains,
-    "distinct": lambda items: [x for i, x in enumerate(items) if x not in items[:i]],
+    "distinct": _distinct,
     "sort": lambda items: sorted(items),
     "reverse": lambda items: list(reversed(items)),
-    "range": lambda *a: list(range(*[int(x) for x in a])),
+    "range": _range,
     "zipmap": lambda keys, values: dict(zip(keys, values)),
     "max": lambda *a: max(a),
     "min": lambda *a: min(a),
@@ -253,7 +279,8 @@ _STRICT: dict[str, Callable] = {
     "sum": lambda items: sum(items),
     "coalescelist": lambda *lists: next(items for items in lists if items),
     "formatlist": lambda spec, *lists: [_format(spec, *vals) for vals in zip(*lists)],
-    "regex": lambda pattern, text: re.search(pattern, text).group(0),
+    # regex() and replace(s, "/re/", x) are not evaluated (Unknown): Terraform's RE2 syntax is not
+    # Python's, and Python's backtracking engine can run for hours on a hostile pattern.
     "base64encode": lambda s: __import__("base64").b64encode(s.encode()).decode(),
 }
 

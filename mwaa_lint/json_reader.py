@@ -190,7 +190,7 @@ class JsonReader:
             raise self.error(start, "invalid number")
         literal = self.text[start:end]
         self.i = end
-        number = int(literal) if literal.lstrip("-").isdigit() else float(literal)
+        number = int(literal) if literal.lstrip("-").isdigit() and len(literal) <= 300 else float(literal)
         return JsonValue("number", number, start, end)
 
     def read_string(self) -> JsonValue:

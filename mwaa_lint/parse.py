@@ -8,11 +8,12 @@ checked here too, so a user hears about them before `terraform validate` does.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-import hcl2
+from hcl2.parser import parser as hcl2_parser
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -38,6 +39,32 @@ _SINGLE_LINE_BLOCK = (
     "put each argument on its own line"
 )
 MAX_REPORTED_ERRORS = 20
+# Lark parses about 30,000 tokens a second and keeps every one in memory: a file with millions
+# (generated data, a fuzzer's output) would take minutes and gigabytes. Hand-written
+# configuration stays far below both limits.
+MAX_TOKENS = 150_000
+MAX_NESTING = 100  # levels of expressions or blocks; also keeps every recursive walker safe
+# Lark's lexer needs about 230 bytes of memory per byte of a long string or heredoc, and a heredoc
+# of several MB takes a minute: HCL stops at 2 MB (source.py reads .tf.json up to 10 MB).
+MAX_HCL_BYTES = 2 * 1024 * 1024
+_TOO_DEEP = "expression nested too deeply to parse"
+
+
+class _TooManyTokens(Exception):
+    pass
+
+
+def _parse_tree(text: str, spent: list) -> Tree:
+    """python-hcl2's parser, fed one token at a time so that it stops at MAX_TOKENS.
+    `spent` ([int]) adds up the tokens of every attempt on one file."""
+    interactive = hcl2_parser().parse_interactive(text + "\n")  # the newline: as hcl2.parses_to_tree
+    last = None
+    for count, token in enumerate(interactive.iter_parse(), start=1):
+        if count > MAX_TOKENS:
+            raise _TooManyTokens
+        spent[0] += 1
+        last = token
+    return interactive.feed_eof(last)
 
 
 def parse_hcl(text: str, path: Path) -> m.File:
@@ -46,25 +73,35 @@ def parse_hcl(text: str, path: Path) -> m.File:
     Like Terraform, report every one-line block with two arguments at once: blank the
     offending comma, parse again, and collect, rather than stopping at the first.
     """
+    if len(text) > MAX_HCL_BYTES:  # characters: fewer than the bytes, so never wrongly refused
+        size = len(text.encode("utf-8", "surrogatepass")) / 1048576
+        message = f"file is {size:.1f} MB, over the {MAX_HCL_BYTES // 1048576} MB limit for HCL files; not checked"
+        raise InputError(Diagnostic(path, 0, 0, message))
     errors: list = []
     attempt = text
+    spent = [0]
+    scan = None
     while True:
         try:
-            tree = hcl2.parses_to_tree(attempt)
+            tree = _parse_tree(attempt, spent)
             break
         except UnexpectedInput as exc:
-            diagnostic = _syntax_diagnostic(exc, attempt, path)
+            scan = scan or _scan(text)  # blanking a comma changes nothing the scan looks at
+            diagnostic = _syntax_diagnostic(exc, attempt, path, scan)
             errors.append(diagnostic)
-            if diagnostic.message != _SINGLE_LINE_BLOCK or len(errors) >= MAX_REPORTED_ERRORS:
+            if diagnostic.message != _SINGLE_LINE_BLOCK or len(errors) >= MAX_REPORTED_ERRORS or spent[0] > MAX_TOKENS:
                 raise InputError(*errors) from None
             attempt = attempt[: exc.pos_in_stream] + " " + attempt[exc.pos_in_stream + 1 :]
+        except _TooManyTokens:
+            message = f"file has more than {MAX_TOKENS:,} tokens, over the limit for one file; not checked"
+            raise InputError(Diagnostic(path, 0, 0, message)) from None
         except RecursionError:
-            raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+            raise InputError(Diagnostic(path, 1, 1, _TOO_DEEP)) from None
     builder = _Builder(path)
     try:
         items = builder.body(tree.children[0], parent_header_line=None)
     except RecursionError:
-        raise InputError(Diagnostic(path, 1, 1, "expression nested too deeply to parse")) from None
+        raise InputError(Diagnostic(path, 1, 1, _TOO_DEEP)) from None
     reported_lines = {d.line for d in errors}
     errors += [d for d in builder.errors if d.line not in reported_lines]
     if errors:
@@ -74,14 +111,17 @@ def parse_hcl(text: str, path: Path) -> m.File:
     return m.File(path=path, text=text, blocks=blocks, attributes=attributes)
 
 
-def parse_expression(text: str, path: Path, line: int, column: int) -> m.Expr:
-    """Parse one expression that sits at (line, column) of `path`, e.g. inside a heredoc."""
+def parse_expression(text: str, path: Path, line: int, column: int, depth: int = 0) -> m.Expr:
+    """Parse one expression that sits at (line, column) of `path`, e.g. inside a heredoc;
+    `depth` is how deeply nested the text already is."""
     prefix = "x = "
     try:
-        tree = hcl2.parses_to_tree(prefix + text)
+        tree = _parse_tree(prefix + text, [0])
     except UnexpectedInput as exc:
         raise InputError(Diagnostic(path, line + exc.line - 1, column, f"invalid interpolation: {_short(exc)}")) from None
-    builder = _Builder(path, line_offset=line - 1, first_line_col_offset=column - 1 - len(prefix))
+    except _TooManyTokens:
+        raise InputError(Diagnostic(path, line, column, f"interpolation has more than {MAX_TOKENS:,} tokens; not checked")) from None
+    builder = _Builder(path, line_offset=line - 1, first_line_col_offset=column - 1 - len(prefix), depth=depth)
     attribute = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
     return builder.expr(attribute.children[-1])
 
@@ -102,16 +142,24 @@ def _describe(token: Token) -> str:
     if token.type in _TOKEN_NAMES:
         return _TOKEN_NAMES[token.type]
     value = str(token).strip()
-    return f"'{value[:30]}'" if value else "a newline"
+    if token.type == "STRING_CHARS":  # the lexer's catch-all: it runs on to the next quote
+        value = value.split(maxsplit=1)[0] if value else ""
+    value = value.split("\n", 1)[0][:30]
+    # a control character in a message could drive a terminal: show it as an escape
+    value = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in value)
+    return f"'{value}'" if value else "a newline"
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path) -> Diagnostic:
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path, scan: _Scan) -> Diagnostic:
     line, column = exc.line, exc.column
-    scan = _scan(text)
     if scan.unterminated and scan.unterminated <= (line, column):
         # the grammar lets a quoted string run across lines and fails far away; point at its start
         sline, scol = scan.unterminated
         return Diagnostic(path, sline, scol, "Unterminated string: a quoted string must end on the line it starts")
+    if scan.heredoc and scan.heredoc[:2] <= (line, column):
+        hline, hcol, marker = scan.heredoc
+        message = f"Unclosed heredoc: the file ends before a line holding only {marker} closes it"
+        return Diagnostic(path, hline, hcol, message)
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" or isinstance(exc, UnexpectedEOF):
         if scan.open_brackets:
             oline, ocol, char = scan.open_brackets[-1]
@@ -124,12 +172,23 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path) -> Diagnosti
             return Diagnostic(path, line, column, "Unterminated string: a quoted string must end on the line it starts")
         return Diagnostic(path, line, column, f"Invalid character {char!r}")
     token = exc.token
-    source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+    source_line = _line(text, line)
     if token.type == "COMMA" and _is_single_line_block(source_line):
         return Diagnostic(path, line, column, _SINGLE_LINE_BLOCK)
     if token.type == "COMMA":
         return Diagnostic(path, line, column, "Unexpected ',': arguments in a block are separated by newlines, not commas")
     return Diagnostic(path, line, column, f"Unexpected {_describe(token)}")
+
+
+def _line(text: str, number: int) -> str:
+    """Line `number` (1-based) of text, without splitting a large file into a list."""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
 
 
 def _is_single_line_block(line: str) -> bool:
@@ -141,56 +200,95 @@ def _is_single_line_block(line: str) -> bool:
 class _Scan:
     open_brackets: list  # (line, column, char) still open at the end of the text
     unterminated: Optional[tuple]  # (line, column) of the first quote not closed on its line
+    heredoc: Optional[tuple] = None  # (line, column, marker) of a heredoc the file never closes
+
+
+# What the scan stops at: quotes, comments, heredoc starts, brackets; it jumps over the rest.
+_SCAN_STOP = re.compile(r'"|#|//|/\*|<<|[{}\[\]()]')
+_STRING_STOP = re.compile(r'["\\]')
+_HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)[ \t]*$")
+_PAIRS = {"}": "{", "]": "[", ")": "("}
 
 
 def _scan(text: str) -> _Scan:
     """A rough token walk for error messages: brackets left open, strings left unterminated.
     Skips comments and heredoc bodies; only used after the real parser has failed."""
     stack: list = []
-    pairs = {"}": "{", "]": "[", ")": "("}
-    unterminated = None
-    lines = text.split("\n")
+    unterminated = heredoc = None
     heredoc_end = None
-    for number, line in enumerate(lines, start=1):
+    in_comment = False  # inside /* */, which may span lines
+    for number, line in enumerate(text.split("\n"), start=1):
         if heredoc_end is not None:
             if line.strip() == heredoc_end:
-                heredoc_end = None
+                heredoc_end = heredoc = None
             continue
-        i, in_string, string_start = 0, False, 0
-        while i < len(line):
-            ch = line[i]
-            if in_string:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string, string_start = True, i + 1
-            elif ch == "#" or line.startswith("//", i):
+        i = 0
+        if in_comment:
+            i = line.find("*/")
+            if i < 0:
+                continue
+            in_comment, i = False, i + 2
+        while True:
+            match = _SCAN_STOP.search(line, i)
+            if match is None:
                 break
-            elif line.startswith("<<", i):
-                match = re.match(r"<<-?([A-Za-z][\w.-]*)\s*$", line[i:])
-                if match:
-                    heredoc_end = match.group(1)
+            token, i = match.group(), match.end()
+            if token == '"':
+                i = _string_end(line, i)
+                if i < 0:
+                    unterminated = unterminated or (number, match.start() + 1)
                     break
-            elif ch in "{[(":
-                stack.append((number, i + 1, ch))
-            elif ch in pairs and stack and stack[-1][2] == pairs[ch]:
+            elif token in ("#", "//"):
+                break
+            elif token == "/*":
+                end = line.find("*/", i)
+                if end < 0:
+                    in_comment = True
+                    break
+                i = end + 2
+            elif token == "<<":
+                found = _HEREDOC.match(line, match.start())
+                if found:
+                    heredoc_end, heredoc = found.group(1), (number, match.start() + 1, found.group(1))
+                    break
+            elif token in "{[(":
+                stack.append((number, match.start() + 1, token))
+            elif stack and stack[-1][2] == _PAIRS[token]:
                 stack.pop()
-            i += 1
-        if in_string and unterminated is None:
-            unterminated = (number, string_start)
-    return _Scan(stack, unterminated)
+    return _Scan(stack, unterminated, heredoc)
+
+
+def _string_end(line: str, i: int) -> int:
+    """Index just past the quote closing a string that starts before `i`, or -1."""
+    while True:
+        match = _STRING_STOP.search(line, i)
+        if match is None:
+            return -1
+        if match.group() == '"':
+            return match.end()
+        i = match.end() + 1  # skip the escaped character
 
 
 class _Builder:
     """Converts Lark trees to model nodes; offsets place sub-parses (heredoc interpolations)."""
 
-    def __init__(self, path: Path, line_offset: int = 0, first_line_col_offset: int = 0):
+    def __init__(self, path: Path, line_offset: int = 0, first_line_col_offset: int = 0, depth: int = 0):
         self.path = path
         self.errors: list = []  # Terraform-only errors found while building (two arguments on a line)
         self.line_offset = line_offset
         self.col_offset = first_line_col_offset
+        self.depth = depth  # expressions and blocks open around the node being built
+
+    @contextmanager
+    def nested(self, node, what: str):
+        """One level deeper; past MAX_NESTING a clear error rather than a RecursionError."""
+        if self.depth >= MAX_NESTING:
+            raise self.error(node, f"{what} nested deeper than {MAX_NESTING} levels; not checked")
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     # -- positions
     def _pos(self, line: int, column: int) -> tuple:
@@ -248,7 +346,9 @@ class _Builder:
         labels = [self._string_value(h) if h.data == "string" else self._name(h) for h in header[1:]]
         header_loc = self.loc(header[0])
         block = m.Block(type=type_, labels=[str(x) for x in labels], loc=header_loc, end_loc=self.loc(node))
-        for item in self.body(body, parent_header_line=node.meta.line) if body is not None else []:
+        with self.nested(node, "block"):
+            items = self.body(body, parent_header_line=node.meta.line) if body is not None else []
+        for item in items:
             if isinstance(item, m.Block):
                 block.blocks.append(item)
             else:
@@ -268,7 +368,10 @@ class _Builder:
         handler = getattr(self, "x_" + node.data, None)
         if handler is None:
             raise self.error(node, f"unsupported expression ({node.data})")
-        return handler(node)
+        if node.data == "expr_term" and not any(isinstance(c, Token) and c.type == "LPAR" for c in node.children):
+            return handler(node)  # a wrapper around the real node, not a level of its own
+        with self.nested(node, "expression"):
+            return handler(node)
 
     def _trees(self, node: Tree) -> list:
         return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
@@ -285,7 +388,7 @@ class _Builder:
         return m.Literal(self.loc(node), {"true": True, "false": False, "null": None}[str(node.children[0])])
 
     def x_int_lit(self, node: Tree) -> m.Expr:
-        return m.Literal(self.loc(node), int(str(node.children[0])))
+        return m.Literal(self.loc(node), _number(str(node.children[0])))
 
     def x_float_lit(self, node: Tree) -> m.Expr:
         return m.Literal(self.loc(node), float(str(node.children[0])))
@@ -358,7 +461,7 @@ class _Builder:
                 raise InputError(Diagnostic(self.path, line, column + start, "Unclosed template interpolation"))
             inner = text[start + 2 : end]
             if text[start] == "$":
-                parts.append(parse_expression(inner, self.path, line, column + start + 2))
+                parts.append(parse_expression(inner, self.path, line, column + start + 2, self.depth))
             else:
                 loc = m.Location(self.path, line, column + start, line, column + end + 1)
                 parts.append(m.Call(loc, "<template directive>", []))
@@ -459,11 +562,13 @@ def _last_content_line(node: Tree) -> int:
     operators take an optional one; a heredoc token swallows its last), so use the last
     token that is not a newline, and a heredoc's closing marker line."""
     last = 0
-    for token in node.scan_values(lambda t: isinstance(t, Token)):
-        if token.type == "NL_OR_COMMENT":
-            continue
-        end = token.end_line - 1 if token.type.startswith("HEREDOC") else token.end_line
-        last = max(last, end)
+    stack = [node]  # not Tree.scan_values: it recurses, and a deep expression overflows it
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tree):
+            stack.extend(item.children)
+        elif isinstance(item, Token) and item.type != "NL_OR_COMMENT":
+            last = max(last, item.end_line - 1 if item.type.startswith("HEREDOC") else item.end_line)
     return last or node.meta.end_line
 
 
@@ -500,6 +605,11 @@ def _matching_brace(text: str, open_index: int) -> int:
                 return i
         i += 1
     return -1
+
+
+def _number(text: str):
+    """An integer literal; a float past 300 digits (Python cannot print ints beyond 4,300)."""
+    return int(text) if len(text) <= 300 else float(text)
 
 
 def _unescape(raw: str) -> str:

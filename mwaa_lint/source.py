@@ -21,6 +21,8 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     except InputError:
         raise
     except OSError as exc:
+        if path.is_symlink() and not path.exists():  # shown at its target: name the link too
+            raise fail(f"broken symbolic link {path.name}; not checked") from None
         raise fail(f"cannot read file: {exc.strerror or exc}") from None
 
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -30,6 +32,10 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         except UnicodeDecodeError as exc:
             raise fail(f"invalid UTF-16 text: {exc.reason}") from None
     if b"\x00" in data[:8192]:
+        even, odd = data[:8192:2].count(0), data[1:8192:2].count(0)
+        if max(even, odd) > min(len(data), 8192) // 4 and min(even, odd) * 10 < max(even, odd):
+            # NUL in every other byte, as ASCII text in UTF-16 has, and not in the others
+            raise fail("UTF-16 text without a byte order mark; Terraform requires UTF-8; not checked")
         raise fail("binary file (contains NUL bytes), not Terraform text; not checked")
     try:
         text = data.decode("utf-8-sig")

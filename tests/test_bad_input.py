@@ -11,6 +11,8 @@ def check(cli, tmp_path, name, content):
     (tmp_path / "good").mkdir()
     (tmp_path / "good" / "main.tf").write_text(VALID)
     (tmp_path / "bad").mkdir()
+    # an environment beside the bad file, so that its module is one mwaa-lint reads at all
+    (tmp_path / "bad" / "zz_env.tf").write_text(VALID.replace('"ok"', '"bad"'))
     target = tmp_path / "bad" / name
     if isinstance(content, bytes):
         target.write_bytes(content)
@@ -68,7 +70,9 @@ def test_symlink_loop_is_reported_once_and_not_followed(cli, tmp_path):
     run = cli(".", "--format", "json", cwd=tmp_path)
     data = run.json()
     assert run.exit_code == 2
-    assert [d["message"] for d in data["diagnostics"]] == ["symbolic link loop; not followed"]
+    assert [d["message"] for d in data["diagnostics"]] == [
+        "symbolic link loop: good/loop leads back to a directory it is in; not followed"
+    ]
     assert any(f["path"] == "good/main.tf" for f in data["findings"])
 
 
