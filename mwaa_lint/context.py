@@ -49,6 +49,23 @@ class Context:
     options: dict = field(default_factory=dict)  # rule id → {option: value}
     requirement_files: list = field(default_factory=list)  # requirements.txt named by the user
 
+    current: Optional[Environment] = None  # the environment a rule is looking at (for crash reports)
+
     def environments(self) -> list:
         """Every environment instance in the root module and the local modules it calls."""
-        return [Environment(instance, instance.ev) for instance in self.ev.all_instances("aws_mwaa_environment")]
+        found = [Environment(instance, instance.ev) for instance in self.ev.all_instances("aws_mwaa_environment")]
+        return _Tracked(found, self)
+
+
+class _Tracked(list):
+    """A list of environments that, while a rule iterates it, notes which one it is on."""
+
+    def __init__(self, items: list, context: Context):
+        super().__init__(items)
+        self._context = context
+
+    def __iter__(self):
+        for env in super().__iter__():
+            self._context.current = env
+            yield env
+        self._context.current = None

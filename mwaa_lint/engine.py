@@ -87,7 +87,8 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     roots, diagnostics, stats = _roots(paths, options)
     findings: list = []
     files_checked = 0
-    not_checked: set = {Path(d.path).resolve() for d in diagnostics if d.path}
+    # files discovery could not read (a directory without Terraform is not a file left unchecked)
+    not_checked: set = {Path(d.path).resolve() for d in diagnostics if d.path and d.kind in ("parse-error", "read-error")}
     scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
     for prepared in roots:
         job_findings, job_diagnostics, checked = _check(prepared, rules, options)
@@ -166,16 +167,27 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
             continue  # reported by a later stage
         rule = rule_class(options.rule_options.get(rule_class.id))
         try:
-            findings.extend(rule.check(context))
+            for item in rule.check(context):  # a rule yields findings, and diagnostics for what it could not judge
+                (diagnostics if isinstance(item, Diagnostic) else findings).append(item)
         except Exception as exc:  # one broken rule must not hide the others' findings
-            diagnostics.append(
-                Diagnostic(job.directory, 0, 0, f"internal error in rule {rule_class.id}: {type(exc).__name__}: {exc}",
-                           kind="internal-error")
-            )
+            diagnostics.append(_internal_error(rule_class, exc, context.current, job))
+    if ev.gave_up:
+        diagnostics.append(Diagnostic(job.directory, 0, 0, f"{ev.gave_up}; the values past that point were treated as "
+                                      "unknown, so this module was not fully checked", kind="limit"))
     if job.report is not None:
         findings = [f for f in findings if Path(f.path).resolve() in job.report]
     files = {f.path.resolve() for each in ev.tree for f in each.module.files}
     return findings, diagnostics, len(files) + len(job.requirement_files)
+
+
+def _internal_error(rule_class, exc: Exception, env, job) -> Diagnostic:
+    """A rule's crash, at the environment it was checking when it crashed (if any)."""
+    message = f"internal error in rule {rule_class.id}"
+    if env is None:
+        return Diagnostic(job.directory, 0, 0, f"{message}: {type(exc).__name__}: {exc}", kind="internal-error")
+    loc = env.block.loc
+    return Diagnostic(loc.path, loc.line, loc.column, f"{message} while checking {env.address}: {type(exc).__name__}: {exc}",
+                      kind="internal-error")
 
 
 def load_roots(paths: list, options: RunOptions) -> tuple:

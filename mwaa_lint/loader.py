@@ -3,7 +3,9 @@ when its bytes are unchanged, and across processes when there are many to parse.
 from __future__ import annotations
 
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Optional
 
@@ -63,8 +65,11 @@ class Loader:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(todo) < PARALLEL_MIN_FILES or workers < 2:
             return  # file() parses them one by one when they are needed
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))
+        except (BrokenProcessPool, OSError, pickle.PicklingError):
+            return  # a worker killed (out of memory) or no processes to be had: file() parses one by one
         for path, parsed in zip(todo, results):
             self._store(path.resolve(), keys[path.resolve()], parsed)
 

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
-from mwaa_lint.diagnostic import InputError
+from mwaa_lint.diagnostic import Diagnostic, InputError
 from mwaa_lint.model import Location
 from mwaa_lint.requirements import included_files, parse_requirements
 from mwaa_lint.rule import Rule, Severity
@@ -81,10 +81,13 @@ class UnpinnedRequirement(Rule):
     def _check_file(self, path: Path, address: str):
         """Check one file and the local files it pulls in with `-r`."""
         for each in [path, *included_files(path)]:
-            parsed = _read(each)
-            if parsed is not None:  # unreadable files are reported as diagnostics by discovery
-                constrained = _pinned_by_local_constraints(parsed, each.parent)
-                yield from self._report(parsed, each, 1, address, constrained=constrained)
+            try:
+                parsed = parse_requirements(read_text(each))
+            except InputError as exc:  # the file MWAA installs from cannot be judged: say so
+                yield from exc.diagnostics
+                continue
+            constrained = _pinned_by_local_constraints(parsed, each.parent)
+            yield from self._report(parsed, each, 1, address, constrained=constrained)
 
     def _check_inline(self, context, env, seen):
         """`content = "..."` or a heredoc on the aws_s3_object: report inside the .tf file."""
@@ -100,6 +103,10 @@ class UnpinnedRequirement(Rule):
         yield from self._report(parse_requirements(text), path, first_line, address, fixed_loc)
 
     def _report(self, parsed, path: Path, first_line: int, address: str, fixed_loc=None, constrained=frozenset()):
+        for problem in parsed.problems:  # a line pip cannot read is no finding: the check is incomplete
+            line = first_line + problem.line - 1
+            where = fixed_loc or Location(path, line, problem.column, line, problem.column + 1)
+            yield Diagnostic(where.path, where.line, where.column, problem.message)
         for requirement in parsed.requirements:
             if requirement.pinned or requirement.name in constrained:
                 continue

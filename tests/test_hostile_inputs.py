@@ -30,10 +30,7 @@ VALID = 'resource "aws_mwaa_environment" "ok" {\n  name        = "ok"\n  max_wor
 ENV = VALID.replace('"ok"', '"bad"')  # beside a hostile file, so that its module counts as an MWAA module
 GOOD = "MWAA501 good/main.tf:3"
 # Cases whose right answer needs a change outside the reading and parsing code.
-KNOWN_GAPS = {
-    "requirements_garbage": "MWAA301 skips requirement lines pip cannot read (ParsedRequirements.problems) "
-    "and unreadable requirements files without a diagnostic",
-}
+KNOWN_GAPS: dict = {}  # case → why it fails today (run as a strict xfail until fixed)
 
 
 def read_expected(case_dir: Path) -> dict:
@@ -241,8 +238,6 @@ def test_a_rule_that_raises_is_an_internal_error_and_the_others_still_report(cli
     assert run.exit_code == 2 and "Traceback" not in run.stdout + run.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="engine._check reports a rule's exception at the module directory, "
-                   "line 0, without the resource it was checking")
 def test_a_rule_that_raises_names_the_resource(cli, tmp_path, monkeypatch):
     broken_rule(monkeypatch, "MWAA102")
     (tmp_path / "main.tf").write_text(VALID)
@@ -252,7 +247,6 @@ def test_a_rule_that_raises_names_the_resource(cli, tmp_path, monkeypatch):
     assert (diagnostic["path"], diagnostic["line"]) == ("main.tf", 1)
 
 
-@pytest.mark.xfail(strict=True, reason="engine._check does not yet turn Evaluator.gave_up into a diagnostic")
 def test_an_evaluation_that_runs_out_of_steps_is_incomplete(cli, tmp_path, monkeypatch):
     import mwaa_lint.evaluate
 

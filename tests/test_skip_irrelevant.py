@@ -35,3 +35,29 @@ def test_the_monorepo_skips_what_cannot_matter_and_finds_the_same(cli, tmp_path)
     assert fast[2]["directories_skipped"] > 100
     assert fast[2]["files_parsed"] < full[2]["files_parsed"] / 4
     assert json.dumps(fast[2])  # the stats are plain data for the benchmark
+
+
+def test_parallel_parsing_falls_back_when_the_pool_breaks(cli, tmp_path, monkeypatch):
+    import mwaa_lint.loader as loader
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            from concurrent.futures.process import BrokenProcessPool
+
+            raise BrokenProcessPool("a worker was killed")
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    data = cli(".", "--select", "MWAA501", "--format", "json", "--no-cache", cwd=FIXTURES / "modules" / "workers_unbounded").json()
+    assert data["diagnostics"] == [] and data["findings"]
+
+
+def test_parallel_parsing_gives_the_same_model(cli, tmp_path, monkeypatch):
+    import mwaa_lint.loader as loader
+
+    layout = FIXTURES / "layouts" / "nested_modules"
+    serial = _report(cli, layout)
+    monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
+    assert _report(cli, layout)[:2] == serial[:2]
