@@ -43,8 +43,8 @@ def discover(paths: list) -> tuple:
     jobs: dict = {}
     diagnostics: list = []
 
-    def job_for(directory: Path) -> ModuleJob:
-        key = directory.resolve()
+    def job_for(directory: Path, key: Optional[Path] = None) -> ModuleJob:
+        key = key or directory.resolve()
         if key not in jobs:
             jobs[key] = _load_directory(directory)
         return jobs[key]
@@ -58,8 +58,8 @@ def discover(paths: list) -> tuple:
             found = _walk(path, diagnostics)
             if not found:
                 diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
-            for directory in found:
-                job_for(directory).report = None
+            for directory, real in found:
+                job_for(directory, real).report = None
             if path.resolve() in jobs:
                 jobs[path.resolve()].named = True
         else:
@@ -84,25 +84,27 @@ def _load_directory(directory: Path) -> ModuleJob:
     job = ModuleJob(directory=directory)
     job.report = set()
     try:
-        entries = sorted(directory.iterdir())
+        # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands)
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
         return job
     for entry in entries:
-        if is_terraform(entry) and entry.is_symlink() and not entry.exists():
-            job.files.append(entry)  # a broken link: reading it reports it, as Terraform would
-            continue
-        if not entry.is_file():
-            continue
-        if is_terraform(entry):
-            job.files.append(entry)
-        elif is_auto_var_file(entry):
-            job.var_files.append(entry)
+        path = directory / entry.name
+        if entry.is_file():
+            if is_terraform(path):
+                job.files.append(path)
+            elif is_auto_var_file(path):
+                job.var_files.append(path)
+        elif is_terraform(path) and entry.is_symlink() and not path.exists():
+            job.files.append(path)  # a broken link: reading it reports it, as Terraform would
     job.var_files.sort(key=_var_file_order)
     return job
 
 
 def _walk(root: Path, diagnostics: list) -> list:
-    """Directories under root holding Terraform files; symlinked directories followed once."""
+    """(directory, its resolved path) under root holding Terraform files; symlinked directories
+    followed once."""
     found: list = []
     seen: set = set()
 
@@ -123,5 +125,5 @@ def _walk(root: Path, diagnostics: list) -> list:
         seen.add(real)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         if any(f.endswith((".tf", ".tf.json")) for f in filenames):
-            found.append(Path(current))
+            found.append((Path(current), Path(real)))
     return found
