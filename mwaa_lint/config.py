@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
-
 FILE_NAMES = (".mwaa-lint.yaml", ".mwaa-lint.yml")
 SEVERITIES = ("info", "warning", "error")
 KEYS = {
@@ -113,6 +111,8 @@ def load(path: Optional[Path]) -> Config:
         if raw is None:
             raise ConfigError(f"{path}: no [tool.mwaa-lint] table")
     else:
+        import yaml  # here, not at the top: most runs have no config file, and yaml is slow to import
+
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except OSError as exc:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostic import Diagnostic
-from .requirements import included_files
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 
@@ -71,6 +70,8 @@ def discover(paths: list) -> tuple:
                 if job.report is not None:
                     job.report.add(path.resolve())
                     if path.suffix == ".txt":  # naming a requirements file names what it includes
+                        from .requirements import included_files  # packaging: only when one is named
+
                         job.report.update(p.resolve() for p in included_files(path))
             elif path.name.endswith((".tfvars", ".tfvars.json")):
                 job.report = None  # a changed input can change findings anywhere in the module

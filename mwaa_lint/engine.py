@@ -20,13 +20,14 @@ from .discover import ModuleJob, discover
 from .evaluate import Evaluator
 from .loader import Loader
 from .modules import called_directories, load_calls
-from .relevance import relevant_directories
+from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
 from .rule import Finding
 from .suppress import finding_matches as matches
 from .suppress import run_stage as suppress
 from .variables import variable_values
 
+INDEX_NAME = "relevance-index.pickle"  # in the cache directory, beside the parse cache entries
 _MODULE_PREFIX = re.compile(r'module\.[\w-]+(\[[^\]]*\])?\.')
 
 
@@ -69,7 +70,8 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     jobs = [job for job in jobs if not options.excluded(job.directory)]
     stats = Stats(files_read=sum(len(job.files) for job in jobs))
     if options.skip_irrelevant:
-        relevant = relevant_directories(jobs)
+        index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
+        relevant = relevant_directories(jobs, index)
         kept = [job for job in jobs if job.directory.resolve() in relevant or job.requirement_files]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept

@@ -9,8 +9,11 @@ caller is evaluated. Over-including is safe; the textual test only decides what 
 from __future__ import annotations
 
 import os
+import pickle
 import re
+import tempfile
 from pathlib import Path
+from typing import Optional
 
 from .diagnostic import InputError
 from .source import read_text
@@ -21,13 +24,13 @@ MARKER = "aws_mwaa_environment"
 _LOCAL_SOURCE = re.compile(r"""["']?source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 
 
-def relevant_directories(jobs: list) -> set:
+def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     """Resolved directories of `jobs` that hold an environment or call one, transitively."""
+    index = index or FactsIndex(None)
     holds: set = set()
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
-        directory = job.directory.resolve()
-        _note(directory, [_read(path) for path in job.files], holds, calls)
+        _note(job.directory.resolve(), [index.facts(path) for path in job.files], holds, calls)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
     while pending:
@@ -42,8 +45,9 @@ def relevant_directories(jobs: list) -> set:
             calls[target] = set()
             continue
         paths = sorted(p for p in target.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
-        _note(target, [_read(p) for p in paths], holds, calls)
+        _note(target, [index.facts(p) for p in paths], holds, calls)
         pending.extend(calls[target])
+    index.save()
     # A directory matters if it holds an environment or any module it calls matters.
     relevant = set(holds)
     changed = True
@@ -56,17 +60,58 @@ def relevant_directories(jobs: list) -> set:
     return relevant
 
 
-def _note(directory: Path, texts: list, holds: set, calls: dict) -> None:
-    if any(MARKER in text for text in texts):
+def _note(directory: Path, facts: list, holds: set, calls: dict) -> None:
+    if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
-    sources = {match for text in texts for match in _LOCAL_SOURCE.findall(text)}
+    sources = {source for _, found in facts for source in found}
     calls[directory] = {Path(os.path.realpath(directory / source)) for source in sources}
 
 
-def _read(path: Path) -> str:
-    """The file's text; MARKER when it cannot be read or decoded, so that its directory is
-    kept and the reason is reported where the file is parsed."""
-    try:
-        return read_text(path)
-    except InputError:
-        return MARKER
+class FactsIndex:
+    """What the textual pass found in each file, kept (in the cache directory) while the
+    file's size and modification time are unchanged: a warm run then reads no file it skips.
+    The parse cache itself is keyed by content; this index only decides what to skip."""
+
+    def __init__(self, path: Optional[Path]):
+        self.path = path
+        self.entries: dict = {}  # absolute path → (size, mtime_ns, has_environment, sources)
+        self.changed = False
+        if path is not None:
+            try:
+                with open(path, "rb") as handle:
+                    loaded = pickle.load(handle)
+                self.entries = loaded if isinstance(loaded, dict) else {}
+            except Exception:  # absent or corrupt: build it again
+                self.entries = {}
+
+    def facts(self, path: Path) -> tuple:
+        """(holds an environment?, local module sources it names)."""
+        key = str(path.absolute())
+        try:
+            status = os.stat(path)
+        except OSError:
+            return True, ()  # keep its directory: reading it there reports why it cannot be read
+        stamp = (status.st_size, status.st_mtime_ns)
+        known = self.entries.get(key)
+        if known is not None and known[:2] == stamp:
+            return known[2], known[3]
+        try:
+            text = read_text(path)
+        except InputError:
+            return True, ()  # not cached: a file that cannot be read is looked at every time
+        found = (MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text)))))
+        self.entries[key] = (*stamp, *found)
+        self.changed = True
+        return found
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)  # concurrent runs: the last one's index wins, whole
+        except OSError:
+            pass

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Optional
 
 import click
-import yaml
 
 from . import config as cfg
 from .cache import default_directory as default_cache_directory
@@ -95,6 +94,9 @@ class Settings:
 
     def describe(self) -> str:
         """The effective configuration, as YAML a user could paste into .mwaa-lint.yaml."""
+        import yaml
+
+
         shown = {
             "config-file": str(self.config.path) if self.config.path else None,
             "select": [r.id for r in self.rules],
