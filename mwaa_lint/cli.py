@@ -20,7 +20,8 @@ from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
 from .settings import Settings
 
-FORMATS = ("text", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit")
+FORMATS = ("text", "concise", "json", "jsonl", "json-lines", "sarif", "github", "gitlab", "junit")
+_RENDERER = {"json-lines": "jsonl"}  # the same format under its longer name
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
@@ -127,7 +128,7 @@ def check(paths, **flags):
 
 
 def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
-    renderer = importlib.import_module(f".output.{output_format}", __package__)
+    renderer = importlib.import_module(f".output.{_RENDERER.get(output_format, output_format)}", __package__)
     if destination == "-":
         stream = sys.stdout
         stream.write(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, stream)))

@@ -30,6 +30,10 @@ def test_jsonl(cli):
     ]
 
 
+def test_json_lines_is_jsonl(cli):
+    assert run(cli, "--format", "json-lines").stdout == run(cli, "--format", "jsonl").stdout
+
+
 def test_github_annotations(cli):
     assert run(cli, "--format", "github").stdout.splitlines() == [
         "::error file=examples/quickstart/iam.tf,line=37,col=11,endLine=37,endColumn=19,title=MWAA201 wildcard-action::"
