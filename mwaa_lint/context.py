@@ -39,6 +39,17 @@ class Environment:
     def eval(self, expr: m.Expr) -> Any:
         return self.ev.value(expr, self.instance)
 
+    def network_lists(self, name: str):
+        """(attribute, evaluated list) for `network_configuration { <name> = [...] }`, when the
+        list is known (`subnet_ids`, `security_group_ids`); its items may still be unknown."""
+        for network in self.nested("network_configuration"):
+            attribute = network.attr(name)
+            if attribute is None:
+                continue
+            values = self.eval(attribute.expr)
+            if isinstance(values, list):
+                yield attribute, values
+
 
 @dataclass
 class Context:

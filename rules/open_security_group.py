@@ -86,13 +86,7 @@ class OpenSecurityGroup(Rule):
     def check(self, context):
         for env in context.environments():
             ev = env.ev
-            for network in env.nested("network_configuration"):
-                attribute = network.attr("security_group_ids")
-                if attribute is None:
-                    continue
-                values = ev.value(attribute.expr, env.instance)
-                if not isinstance(values, list):
-                    continue
+            for _, values in env.network_lists("security_group_ids"):
                 for value in values:
                     group = ev.target(value)
                     if group is not None:

@@ -64,13 +64,7 @@ class PublicSubnet(Rule):
     def check(self, context):
         for env in context.environments():
             ev = env.ev
-            for network in env.nested("network_configuration"):
-                attribute = network.attr("subnet_ids")
-                if attribute is None:
-                    continue
-                values = ev.value(attribute.expr, env.instance)
-                if not isinstance(values, list):
-                    continue
+            for attribute, values in env.network_lists("subnet_ids"):
                 origin = setting(env.ev, attribute.expr, env.instance)  # the caller's list, if passed in
                 items = getattr(origin.expr, "items", None)
                 passed = f" ({origin.passed_to()})" if origin.calls else ""

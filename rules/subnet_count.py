@@ -60,12 +60,8 @@ class SubnetCount(Rule):
         required = table("network_configuration")["subnets"]["count"]
         for env in context.environments():
             ev = env.ev
-            for network in env.nested("network_configuration"):
-                attribute = network.attr("subnet_ids")
-                if attribute is None:
-                    continue
-                values = ev.value(attribute.expr, env.instance)
-                if not isinstance(values, list) or any(v is None for v in values):
+            for attribute, values in env.network_lists("subnet_ids"):
+                if any(v is None for v in values):
                     continue
                 origin = setting(ev, attribute.expr, env.instance)
                 where = origin.loc or attribute.loc
