@@ -195,21 +195,51 @@ _LENIENT: dict[str, Callable] = {
 # -- functions of fully known plain values -------------------------------------------------
 
 
+_FORMAT_VERB = re.compile(r"%%|%([-+# 0]*)(\d*)(?:\.(\d+))?([a-zA-Z])")
+_INTEGER_VERBS, _FLOAT_VERBS = "dboxX", "eEfgG"
+
+
 def _format(spec: str, *args: Any) -> str:
+    """Terraform's format(): flags, width and precision as in Go's fmt (`%02d` → "04").
+    A verb it does not know raises, and the call becomes Unknown."""
     values = iter(args)
 
     def repl(match: re.Match) -> str:
-        verb = match.group(0)
-        if verb == "%%":
+        if match.group(0) == "%%":
             return "%"
+        flags, width, precision, verb = match.groups()
         value = next(values)
-        if verb.endswith("d"):
-            return str(int(value))
-        if verb.endswith("q"):
-            return json.dumps(value)
-        return to_template_string(value) if not isinstance(value, (list, dict)) else json.dumps(value)
+        if verb == "t":
+            if not isinstance(value, bool):
+                raise ValueError("%t needs a bool")
+            return _pad("true" if value else "false", flags, width)
+        if verb == "q":
+            return _pad(json.dumps(str(value)), flags, width)
+        if verb in ("s", "v"):
+            text = to_template_string(value) if not isinstance(value, (list, dict)) else json.dumps(value)
+            return _pad(text[: int(precision)] if precision else text, flags, width)
+        if verb in _INTEGER_VERBS + _FLOAT_VERBS:
+            number = float(value) if verb in _FLOAT_VERBS else _whole(value)
+            if verb == "o" and "#" in flags:
+                raise ValueError("Go's %#o differs from Python's")
+            sign = "+" if "+" in flags else " " if " " in flags else ""
+            zero = "0" if "0" in flags and "-" not in flags else ""
+            exact = f".{precision}" if precision and verb in _FLOAT_VERBS else ""
+            return format(number, f"{'<' if '-' in flags else ''}{sign}{'#' if '#' in flags else ''}{zero}{width}{exact}{verb}")
+        raise ValueError(f"format verb %{verb} is not supported")
 
-    return re.sub(r"%%|%[-+# 0-9.]*[sdvqtf]", repl, spec)
+    return _FORMAT_VERB.sub(repl, spec)
+
+
+def _whole(value: Any) -> int:
+    number = float(value) if isinstance(value, str) else value
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or number != int(number):
+        raise ValueError("not a whole number")
+    return int(number)
+
+
+def _pad(text: str, flags: str, width: str) -> str:
+    return text.ljust(int(width)) if "-" in flags and width else text.rjust(int(width)) if width else text
 
 
 def _jsondecode(text: str) -> Any:

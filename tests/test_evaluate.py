@@ -175,3 +175,28 @@ def test_file_reads_relative_to_the_module(tmp_path):
     ''')
     assert local(ev, "p") == {"Statement": []}
     assert isinstance(local(ev, "missing"), Unknown)
+
+
+@pytest.mark.parametrize(
+    "call, expected",
+    [
+        ('format("%s:%02d:00", "SUN", 4)', "SUN:04:00"),
+        ('format("%-5s|", "ab")', "ab   |"),
+        ('format("%5d|%-4d|", 42, 7)', "   42|7   |"),
+        ('format("%.2f", 3.14159)', "3.14"),
+        ('format("%+d %x %X %o %b", 5, 255, 255, 8, 5)', "+5 ff FF 10 101"),
+        ('format("%t/%q/%v", true, "a", 12)', 'true/"a"/12'),
+        ('format("%.3s", "abcdef")', "abc"),
+        ('format("100%%")', "100%"),
+    ],
+)
+def test_format_follows_terraform(tmp_path, call, expected):
+    ev = module(tmp_path, f"locals {{\n  x = {call}\n}}\n")
+    assert local(ev, "x") == expected
+
+
+@pytest.mark.parametrize("call", ['format("%d", "x")', 'format("%d", 1.5)', 'format("%t", "yes")', 'format("%s")',
+                                  'format("%y", 1)'])
+def test_format_that_terraform_rejects_is_unknown(tmp_path, call):
+    ev = module(tmp_path, f"locals {{\n  x = {call}\n}}\n")
+    assert isinstance(local(ev, "x"), Unknown)
