@@ -39,6 +39,10 @@ _SINGLE_LINE_BLOCK = (
     "put each argument on its own line"
 )
 MAX_REPORTED_ERRORS = 20
+_AMBIGUOUS_KEY = (
+    'Ambiguous attribute key: {key} is read as a reference; quote it ("{key}") for a literal name, '
+    "or wrap a reference in parentheses"
+)
 # Lark parses about 30,000 tokens a second and keeps every one in memory: a file with millions
 # (generated data, a fuzzer's output) would take minutes and gigabytes. Hand-written
 # configuration stays far below both limits.
@@ -467,6 +471,10 @@ class _Builder:
                 parts.append(m.Call(loc, "<template directive>", []))
             i = end + 1
 
+    def _start(self, node: Tree) -> tuple:
+        loc = self.loc(node)
+        return loc.line, loc.column
+
     def x_tuple(self, node: Tree) -> m.Expr:
         return m.TupleExpr(self.loc(node), [self.expr(c) for c in self._trees(node)])
 
@@ -474,7 +482,12 @@ class _Builder:
         items = []
         for elem in self._trees(node):
             key_node, value_node = self._trees(elem)
-            key = self.expr(self._trees(key_node)[0]) if self._trees(key_node) else None
+            key_term = self._trees(key_node)[0] if self._trees(key_node) else None
+            if key_term is not None and _is_bare_traversal(key_term):
+                # Terraform: "Ambiguous attribute key"; evaluating it would turn the whole map unknown
+                dotted = ".".join(str(t.children[0]) for t in key_term.iter_subtrees_topdown() if t.data == "identifier")
+                raise InputError(Diagnostic(self.path, *self._start(key_term), _AMBIGUOUS_KEY.format(key=dotted)))
+            key = self.expr(key_term) if key_term is not None else None
             if key is None:  # keyword key such as `in`
                 key = m.Literal(self.loc(key_node), str(key_node.children[0].children[0]))
             if isinstance(key, m.Name):  # `{ Effect = "Allow" }`: a bare name is a literal key
@@ -623,3 +636,11 @@ def _unescape(raw: str) -> str:
         return _ESCAPES.get(esc, "\\" + esc)
 
     return re.sub(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", repl, raw)
+
+
+def _is_bare_traversal(term: Tree) -> bool:
+    """`core.executor` as an object key, not wrapped in parentheses (`(local.key)`)."""
+    children = [c for c in term.children if isinstance(c, Tree)]
+    return len(children) == 1 and children[0].data == "get_attr_expr_term" and not any(
+        isinstance(c, Token) and str(c) == "(" for c in term.children
+    )
