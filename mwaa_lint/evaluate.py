@@ -183,9 +183,6 @@ class Evaluator:
 
         return children(self, block, name, instance)
 
-    def variable_value(self, name: str) -> Any:
-        return self._var(name)
-
     @property
     def gave_up(self) -> Optional[str]:
         """Why evaluation stopped short somewhere in the tree (a value became Unknown that
@@ -559,9 +556,6 @@ class Evaluator:
             return {k: self.materialize(v, keep_json) for k, v in value.items()}
         return value
 
-
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
 
 
 

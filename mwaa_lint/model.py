@@ -203,9 +203,6 @@ class Module:
     def resources(self, resource_type: str) -> list[Block]:
         return [b for b in self.blocks("resource") if b.labels[:1] == [resource_type]]
 
-    def data_sources(self, data_type: str) -> list[Block]:
-        return [b for b in self.blocks("data") if b.labels[:1] == [data_type]]
-
     def find(self, kind: str, type_: str, name: str) -> Optional[Block]:
         for b in self.blocks(kind):
             if b.labels == [type_, name]:

@@ -26,7 +26,6 @@ class Statement:
 @dataclass
 class PolicyDocument:
     statements: list = field(default_factory=list)
-    complete: bool = True  # False when part of the document could not be evaluated
 
 
 def policy_document_data(ev, instance) -> JsonDocument:
@@ -111,8 +110,7 @@ def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocume
     doc = PolicyDocument()
     for raw in _as_list(data.get("Statement", [])):
         if not isinstance(raw, dict):
-            doc.complete = False
-            continue
+            continue  # an unknown statement: nothing to judge in it
         loc = raw.get("__loc__") or _first_loc(raw) or (finder.fallback() if finder else None)
         doc.statements.append(
             Statement(
