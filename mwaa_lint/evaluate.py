@@ -555,7 +555,3 @@ class Evaluator:
         if isinstance(value, dict):
             return {k: self.materialize(v, keep_json) for k, v in value.items()}
         return value
-
-
-
-
