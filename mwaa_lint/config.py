@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from .paths import real
+
 FILE_NAMES = (".mwaa-lint.yaml", ".mwaa-lint.yml")
 SEVERITIES = ("info", "warning", "error")
 KEYS = {
@@ -188,8 +190,10 @@ def _check(path: Path, key: str, value: Any) -> Any:
 
 
 def _matches_any(path: Path, base: Path, patterns: list) -> bool:
+    if not patterns:
+        return False
     try:
-        relative = Path(path).resolve().relative_to(base.resolve()).as_posix()
+        relative = real(path).relative_to(real(base)).as_posix()
     except ValueError:
         return False
     for pattern in patterns:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostic import Diagnostic
+from .paths import real
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 
@@ -43,7 +44,7 @@ def discover(paths: list) -> tuple:
     diagnostics: list = []
 
     def job_for(directory: Path, key: Optional[Path] = None) -> ModuleJob:
-        key = key or directory.resolve()
+        key = key or real(directory)
         if key not in jobs:
             jobs[key] = _load_directory(directory)
         return jobs[key]
@@ -57,10 +58,10 @@ def discover(paths: list) -> tuple:
             found = _walk(path, diagnostics)
             if not found:
                 diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
-            for directory, real in found:
-                job_for(directory, real).report = None
-            if path.resolve() in jobs:
-                jobs[path.resolve()].named = True
+            for directory, resolved in found:
+                job_for(directory, resolved).report = None
+            if real(path) in jobs:
+                jobs[real(path)].named = True
         else:
             job = job_for(path.parent)
             job.named = True
@@ -68,11 +69,11 @@ def discover(paths: list) -> tuple:
                 job.requirement_files.append(path)
             if is_terraform(path) or path.suffix == ".txt":
                 if job.report is not None:
-                    job.report.add(path.resolve())
+                    job.report.add(real(path))
                     if path.suffix == ".txt":  # naming a requirements file names what it includes
                         from .requirements import included_files  # packaging: only when one is named
 
-                        job.report.update(p.resolve() for p in included_files(path))
+                        job.report.update(real(p) for p in included_files(path))
             elif path.name.endswith((".tfvars", ".tfvars.json")):
                 job.report = None  # a changed input can change findings anywhere in the module
             else:
@@ -114,17 +115,16 @@ def _walk(root: Path, diagnostics: list) -> list:
         diagnostics.append(Diagnostic(Path(error.filename), 0, 0, message, kind="read-error"))
 
     for current, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
-        real = os.path.realpath(current)
-        if real in seen:
+        resolved = real(current)
+        if resolved in seen:
             dirnames[:] = []
-            parent = os.path.realpath(os.path.dirname(current))
-            if Path(parent).is_relative_to(real):  # a link back to an ancestor: a cycle
+            if real(os.path.dirname(current)).is_relative_to(resolved):  # a link back to an ancestor: a cycle
                 # reports show paths with links resolved, so the message names the link itself
                 message = f"symbolic link loop: {Path(current)} leads back to a directory it is in; not followed"
                 diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
-        seen.add(real)
+        seen.add(resolved)
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         if any(f.endswith((".tf", ".tf.json")) for f in filenames):
-            found.append((Path(current), Path(real)))
+            found.append((Path(current), resolved))
     return found

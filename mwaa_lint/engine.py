@@ -20,6 +20,7 @@ from .discover import ModuleJob, discover
 from .evaluate import Evaluator
 from .loader import Loader
 from .modules import called_directories, load_calls
+from .paths import real, resolving_once
 from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
 from .rule import Finding
@@ -72,7 +73,7 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     if options.skip_irrelevant:
         index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)
-        kept = [job for job in jobs if job.directory.resolve() in relevant or job.requirement_files]
+        kept = [job for job in jobs if real(job.directory) in relevant or job.requirement_files]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
     loader = Loader(ParseCache(options.cache_dir))
@@ -82,15 +83,16 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     # A directory some scanned root calls as a module is checked through that caller, with its
     # inputs, not again on its own with defaults — unless the user named it.
     called = set().union(*(called_directories(r.ev) for r in roots if r.ev is not None))
-    return [r for r in roots if r.job.named or r.job.directory.resolve() not in called], diagnostics, stats
+    return [r for r in roots if r.job.named or real(r.job.directory) not in called], diagnostics, stats
 
 
+@resolving_once()  # a run resolves each path once
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     roots, diagnostics, stats = _roots(paths, options)
     findings: list = []
     files_checked = 0
     # files discovery could not read (a directory without Terraform is not a file left unchecked)
-    not_checked: set = {Path(d.path).resolve() for d in diagnostics if d.path and d.kind in ("parse-error", "read-error")}
+    not_checked: set = {real(d.path) for d in diagnostics if d.path and d.kind in ("parse-error", "read-error")}
     scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
     for prepared in roots:
         job_findings, job_diagnostics, checked = _check(prepared, rules, options)
@@ -99,8 +101,8 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         files_checked += checked
         _note_scanned(prepared, scanned)
         if job_diagnostics and not checked:
-            not_checked.update(p.resolve() for p in prepared.job.files)
-            not_checked.update(Path(d.path).resolve() for d in job_diagnostics if d.path)
+            not_checked.update(real(p) for p in prepared.job.files)
+            not_checked.update(real(d.path) for d in job_diagnostics if d.path)
     unique: dict = {}
     for finding in findings:  # a module called twice has the same problem once, in its code
         key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
@@ -129,11 +131,11 @@ def _note_scanned(prepared: _Root, scanned: dict) -> None:
     report = prepared.job.report
     for each in prepared.ev.tree:
         for file in each.module.files:
-            key = file.path.resolve()
+            key = real(file.path)
             shown = report is None or key in report
             scanned[key] = (file, shown or scanned.get(key, (None, False))[1])
     for path in prepared.job.requirement_files:
-        key = path.resolve()
+        key = real(path)
         scanned.setdefault(key, (path, report is None or key in report))
 
 
@@ -177,8 +179,8 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
         diagnostics.append(Diagnostic(job.directory, 0, 0, f"{ev.gave_up}; the values past that point were treated as "
                                       "unknown, so this module was not fully checked", kind="limit"))
     if job.report is not None:
-        findings = [f for f in findings if Path(f.path).resolve() in job.report]
-    files = {f.path.resolve() for each in ev.tree for f in each.module.files}
+        findings = [f for f in findings if real(f.path) in job.report]
+    files = {real(f.path) for each in ev.tree for f in each.module.files}
     return findings, diagnostics, len(files) + len(job.requirement_files)
 
 
@@ -192,6 +194,7 @@ def _internal_error(rule_class, exc: Exception, env, job) -> Diagnostic:
                       kind="internal-error")
 
 
+@resolving_once()
 def load_roots(paths: list, options: RunOptions) -> tuple:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does

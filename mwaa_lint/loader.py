@@ -13,6 +13,7 @@ from . import model as m
 from .cache import ParseCache
 from .diagnostic import InputError
 from .discover import is_terraform
+from .paths import real
 from .source import MAX_FILE_BYTES, read_text
 
 # Below this many files a process pool costs more to start than it saves.
@@ -52,7 +53,7 @@ class Loader:
         """Load many files at once: cached ones from the cache, the rest in parallel if many."""
         todo, keys = [], {}
         for path in map(Path.absolute, paths):
-            resolved = path.resolve()
+            resolved = real(path)
             if resolved in self._files or resolved in keys:
                 continue
             key = self._cache_key(path)
@@ -71,13 +72,13 @@ class Loader:
         except (BrokenProcessPool, OSError, pickle.PicklingError):
             return  # a worker killed (out of memory) or no processes to be had: file() parses one by one
         for path, parsed in zip(todo, results):
-            self._store(path.resolve(), keys[path.resolve()], parsed)
+            self._store(real(path), keys[real(path)], parsed)
 
     def file(self, path: Path) -> m.File:
         # Parsed as an absolute path, so a model from the cache is the same whatever the
         # working directory of the run that wrote it.
         path = path.absolute()
-        resolved = path.resolve()
+        resolved = real(path)
         if resolved not in self._files:
             key = self._cache_key(path)
             hit = self.cache.get(key) if key else None

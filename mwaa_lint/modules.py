@@ -11,6 +11,7 @@ from pathlib import Path
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
+from .paths import real
 from .values import Unknown
 
 MAX_DEPTH = 16  # nested module calls followed before we stop (Terraform has no limit; sanity does)
@@ -42,7 +43,7 @@ def load_calls(ev: Evaluator, load_module: Callable[[Path], m.Module], depth: in
 
 def called_directories(ev: Evaluator) -> set:
     """Resolved directories of every module instance below the root of `ev`'s tree."""
-    return {child.module.directory.resolve() for child in ev.tree[1:]}
+    return {real(child.module.directory) for child in ev.tree[1:]}
 
 
 def _directory(ev: Evaluator, source: object):
@@ -67,10 +68,10 @@ def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location
 
 
 def _in_call_stack(ev: Evaluator, directory: Path) -> bool:
-    target = directory.resolve()
+    target = real(directory)
     current = ev
     while current is not None:
-        if current.module.directory.resolve() == target:
+        if real(current.module.directory) == target:
             return True
         current = current.caller.ev if current.caller is not None else None
     return False

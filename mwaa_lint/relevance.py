@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostic import InputError
+from .paths import real
 from .source import read_text
 
 MARKER = "aws_mwaa_environment"
@@ -30,7 +31,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     holds: set = set()
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
-        _note(job.directory.resolve(), [index.facts(path) for path in job.files], holds, calls)
+        _note(real(job.directory), [index.facts(path) for path in job.files], holds, calls)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
     while pending:
@@ -64,7 +65,7 @@ def _note(directory: Path, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
     sources = {source for _, found in facts for source in found}
-    calls[directory] = {Path(os.path.realpath(directory / source)) for source in sources}
+    calls[directory] = {real(directory / source) for source in sources}
 
 
 class FactsIndex:

@@ -12,6 +12,8 @@ from typing import Optional
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from .paths import real
+
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S.*)$")
 _OPTION = re.compile(r"^(-[a-zA-Z]|--[a-z][a-z-]*)(?:\s*=\s*|\s+)?(.*)$")
 _COMMIT = re.compile(r"@([0-9a-fA-F]{40})(?=$|#|&)")
@@ -68,7 +70,7 @@ def included_files(path, seen=None) -> list:
     from .diagnostic import InputError
     from .source import read_text
 
-    seen = seen if seen is not None else {path.resolve()}
+    seen = seen if seen is not None else {real(path)}
     found = []
     try:
         parsed = parse_requirements(read_text(path))
@@ -77,8 +79,8 @@ def included_files(path, seen=None) -> list:
     for include in parsed.includes:
         target = path.parent / include.target
         if include.kind == "requirement" and "://" not in include.target and target.is_file():
-            if target.resolve() not in seen:
-                seen.add(target.resolve())
+            if real(target) not in seen:
+                seen.add(real(target))
                 found.append(target)
                 found.extend(included_files(target, seen))
     return found

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Optional
 
+from .paths import real
+
 if TYPE_CHECKING:
     from .context import Context
     from .model import Location
@@ -51,7 +53,7 @@ class Finding:
 
     def sort_key(self) -> tuple:
         # resolved, so files named relative and absolute (a rule's and a module's) sort together
-        return (str(Path(self.path).resolve()), self.line, self.column, self.rule_id, self.message)
+        return (str(real(self.path)), self.line, self.column, self.rule_id, self.message)
 
 
 _DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead")

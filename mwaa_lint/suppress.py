@@ -16,6 +16,7 @@ from typing import Optional
 
 from . import model as m
 from .diagnostic import InputError
+from .paths import real
 from .registry import matches
 from .source import read_text
 
@@ -84,11 +85,11 @@ def apply(findings: list, suppressions: list, today: datetime.date) -> tuple:
     """(findings kept, findings suppressed). Marks each suppression that suppressed something."""
     by_path: dict = {}
     for suppression in suppressions:
-        by_path.setdefault(suppression.path.resolve(), []).append(suppression)
+        by_path.setdefault(real(suppression.path), []).append(suppression)
     kept, suppressed = [], []
     for finding in findings:
         hits = [
-            s for s in by_path.get(Path(finding.path).resolve(), [])
+            s for s in by_path.get(real(finding.path), [])
             if s.covers(finding.line) and not s.expired(today)
             and any(finding_matches(finding, selector) for selector in s.selectors)
         ]
@@ -157,7 +158,7 @@ def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
         return findings, []
     files = dict(scanned)
     for finding in findings:  # files a rule pointed into (policy JSON, an included requirements file)
-        files.setdefault(Path(finding.path).resolve(), (Path(finding.path), True))
+        files.setdefault(real(finding.path), (Path(finding.path), True))
     suppressions, shown = [], []
     for source, reported in files.values():
         found = _from(source)

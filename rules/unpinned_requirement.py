@@ -3,6 +3,7 @@ from pathlib import Path
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
 from mwaa_lint.diagnostic import Diagnostic, InputError
 from mwaa_lint.model import Location
+from mwaa_lint.paths import real
 from mwaa_lint.requirements import included_files, parse_requirements
 from mwaa_lint.rule import Rule, Severity
 from mwaa_lint.source import read_text
@@ -68,14 +69,14 @@ class UnpinnedRequirement(Rule):
         seen = set()
         for env in context.environments():
             path = uploaded_file(context.ev, env, "requirements_s3_path")
-            if path is not None and path.resolve() not in seen:
-                seen.add(path.resolve())
+            if path is not None and real(path) not in seen:
+                seen.add(real(path))
                 yield from self._check_file(path, env.address)
             elif path is None:
                 yield from self._check_inline(context, env, seen)
         for path in context.requirement_files:
-            if path.resolve() not in seen:
-                seen.add(path.resolve())
+            if real(path) not in seen:
+                seen.add(real(path))
                 yield from self._check_file(path, "")
 
     def _check_file(self, path: Path, address: str):
