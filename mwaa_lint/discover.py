@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -16,11 +17,17 @@ SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycac
 @dataclass
 class ModuleJob:
     directory: Path
-    files: list = field(default_factory=list)  # .tf and .tf.json, sorted
+    real: Path  # the directory resolved: how runs compare directories
+    names: list = field(default_factory=list)  # its .tf and .tf.json files, sorted
     var_files: list = field(default_factory=list)  # terraform.tfvars(.json), *.auto.tfvars(.json)
     report: Optional[set] = None  # None: every file; else only these resolved paths
     requirement_files: list = field(default_factory=list)
     named: bool = False  # the user named this directory or a file in it (not just an ancestor)
+
+    @cached_property
+    def files(self) -> list:
+        # Paths only when asked for: most jobs of a monorepo are skipped on their names alone
+        return [self.directory / name for name in self.names]
 
 
 def is_terraform(path: Path) -> bool:
@@ -43,11 +50,11 @@ def discover(paths: list) -> tuple:
     jobs: dict = {}
     diagnostics: list = []
 
-    def job_for(directory: Path, key: Optional[Path] = None) -> ModuleJob:
-        key = key or real(directory)
-        if key not in jobs:
-            jobs[key] = _load_directory(directory)
-        return jobs[key]
+    def job_for(directory: Path, resolved: Optional[Path] = None, entries: Optional[list] = None) -> ModuleJob:
+        resolved = resolved or real(directory)
+        if resolved not in jobs:
+            jobs[resolved] = _load_directory(directory, resolved, entries)
+        return jobs[resolved]
 
     for raw in paths:
         path = Path(raw)
@@ -58,8 +65,8 @@ def discover(paths: list) -> tuple:
             found = _walk(path, diagnostics)
             if not found:
                 diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
-            for directory, resolved in found:
-                job_for(directory, resolved).report = None
+            for directory, resolved, entries in found:
+                job_for(directory, resolved, entries).report = None
             if real(path) in jobs:
                 jobs[real(path)].named = True
         else:
@@ -82,49 +89,71 @@ def discover(paths: list) -> tuple:
     return [jobs[k] for k in sorted(jobs)], diagnostics
 
 
-def _load_directory(directory: Path) -> ModuleJob:
-    job = ModuleJob(directory=directory)
-    job.report = set()
-    try:
-        # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands)
-        with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError:
-        return job
+def _load_directory(directory: Path, resolved: Path, entries: Optional[list] = None) -> ModuleJob:
+    job = ModuleJob(directory=directory, real=resolved, report=set())
+    if entries is None:
+        try:
+            entries = _listing(directory)
+        except OSError:
+            return job
     for entry in entries:
-        path = directory / entry.name
-        if entry.is_file():
-            if is_terraform(path):
-                job.files.append(path)
-            elif is_auto_var_file(path):
-                job.var_files.append(path)
-        elif is_terraform(path) and entry.is_symlink() and not path.exists():
-            job.files.append(path)  # a broken link: reading it reports it, as Terraform would
+        name = entry.name
+        if name.endswith((".tf", ".tf.json")):
+            if _is_file(entry):
+                job.names.append(name)
+            elif entry.is_symlink() and not os.path.exists(entry.path):
+                job.names.append(name)  # a broken link: reading it reports it, as Terraform would
+        elif is_auto_var_file(Path(name)) and _is_file(entry):
+            job.var_files.append(directory / name)
     job.var_files.sort(key=_var_file_order)
     return job
 
 
+def _listing(directory) -> list:
+    # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands)
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda entry: entry.name)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows symbolic links, as `terraform` does
+    except OSError:
+        return False
+
+
 def _walk(root: Path, diagnostics: list) -> list:
-    """(directory, its resolved path) under root holding Terraform files; symlinked directories
-    followed once."""
+    """(directory, its resolved path, its listing) for each directory under root holding
+    Terraform files, top-down; symlinked directories followed once. Each directory is listed
+    once, for the walk and for its job alike."""
     found: list = []
     seen: set = set()
-
-    def unreadable(error: OSError) -> None:
-        message = f"cannot read directory: {error.strerror or error}; not checked"
-        diagnostics.append(Diagnostic(Path(error.filename), 0, 0, message, kind="read-error"))
-
-    for current, dirnames, filenames in os.walk(root, followlinks=True, onerror=unreadable):
+    pending = [os.fspath(root)]
+    while pending:
+        current = pending.pop()
         resolved = real(current)
         if resolved in seen:
-            dirnames[:] = []
             if real(os.path.dirname(current)).is_relative_to(resolved):  # a link back to an ancestor: a cycle
                 # reports show paths with links resolved, so the message names the link itself
                 message = f"symbolic link loop: {Path(current)} leads back to a directory it is in; not followed"
                 diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
         seen.add(resolved)
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        if any(f.endswith((".tf", ".tf.json")) for f in filenames):
-            found.append((Path(current), resolved))
+        try:
+            entries = _listing(current)
+        except OSError as error:
+            message = f"cannot read directory: {error.strerror or error}; not checked"
+            diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
+            continue
+        if any(e.name.endswith((".tf", ".tf.json")) and not _is_directory(e) for e in entries):
+            found.append((Path(current), resolved, entries))
+        subdirectories = [e.path for e in entries if e.name not in SKIP_DIRS and _is_directory(e)]
+        pending.extend(reversed(subdirectories))  # popped in name order: the order os.walk gives
     return found

@@ -69,11 +69,11 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     jobs, diagnostics = discover(paths)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
-    stats = Stats(files_read=sum(len(job.files) for job in jobs))
+    stats = Stats(files_read=sum(len(job.names) for job in jobs))
     if options.skip_irrelevant:
         index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)
-        kept = [job for job in jobs if real(job.directory) in relevant or job.requirement_files]
+        kept = [job for job in jobs if job.real in relevant or job.requirement_files]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
     loader = Loader(ParseCache(options.cache_dir))
@@ -83,7 +83,7 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     # A directory some scanned root calls as a module is checked through that caller, with its
     # inputs, not again on its own with defaults — unless the user named it.
     called = set().union(*(called_directories(r.ev) for r in roots if r.ev is not None))
-    return [r for r in roots if r.job.named or real(r.job.directory) not in called], diagnostics, stats
+    return [r for r in roots if r.job.named or r.job.real not in called], diagnostics, stats
 
 
 @resolving_once()  # a run resolves each path once

@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import Optional
 
 _known: Optional[dict] = None  # path text → resolved Path, while a run is resolving once
+_texts: dict = {}  # absolute path text → resolved path text, for the same run
 
 
 @contextmanager
 def resolving_once():
-    global _known
-    previous, _known = _known, {}
+    global _known, _texts
+    previous = _known, _texts
+    _known, _texts = {}, {}
     try:
         yield
     finally:
-        _known = previous
+        _known, _texts = previous
 
 
 def real(path) -> Path:
@@ -33,20 +35,26 @@ def real(path) -> Path:
     text = os.fspath(path)
     found = _known.get(text)
     if found is None:
-        found = _known[text] = _resolve(Path(text))
+        found = _known[text] = Path(_resolve(text if os.path.isabs(text) else os.path.join(os.getcwd(), text)))
     return found
 
 
-def _resolve(path: Path) -> Path:
+def _resolve(text: str) -> str:
     # realpath(parent/name) is realpath(realpath(parent)/name): resolve the parent (remembered)
-    # and look at the last component only. Symbolic links go to realpath, which knows them.
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    parent, name = path.parent, path.name
-    if parent == path:  # the root
-        return path
-    base = real(parent)
-    if name == "..":  # `path.name` is ".." only for a trailing ".."; `.` never survives Path()
-        return base.parent
-    candidate = base / name
-    return Path(os.path.realpath(candidate)) if os.path.islink(candidate) else candidate
+    # and look at the last component only. Strings, not Paths: this runs thousands of times.
+    found = _texts.get(text)
+    if found is not None:
+        return found
+    parent, name = os.path.split(text)
+    if parent == text or not parent:  # the root
+        found = os.path.realpath(text)
+    elif not name or name == ".":  # a trailing slash or `/.`
+        found = _resolve(parent)
+    elif name == "..":
+        found = os.path.dirname(_resolve(parent))
+    else:
+        candidate = os.path.join(_resolve(parent), name)
+        # a symbolic link goes to realpath, which knows loops and relative targets
+        found = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+    _texts[text] = found
+    return found

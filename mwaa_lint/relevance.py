@@ -31,7 +31,8 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     holds: set = set()
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
-        _note(real(job.directory), [index.facts(path) for path in job.files], holds, calls)
+        directory = os.fspath(job.real)
+        _note(job.real, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
     while pending:
@@ -46,7 +47,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             calls[target] = set()
             continue
         paths = sorted(p for p in target.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
-        _note(target, [index.facts(p) for p in paths], holds, calls)
+        _note(target, [index.facts(os.fspath(p)) for p in paths], holds, calls)
         pending.extend(calls[target])
     index.save()
     # A directory matters if it holds an environment or any module it calls matters.
@@ -65,7 +66,7 @@ def _note(directory: Path, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
     sources = {source for _, found in facts for source in found}
-    calls[directory] = {real(directory / source) for source in sources}
+    calls[directory] = {real(os.path.join(directory, source)) for source in sources}
 
 
 class FactsIndex:
@@ -85,23 +86,23 @@ class FactsIndex:
             except Exception:  # absent or corrupt: build it again
                 self.entries = {}
 
-    def facts(self, path: Path) -> tuple:
-        """(holds an environment?, local module sources it names)."""
-        key = str(path.absolute())
+    def facts(self, path: str) -> tuple:
+        """(holds an environment?, local module sources it names) for the file at this
+        absolute path. A string, not a Path: a monorepo has thousands of files to look at."""
         try:
             status = os.stat(path)
         except OSError:
             return True, ()  # keep its directory: reading it there reports why it cannot be read
         stamp = (status.st_size, status.st_mtime_ns)
-        known = self.entries.get(key)
+        known = self.entries.get(path)
         if known is not None and known[:2] == stamp:
             return known[2], known[3]
         try:
-            text = read_text(path)
+            text = read_text(Path(path))
         except InputError:
             return True, ()  # not cached: a file that cannot be read is looked at every time
         found = (MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text)))))
-        self.entries[key] = (*stamp, *found)
+        self.entries[path] = (*stamp, *found)
         self.changed = True
         return found
 
