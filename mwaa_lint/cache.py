@@ -12,7 +12,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Optional
@@ -55,22 +54,33 @@ class ParseCache:
     def put(self, key: str, parsed) -> None:
         if self.directory is None:
             return
-        entry = self._entry(key)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, entry)
-        except (OSError, pickle.PicklingError, RecursionError):
+        if not write_pickle(self._entry(key), parsed):
             self.directory = None  # a read-only or full disk: carry on without a cache
-            try:
-                os.unlink(temporary)
-            except (OSError, UnboundLocalError):
-                pass
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
+
+
+def write_pickle(path: Path, value) -> bool:
+    """Write `value` to `path` whole or not at all: to a temporary file, then renamed into
+    place, so a concurrent run reads the old entry or the new one, never half of one."""
+    import tempfile  # only a run that writes pays for it
+
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        return True
+    except (OSError, pickle.PicklingError, RecursionError):
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+        return False
 
 
 @cache

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Optional
 
@@ -66,6 +64,9 @@ class Loader:
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(todo) < PARALLEL_MIN_FILES or workers < 2:
             return  # file() parses them one by one when they are needed
+        from concurrent.futures import ProcessPoolExecutor  # only a run with much to parse pays for it
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))

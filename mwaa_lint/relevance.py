@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import tempfile
 from pathlib import Path
 from typing import Optional
 
+from .cache import write_pickle
 from .diagnostic import InputError
 from .paths import real
 from .source import read_text
@@ -109,11 +109,4 @@ class FactsIndex:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.path)  # concurrent runs: the last one's index wins, whole
-        except OSError:
-            pass
+        write_pickle(self.path, self.entries)  # concurrent runs: the last one's index wins, whole

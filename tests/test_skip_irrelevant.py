@@ -38,6 +38,8 @@ def test_the_monorepo_skips_what_cannot_matter_and_finds_the_same(cli, tmp_path)
 
 
 def test_parallel_parsing_falls_back_when_the_pool_breaks(cli, tmp_path, monkeypatch):
+    import concurrent.futures
+
     import mwaa_lint.loader as loader
 
     class Broken:
@@ -46,7 +48,7 @@ def test_parallel_parsing_falls_back_when_the_pool_breaks(cli, tmp_path, monkeyp
 
             raise BrokenProcessPool("a worker was killed")
 
-    monkeypatch.setattr(loader, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)  # the loader imports it when it needs it
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     data = cli(".", "--select", "MWAA501", "--format", "json", "--no-cache", cwd=FIXTURES / "modules" / "workers_unbounded").json()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
+# The tables are files beside this module (the package is installed as files, never zipped);
+# a plain path, not importlib.resources, whose import every run would pay for.
+_HERE = Path(__file__).parent
 _overrides: dict = {}  # table name → Path of the user's file
 
 
@@ -20,7 +22,7 @@ class TableError(Exception):
 
 
 def names() -> list:
-    return sorted(p.name.removesuffix(".json") for p in resources.files(__package__).iterdir() if p.name.endswith(".json"))
+    return sorted(p.name.removesuffix(".json") for p in _HERE.iterdir() if p.name.endswith(".json"))
 
 
 def use_tables(overrides: dict) -> None:
@@ -49,4 +51,4 @@ def table(name: str) -> dict:
 
 
 def _builtin(name: str) -> dict:
-    return json.loads(resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
