@@ -163,7 +163,8 @@ class Evaluator:
         attribute = instance.block.attr(name)
         if attribute is None:
             return default
-        return self.eval(attribute.expr, instance)
+        # the value a reference to `instance.name` gets, worked out once: rules ask again and again
+        return self._cached((id(instance), name), lambda: self.eval(attribute.expr, instance))
 
     def value(self, expr: m.Expr, instance: Optional[Instance] = None) -> Any:
         """Evaluate and materialize: lazy references become lists/dicts or Unknown."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -58,7 +59,10 @@ class ParsedRequirements:
     options: list = field(default_factory=list)  # (line, name, value)
 
 
+@lru_cache(maxsize=256)
 def parse_requirements(text: str) -> ParsedRequirements:
+    """Parsed once per text: several rules read the same requirements.txt. The result is
+    shared between them, so it is read, never changed."""
     parsed = ParsedRequirements()
     for number, column, content in _logical_lines(text.lstrip("\ufeff")):
         _parse_line(parsed, number, column, content)
