@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import sys
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Optional
@@ -20,7 +21,7 @@ from . import __version__
 
 # The modules whose code decides what a parsed file looks like: an edit to any of them (a
 # development install) must not be answered from entries the old code wrote.
-_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py")
+_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py", "requirements.py")
 
 
 def default_directory() -> Path:
@@ -41,15 +42,33 @@ class ParseCache:
         return digest.hexdigest()
 
     def get(self, key: str):
+        found = self._load(key)
+        if found is not None:
+            self.hits += 1
+        return found
+
+    def parsed_text(self, kind: str, text: str, parse, version: str = ""):
+        """`parse(text)`, from the cache when the same text of this kind was parsed before by
+        the same code (`version`: that of the library doing the parsing)."""
+        if self.directory is None:
+            return parse(text)
+        digest = hashlib.sha256(f"{_code_fingerprint()}\0{kind}\0{version}\0".encode())
+        digest.update(text.encode("utf-8", "surrogateescape"))
+        key = digest.hexdigest()
+        found = self._load(key)
+        if found is None:
+            found = parse(text)
+            self.put(key, found)
+        return found
+
+    def _load(self, key: str):
         if self.directory is None:
             return None
         try:
             with open(self._entry(key), "rb") as handle:
-                found = pickle.load(handle)
+                return pickle.load(handle)
         except Exception:  # absent, corrupt, truncated, or written by an incompatible version
             return None
-        self.hits += 1
-        return found
 
     def put(self, key: str, parsed) -> None:
         if self.directory is None:
@@ -59,6 +78,25 @@ class ParseCache:
 
     def _entry(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
+
+
+_in_use: Optional[ParseCache] = None
+
+
+@contextmanager
+def in_use(parse_cache: ParseCache):
+    """Make `parse_cache` the run's cache for what is parsed deep inside rules (requirements
+    files, found by evaluating S3 objects), where no Loader is at hand."""
+    global _in_use
+    previous, _in_use = _in_use, parse_cache
+    try:
+        yield
+    finally:
+        _in_use = previous
+
+
+def current() -> ParseCache:
+    return _in_use or ParseCache(None)
 
 
 def write_pickle(path: Path, value) -> bool:

@@ -78,7 +78,7 @@ def discover(paths: list) -> tuple:
                 if job.report is not None:
                     job.report.add(real(path))
                     if path.suffix == ".txt":  # naming a requirements file names what it includes
-                        from .requirements import included_files  # packaging: only when one is named
+                        from .requirements import included_files  # only when one is named
 
                         job.report.update(real(p) for p in included_files(path))
             elif path.name.endswith((".tfvars", ".tfvars.json")):

@@ -7,13 +7,14 @@ import datetime
 import os
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from . import model as m
 from .baseline import Baseline
-from .cache import ParseCache
+from .cache import ParseCache, current, in_use
 from .context import Context
 from .diagnostic import Diagnostic
 from .discover import ModuleJob, discover
@@ -76,7 +77,7 @@ def _roots(paths: list, options: RunOptions) -> tuple:
         kept = [job for job in jobs if job.real in relevant or job.requirement_files]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
-    loader = Loader(ParseCache(options.cache_dir))
+    loader = Loader(current())
     loader.prefetch([path for job in jobs for path in job.files])
     roots = [_prepare(job, loader, options) for job in jobs]
     stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
@@ -86,8 +87,20 @@ def _roots(paths: list, options: RunOptions) -> tuple:
     return [r for r in roots if r.job.named or r.job.real not in called], diagnostics, stats
 
 
-@resolving_once()  # a run resolves each path once
+@contextmanager
+def _one_run(options: RunOptions):
+    """What holds for the length of a run: each path resolved once, and one parse cache for
+    the Loader and for what rules parse (requirements files)."""
+    with resolving_once(), in_use(ParseCache(options.cache_dir)):
+        yield
+
+
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+    with _one_run(options):
+        return _run(paths, rules, options, root)
+
+
+def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     roots, diagnostics, stats = _roots(paths, options)
     findings: list = []
     files_checked = 0
@@ -194,12 +207,12 @@ def _internal_error(rule_class, exc: Exception, env, job) -> Diagnostic:
                       kind="internal-error")
 
 
-@resolving_once()
 def load_roots(paths: list, options: RunOptions) -> tuple:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
-    roots, diagnostics, _ = _roots(paths, options)
+    with _one_run(options):
+        roots, diagnostics, _ = _roots(paths, options)
     contexts = []
     for prepared in roots:
         if prepared.ev is None or prepared.diagnostics:

@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 from .paths import real
 
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S.*)$")
@@ -61,8 +58,17 @@ class ParsedRequirements:
 
 @lru_cache(maxsize=256)
 def parse_requirements(text: str) -> ParsedRequirements:
-    """Parsed once per text: several rules read the same requirements.txt. The result is
-    shared between them, so it is read, never changed."""
+    """Parsed once per text, and kept in the parse cache: several rules read the same
+    requirements.txt, and a warm run then never imports packaging. The result is shared
+    between them, so it is read, never changed."""
+    import packaging  # its version decides what a parse gives; the package itself is tiny
+
+    from .cache import current
+
+    return current().parsed_text("requirements", text, _parse, packaging.__version__)
+
+
+def _parse(text: str) -> ParsedRequirements:
     parsed = ParsedRequirements()
     for number, column, content in _logical_lines(text.lstrip("\ufeff")):
         _parse_line(parsed, number, column, content)
@@ -145,6 +151,9 @@ def _parse_line(parsed: ParsedRequirements, number: int, column: int, content: s
 
 
 def _requirement(number: int, column: int, text: str, editable: bool) -> RequirementLine:
+    from packaging.requirements import InvalidRequirement, Requirement  # imported by a parse, not a cache hit
+    from packaging.utils import canonicalize_name
+
     end = column + len(text)
     if _VCS.match(text) or re.match(r"^(https?|file)://", text) or text.startswith(("/", "./", "../")):
         return _bare_url(number, column, end, text)
@@ -177,6 +186,8 @@ def _specifier_pinned(specs: list) -> tuple:
 
 
 def _bare_url(number: int, column: int, end: int, text: str) -> RequirementLine:
+    from packaging.utils import canonicalize_name
+
     egg = re.search(r"[#&]egg=([A-Za-z0-9_.\-\[\]]+)", text)
     name = canonicalize_name(re.sub(r"\[.*\]", "", egg.group(1))) if egg else None
     pinned, reason = _url_pinned(text)
