@@ -39,6 +39,13 @@ def real(path) -> Path:
     return found
 
 
+def real_text(path: str) -> str:
+    """`real()` as a string, for the passes over every file of a tree, where Paths cost."""
+    if _known is None:
+        return os.path.realpath(path)
+    return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
+
+
 def _resolve(text: str) -> str:
     # realpath(parent/name) is realpath(realpath(parent)/name): resolve the parent (remembered)
     # and look at the last component only. Strings, not Paths: this runs thousands of times.

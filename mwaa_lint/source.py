@@ -24,6 +24,15 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         if path.is_symlink() and not path.exists():  # shown at its target: name the link too
             raise fail(f"broken symbolic link {path.name}; not checked") from None
         raise fail(f"cannot read file: {exc.strerror or exc}") from None
+    return decode(data, path)
+
+
+def decode(data: bytes, path) -> str:
+    """A file's bytes as text, as `read_text` gives it; InputError (at `path`) when they are
+    not text Terraform would read."""
+
+    def fail(message: str, line: int = 0, column: int = 0) -> InputError:
+        return InputError(Diagnostic(Path(path), line, column, message, kind="read-error"))
 
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Terraform itself only reads UTF-8; we read it but say so nowhere: the content is fine.
