@@ -19,14 +19,17 @@ from .context import Context
 from .diagnostic import Diagnostic
 from .discover import ModuleJob, discover
 from .evaluate import Evaluator
+from .inputs import recording
 from .loader import Loader
 from .modules import called_directories, load_calls
 from .paths import real, resolving_once
 from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
+from .results import Entry, Outcome, ResultStore
 from .rule import Finding
 from .suppress import finding_matches as matches
 from .suppress import run_stage as suppress
+from .suppress import suppressions_in
 from .variables import variable_values
 
 INDEX_NAME = "relevance-index.pickle"  # in the cache directory, beside the parse cache entries
@@ -62,11 +65,12 @@ class _Root:
     job: ModuleJob
     ev: Optional[Evaluator] = None
     diagnostics: list = field(default_factory=list)
+    records: list = field(default_factory=list)  # what preparing and checking it looked at (inputs.py)
+    outcome: Optional[Outcome] = None  # once checked
 
 
-def _roots(paths: list, options: RunOptions) -> tuple:
-    """(the root modules to check, evaluated or with the diagnostics that stop them;
-    diagnostics; Stats of what was read and parsed)."""
+def _jobs(paths: list, options: RunOptions) -> tuple:
+    """(the module jobs worth checking, diagnostics, Stats of what was read)."""
     jobs, diagnostics = discover(paths)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
@@ -77,14 +81,13 @@ def _roots(paths: list, options: RunOptions) -> tuple:
         kept = [job for job in jobs if job.real in relevant or job.requirement_files]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
-    loader = Loader(current())
-    loader.prefetch([path for job in jobs for path in job.files])
-    roots = [_prepare(job, loader, options) for job in jobs]
-    stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
+    return jobs, diagnostics, stats
+
+
+def _is_root(job: ModuleJob, called: set) -> bool:
     # A directory some scanned root calls as a module is checked through that caller, with its
     # inputs, not again on its own with defaults — unless the user named it.
-    called = set().union(*(called_directories(r.ev) for r in roots if r.ev is not None))
-    return [r for r in roots if r.job.named or r.job.real not in called], diagnostics, stats
+    return job.named or job.real not in called
 
 
 @contextmanager
@@ -101,21 +104,47 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
 
 
 def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
-    roots, diagnostics, stats = _roots(paths, options)
+    jobs, diagnostics, stats = _jobs(paths, options)
+    store = ResultStore(options.cache_dir, rules, options)
+    reused = {job.real: entry for job in jobs if (entry := store.get(job)) is not None}
+    loader = Loader(current())
+    loader.prefetch([path for job in jobs if job.real not in reused for path in job.files])
+    prepared = {job.real: _prepare(job, loader, options) for job in jobs if job.real not in reused}
+    called = set().union(*(entry.called for entry in reused.values()),
+                         *(called_directories(r.ev) for r in prepared.values() if r.ev is not None))
+    outcomes = []
+    for job in (job for job in jobs if _is_root(job, called)):
+        entry = reused.get(job.real)
+        if entry is not None and entry.outcome is not None:
+            outcomes.append(entry.outcome)
+            stats.roots_reused += 1
+            continue
+        if job.real not in prepared:  # answered before as a module some root called; a root now
+            prepared[job.real] = _prepare(job, loader, options)
+        checked = prepared[job.real]
+        checked.outcome = _outcome(checked, rules, options)
+        outcomes.append(checked.outcome)
+    stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
+    for each in prepared.values():
+        if each.ev is not None and not each.diagnostics:  # what failed is looked at again next time
+            store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
+    return _result(outcomes, diagnostics, stats, rules, options, root)
+
+
+def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, options: RunOptions, root: Path) -> Result:
+    """The run's Result from its roots' outcomes: merged, suppressed, baselined, sorted."""
     findings: list = []
     files_checked = 0
     # files discovery could not read (a directory without Terraform is not a file left unchecked)
     not_checked: set = {real(d.path) for d in diagnostics if d.path and d.kind in ("parse-error", "read-error")}
-    scanned: dict = {}  # resolved path → (m.File or a requirements path, reported on?)
-    for prepared in roots:
-        job_findings, job_diagnostics, checked = _check(prepared, rules, options)
-        findings.extend(job_findings)
-        diagnostics.extend(d for d in job_diagnostics if d not in diagnostics)
-        files_checked += checked
-        _note_scanned(prepared, scanned)
-        if job_diagnostics and not checked:
-            not_checked.update(real(p) for p in prepared.job.files)
-            not_checked.update(real(d.path) for d in job_diagnostics if d.path)
+    scanned: dict = {}  # resolved path → (its suppressions, reported on by some root?)
+    for outcome in outcomes:
+        findings.extend(outcome.findings)
+        diagnostics.extend(d for d in outcome.diagnostics if d not in diagnostics)
+        files_checked += outcome.checked
+        not_checked |= outcome.not_checked
+        for key, (suppressions, shown) in outcome.scanned.items():
+            scanned[key] = (suppressions, shown or scanned.get(key, ((), False))[1])
     unique: dict = {}
     for finding in findings:  # a module called twice has the same problem once, in its code
         key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
@@ -137,22 +166,42 @@ def _with_policy(finding: Finding, options: RunOptions) -> Finding:
     return dataclasses.replace(finding, severity=severity) if severity else finding
 
 
-def _note_scanned(prepared: _Root, scanned: dict) -> None:
-    """Remember the files a checked root read, for the suppression stage."""
+def _outcome(prepared: _Root, rules: list, options: RunOptions) -> Outcome:
+    with recording(prepared.records):
+        findings, diagnostics, checked = _check(prepared, rules, options)
+        not_checked: set = set()
+        if diagnostics and not checked:
+            not_checked = {real(p) for p in prepared.job.files} | {real(d.path) for d in diagnostics if d.path}
+        return Outcome(findings, diagnostics, checked, not_checked, _scanned(prepared))
+
+
+def _scanned(prepared: _Root) -> dict:
+    """The files a checked root read, with their suppressions, for the suppression stage."""
+    scanned: dict = {}
     if prepared.ev is None or prepared.diagnostics:
-        return
+        return scanned
     report = prepared.job.report
     for each in prepared.ev.tree:
         for file in each.module.files:
             key = real(file.path)
             shown = report is None or key in report
-            scanned[key] = (file, shown or scanned.get(key, (None, False))[1])
+            scanned[key] = (suppressions_in(file), shown or scanned.get(key, ((), False))[1])
     for path in prepared.job.requirement_files:
         key = real(path)
-        scanned.setdefault(key, (path, report is None or key in report))
+        if key not in scanned:
+            scanned[key] = (suppressions_in(path), report is None or key in report)
+    return scanned
 
 
 def _prepare(job: ModuleJob, loader: Loader, options: RunOptions) -> _Root:
+    records: list = []
+    with recording(records):
+        prepared = _evaluated(job, loader, options)
+    prepared.records = records
+    return prepared
+
+
+def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> _Root:
     files, diagnostics = loader.files(job.files)
     if diagnostics:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a
@@ -212,7 +261,12 @@ def load_roots(paths: list, options: RunOptions) -> tuple:
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
     with _one_run(options):
-        roots, diagnostics, _ = _roots(paths, options)
+        jobs, diagnostics, _ = _jobs(paths, options)
+        loader = Loader(current())
+        loader.prefetch([path for job in jobs for path in job.files])
+        prepared = [_prepare(job, loader, options) for job in jobs]
+        called = set().union(*(called_directories(r.ev) for r in prepared if r.ev is not None))
+        roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []
     for prepared in roots:
         if prepared.ev is None or prepared.diagnostics:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .inputs import note
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
 
 MAX_READ_BYTES = 2 * 1024 * 1024
@@ -325,16 +326,25 @@ def _resolve(module_dir: Path, path: str) -> Path:
 
 def _file(module_dir: Path, path: str) -> Any:
     target = _resolve(module_dir, path)
+    note("read", target)
     try:
-        if not target.is_file() or target.stat().st_size > MAX_READ_BYTES:
+        if not target.is_file() or target.stat().st_size > MAX_READ_BYTES:  # noted
             return Unknown()
-        return FileText(target.read_text(encoding="utf-8-sig"), target)
+        return FileText(target.read_text(encoding="utf-8-sig"), target)  # noted
     except (OSError, UnicodeDecodeError):
         return Unknown()
 
 
 def _fileexists(module_dir: Path, path: str) -> bool:
-    return _resolve(module_dir, path).is_file()
+    target = _resolve(module_dir, path)
+    note("file", target)
+    return target.is_file()  # noted
+
+
+def _abspath(module_dir: Path, path: str) -> str:
+    target = _resolve(module_dir, path)
+    note("real", target)
+    return str(target.resolve())  # noted
 
 
 class FileText(str):
@@ -351,7 +361,7 @@ class FileText(str):
 _PATH_FUNCTIONS: dict[str, Callable] = {
     "file": _file,
     "fileexists": _fileexists,
-    "abspath": lambda d, p: str(_resolve(d, p).resolve()),
+    "abspath": _abspath,
     "basename": lambda d, p: Path(p).name,
     "dirname": lambda d, p: str(Path(p).parent),
 }

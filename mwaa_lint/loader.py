@@ -11,6 +11,7 @@ from . import model as m
 from .cache import ParseCache
 from .diagnostic import InputError
 from .discover import is_terraform
+from .inputs import digest, note, record
 from .paths import real
 from .source import MAX_FILE_BYTES, read_text
 
@@ -44,6 +45,7 @@ class Loader:
 
     def __init__(self, cache: Optional[ParseCache] = None):
         self._files: dict = {}  # resolved path → m.File or InputError
+        self._digests: dict = {}  # resolved path → sha256 of the bytes its model comes from
         self.cache = cache or ParseCache(None)
         self.parsed = 0  # files parsed in this run (not from the cache)
 
@@ -87,6 +89,10 @@ class Loader:
                 self._files[resolved] = hit
             else:
                 self._store(resolved, key, _parse_or_error(path))
+        if resolved in self._digests:  # what the module's check read (inputs.py): these bytes
+            record("read", path, self._digests[resolved])
+        else:
+            note("read", path)
         found = self._files[resolved]
         if isinstance(found, InputError):
             raise found
@@ -103,7 +109,8 @@ class Loader:
 
     def module(self, directory: Path) -> m.Module:
         """A called module's directory; any file that does not parse stops the whole call."""
-        paths = sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))
+        note("listing", directory)
+        paths = sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))  # noted
         files, diagnostics = self.files(paths)
         if diagnostics:
             raise InputError(*diagnostics)
@@ -121,6 +128,8 @@ class Loader:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 return None  # read_text refuses it; do not read 20 MB to hash it
-            return self.cache.key(path, path.read_bytes())
+            data = path.read_bytes()
+            self._digests[real(path)] = digest(data)
+            return self.cache.key(path, data)
         except OSError:
             return None  # parse_file reports why it cannot be read

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
+from .inputs import note
 from .paths import real
 from .values import Unknown
 
@@ -56,7 +57,8 @@ def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location
     if depth >= MAX_DEPTH or _in_call_stack(ev, directory):
         message = f"{call.address} calls a module that is already being evaluated (a cycle); not followed"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
-    if not directory.is_dir():
+    note("directory", directory)
+    if not directory.is_dir():  # noted
         message = f"module source {directory} is not a directory"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="read-error")]
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from .inputs import note
 from .paths import real
 
 _INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+)(\S.*)$")
@@ -88,7 +89,10 @@ def included_files(path, seen=None) -> list:
         return found
     for include in parsed.includes:
         target = path.parent / include.target
-        if include.kind == "requirement" and "://" not in include.target and target.is_file():
+        if include.kind != "requirement" or "://" in include.target:
+            continue
+        note("file", target)
+        if target.is_file():  # noted
             if real(target) not in seen:
                 seen.add(real(target))
                 found.append(target)

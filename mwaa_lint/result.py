@@ -17,6 +17,7 @@ class Stats:
     directories_skipped: int = 0  # module directories with no aws_mwaa_environment in reach
     files_parsed: int = 0  # parsed in this run
     files_from_cache: int = 0  # taken from the parse cache instead
+    roots_reused: int = 0  # root modules answered from the result cache: nothing read or evaluated
 
 
 @dataclass

@@ -5,11 +5,14 @@ import codecs
 from pathlib import Path
 
 from .diagnostic import Diagnostic, InputError
+from .inputs import note
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    note("read", path)  # what a module's check read (inputs.py)
+
     def fail(message: str, line: int = 0, column: int = 0) -> InputError:
         return InputError(Diagnostic(path, line, column, message, kind="read-error"))
 

@@ -151,17 +151,18 @@ class SuppressionContext:
 def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
     """Apply the suppressions of every scanned file; then run the "suppressions" stage rules.
 
-    `scanned` maps a resolved path to (m.File or the path of a requirements file, reported on?).
+    `scanned` maps a resolved path to (the suppressions in that file, reported on?).
     Returns (findings kept, plus those stage rules report; findings suppressed).
     """
     if not options.inline_ignores:
         return findings, []
     files = dict(scanned)
     for finding in findings:  # files a rule pointed into (policy JSON, an included requirements file)
-        files.setdefault(real(finding.path), (Path(finding.path), True))
+        key = real(finding.path)
+        if key not in files:
+            files[key] = (suppressions_in(Path(finding.path)), True)
     suppressions, shown = [], []
-    for source, reported in files.values():
-        found = _from(source)
+    for found, reported in files.values():
         suppressions.extend(found)
         if reported:
             shown.extend(found)
@@ -176,7 +177,8 @@ def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
     return kept, suppressed
 
 
-def _from(source) -> list:
+def suppressions_in(source) -> list:
+    """The suppressions in a parsed file (m.File) or in the file at a path."""
     if isinstance(source, m.File):
         if "mwaa-lint:" not in source.text:
             return []

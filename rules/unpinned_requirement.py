@@ -2,6 +2,7 @@ from pathlib import Path
 
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
 from mwaa_lint.diagnostic import Diagnostic, InputError
+from mwaa_lint.inputs import note
 from mwaa_lint.model import Location
 from mwaa_lint.paths import real
 from mwaa_lint.requirements import included_files, parse_requirements
@@ -137,7 +138,10 @@ def _pinned_by_local_constraints(parsed, directory: Path) -> frozenset:
     names = set()
     for include in parsed.includes:
         target = directory / include.target
-        if include.kind == "constraint" and "://" not in include.target and target.is_file():
+        if include.kind != "constraint" or "://" in include.target:
+            continue
+        note("file", target)
+        if target.is_file():  # noted
             constraints = _read(target)
             if constraints is not None:
                 names.update(r.name for r in constraints.requirements if r.pinned and r.name)

@@ -114,7 +114,8 @@ def test_statistics(cli):
     assert result.stdout.splitlines()[-3:] == [
         "1  MWAA201  wildcard-action  [error]",
         "1  MWAA501  unbounded-max-workers  [warning]",
-        "4 Terraform files read, 4 parsed, 0 from the parse cache; 0 directories skipped (no aws_mwaa_environment in reach)",
+        "4 Terraform files read, 4 parsed, 0 from the parse cache; 0 directories skipped (no aws_mwaa_environment in reach); "
+        "0 root modules answered from the result cache",
     ]
     as_json = run(cli, "--statistics", "--format", "json")
     json.loads(as_json.stdout)  # stdout stays a pure JSON document

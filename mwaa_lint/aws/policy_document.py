@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..functions import FileText
+from ..inputs import note
 from ..model import Location
 from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
 
@@ -176,8 +177,9 @@ class _TextFinder:
         self.path = path
         self.first_line = first_line
         if text is None:
+            note("read", path)
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                text = path.read_text(encoding="utf-8-sig")  # noted
             except (OSError, UnicodeDecodeError):
                 text = ""
             self.lines = text.splitlines()[first_line - 1 :]

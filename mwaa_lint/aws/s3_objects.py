@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..functions import FileText
+from ..inputs import note
 from ..values import Unknown
 from .s3_buckets import refers_to_bucket, source_bucket
 
@@ -46,7 +47,8 @@ def _local_source(ev, obj) -> Optional[Path]:
         path = Path(source)
         # a relative path is relative to the directory Terraform runs in: the root module's
         path = path if path.is_absolute() else ev.tree[0].module.directory / path
-        return path if path.is_file() else None
+        note("file", path)
+        return path if path.is_file() else None  # noted
     return None
 
 

@@ -42,6 +42,11 @@ def use_tables(overrides: dict) -> None:
     table.cache_clear()
 
 
+def overrides() -> dict:
+    """Table name → the user's file that replaces it in this run."""
+    return dict(_overrides)
+
+
 @cache
 def table(name: str) -> dict:
     """Load `knowledge/<name>.json`, or the user's replacement for it."""

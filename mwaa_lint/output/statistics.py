@@ -10,7 +10,8 @@ def render(result: Result, color: bool = False) -> str:
     counts = Counter((f.rule_id, f.slug, str(f.severity)) for f in result.findings)
     s = result.stats
     work = (f"{s.files_read} Terraform files read, {s.files_parsed} parsed, {s.files_from_cache} from the parse cache; "
-            f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach)\n")
+            f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach); "
+            f"{s.roots_reused} root modules answered from the result cache\n")
     if not counts:
         return "No findings.\n" + work
     width = len(str(max(counts.values())))

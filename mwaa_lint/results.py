@@ -1,0 +1,132 @@
+"""The result cache: what checking a root module gave, reused while nothing it looked at changed.
+
+A warm run answers most roots from here: no model is loaded and nothing is evaluated. An entry
+is found by a key made of the tool's own code, the run's settings and the module job, and it
+holds every observation the check made of the file system (inputs.py). It is used only when
+all of them still hold. Rules from a third-party pack may read anything, so a run with one
+of their rules selected keeps no results (the parse cache still serves it).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .cache import write_pickle
+from .inputs import digest, unchanged
+
+_BUILT_IN_RULES = "mwaa_lint_rules."
+
+
+@dataclass
+class Outcome:
+    """What checking one root gave: all the run needs from it."""
+
+    findings: list
+    diagnostics: list
+    checked: int  # files checked
+    not_checked: set = field(default_factory=set)  # resolved paths that could not be checked
+    # resolved path → (its inline suppressions, reported on?), for the suppression stage
+    scanned: dict = field(default_factory=dict)
+
+
+@dataclass
+class Entry:
+    records: list  # the observations (inputs.py) the check made
+    called: set  # resolved directories this root calls as local modules
+    outcome: Optional[Outcome]  # None: evaluated only, as a module some other root calls
+
+
+class ResultStore:
+    """Entries under `<cache dir>/results/`; without a cache directory, a store that never answers."""
+
+    def __init__(self, cache_dir: Optional[Path], rules: list, options):
+        self.options = options
+        self.directory = Path(cache_dir) / "results" if cache_dir else None
+        if any(not rule.__module__.startswith(_BUILT_IN_RULES) for rule in rules):
+            self.directory = None
+        self._run_key = _run_key(rules, options) if self.directory else ""
+
+    def get(self, job) -> Optional[Entry]:
+        if self.directory is None:
+            return None
+        try:
+            with open(self._path(job), "rb") as handle:
+                entry = pickle.load(handle)
+        except Exception:  # absent, corrupt, or from an incompatible version: check again
+            return None
+        if not isinstance(entry, Entry) or not unchanged(entry.records):
+            return None
+        return entry
+
+    def put(self, job, entry: Entry) -> None:
+        if self.directory is not None and not write_pickle(self._path(job), entry):
+            self.directory = None  # a read-only or full disk: carry on without
+
+    def _path(self, job) -> Path:
+        key = hashlib.sha256(self._run_key.encode())
+        var_files = [str(p) for p in self.options.var_files_for(job.directory)]  # the config's, for this directory
+        key.update(repr((_job_identity(job), var_files)).encode("utf-8", "surrogateescape"))
+        name = key.hexdigest()
+        return self.directory / name[:2] / f"{name}.pickle"
+
+
+def _job_identity(job) -> tuple:
+    report = None if job.report is None else sorted(map(str, job.report))
+    return (str(job.directory), str(job.real), job.names, [str(p) for p in job.var_files], report, job.named,
+            [str(p) for p in job.requirement_files])
+
+
+def _run_key(rules: list, options) -> str:
+    """Everything besides the files that decides what a check finds."""
+    from . import knowledge
+
+    environ = options.environ if options.environ is not None else os.environ
+    overrides = {name: _read_digest(path) for name, path in sorted(knowledge.overrides().items())}
+    parts = (
+        _code_stamp(),
+        os.getcwd(),  # paths in findings are as given, relative to it
+        [rule.id for rule in rules],
+        repr(sorted(options.rule_options.items())),
+        [str(p) for p in options.var_files],
+        list(options.cli_vars),
+        sorted((k, v) for k, v in environ.items() if k.startswith("TF_VAR_")),
+        overrides,
+    )
+    return repr(parts)
+
+
+def _read_digest(path: Path) -> str:
+    try:
+        return digest(Path(path).read_bytes())
+    except OSError:
+        return "unreadable"
+
+
+@cache
+def _code_stamp() -> str:
+    """The code that produced a result: mwaa-lint and its rules (each file's size and time,
+    so an edit in a development install counts), Python, and the libraries that parse."""
+    stamps = [__version__, sys.version]
+    for package in ("mwaa_lint", "mwaa_lint_rules"):
+        spec = importlib.util.find_spec(package)
+        for directory in spec.submodule_search_locations or []:
+            for current, _, names in os.walk(directory):
+                for name in sorted(names):
+                    if name.endswith((".py", ".json")):
+                        status = os.stat(os.path.join(current, name))
+                        stamps.append(f"{os.path.relpath(os.path.join(current, name), directory)}:"
+                                      f"{status.st_size}:{status.st_mtime_ns}")
+    for library in ("hcl2", "lark", "packaging"):
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            status = os.stat(spec.origin)
+            stamps.append(f"{library}:{spec.origin}:{status.st_size}:{status.st_mtime_ns}")
+    return hashlib.sha256("\n".join(stamps).encode()).hexdigest()

@@ -1,0 +1,176 @@
+"""The result cache: a warm run with the same settings answers every root without loading or
+evaluating anything, and gives exactly the cold run's report; any change to what a root's check
+looked at — a file of a called module, a file() it read, its requirements, a new file in a
+module directory, its variables, the settings — makes that root be checked again."""
+import shutil
+
+import pytest
+from conftest import FIXTURES
+
+from mwaa_lint import inputs
+from mwaa_lint.engine import RunOptions
+from mwaa_lint.results import ResultStore
+from mwaa_lint.rule import Rule, Severity
+
+LAYOUTS = FIXTURES / "layouts"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    def copy(name):
+        target = tmp_path / name
+        shutil.copytree(LAYOUTS / name, target)
+        return target
+    return copy
+
+
+def check(cli, tree, cache, *args, env=None):
+    data = cli(".", "--format", "json", "--cache-dir", cache, *args, cwd=tree, env=env).json()
+    found = [(f["rule_id"], f["path"], f["line"], f["message"]) for f in data["findings"]]
+    return found, data["diagnostics"], data["stats"]
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_warm_run_reads_and_evaluates_nothing_and_reports_the_same(cli, tree, tmp_path):
+    root = tree("requirements_via_module")
+    cold = check(cli, root, tmp_path / "cache")
+    warm = check(cli, root, tmp_path / "cache")
+    assert warm[:2] == cold[:2] and cold[0]
+    assert cold[2]["roots_reused"] == 0 and cold[2]["files_parsed"] > 0
+    assert warm[2]["roots_reused"] == 1
+    assert warm[2]["files_parsed"] == 0 and warm[2]["files_from_cache"] == 0  # no model was even loaded
+
+
+def test_a_file_read_by_file_in_a_called_module(cli, tree, tmp_path):
+    root = tree("policy_from_file")
+    before, _, _ = check(cli, root, tmp_path / "cache")
+    assert [(rule, path, line) for rule, path, line, _ in before if rule == "MWAA201"] == [
+        ("MWAA201", "modules/mwaa/policies/execution.json", 28)]
+    edit(root / "modules/mwaa/policies/execution.json", '"logs:*"', '"logs:CreateLogStream"')
+    after, _, stats = check(cli, root, tmp_path / "cache")
+    assert stats["roots_reused"] == 0
+    assert [f for f in after if f[0] == "MWAA201"] == []
+    assert after == [f for f in before if f[0] != "MWAA201"]
+
+
+def test_a_requirements_file(cli, tree, tmp_path):
+    root = tree("requirements_via_module")
+    before, _, _ = check(cli, root, tmp_path / "cache")
+    edit(root / "modules/mwaa/requirements.txt", "\nsnowflake-connector-python\n", "\nsnowflake-connector-python==3.12.3\n")
+    after, _, stats = check(cli, root, tmp_path / "cache")
+    assert stats["roots_reused"] == 0
+    assert [(r, p, line) for r, p, line, _ in before if r == "MWAA301"] == [
+        ("MWAA301", "modules/mwaa/requirements.txt", 6), ("MWAA301", "modules/mwaa/requirements.txt", 8),
+        ("MWAA301", "modules/mwaa/requirements.txt", 9)]
+    assert [(r, p, line) for r, p, line, _ in after if r == "MWAA301"] == [
+        ("MWAA301", "modules/mwaa/requirements.txt", 6), ("MWAA301", "modules/mwaa/requirements.txt", 9)]
+
+
+def test_a_new_file_in_a_called_module_directory(cli, tree, tmp_path):
+    root = tree("policy_from_file")
+    before, _, _ = check(cli, root, tmp_path / "cache")
+    (root / "modules/mwaa/extra_policy.tf").write_text(
+        'resource "aws_iam_role_policy" "metrics" {\n'
+        '  name   = "metrics"\n'
+        '  role   = aws_iam_role.execution.id\n'
+        '  policy = jsonencode({\n'
+        '    Version   = "2012-10-17"\n'
+        '    Statement = [{ Effect = "Allow", Action = ["cloudwatch:*"], Resource = "*" }]\n'
+        '  })\n'
+        '}\n')
+    after, _, stats = check(cli, root, tmp_path / "cache")
+    assert stats["roots_reused"] == 0
+    added = [(r, p, line) for r, p, line, _ in after if (r, p, line, _) not in before]
+    assert ("MWAA201", "modules/mwaa/extra_policy.tf", 6) in added
+
+
+def test_a_variables_file_and_the_environment(cli, tree, tmp_path):
+    root = tree("tfvars_override")
+    cache = tmp_path / "cache"
+    before, _, _ = check(cli, root, cache)
+    assert ("MWAA501", "main.tf", 17) in [(r, p, line) for r, p, line, _ in before]
+    edit(root / "terraform.tfvars", "max_workers = 50", "max_workers = 5")
+    after, _, stats = check(cli, root, cache)
+    assert stats["roots_reused"] == 0
+    assert ("MWAA501", "main.tf", 17) not in [(r, p, line) for r, p, line, _ in after]
+    # TF_VAR_ variables are inputs too
+    with_env, _, stats = check(cli, root, cache, env={"TF_VAR_worker_logs_enabled": "true"})
+    assert stats["roots_reused"] == 0 and with_env != after
+    again, _, stats = check(cli, root, cache, env={"TF_VAR_worker_logs_enabled": "true"})
+    assert stats["roots_reused"] == 1 and again == with_env
+
+
+def test_a_var_file_given_on_the_command_line(cli, tree, tmp_path):
+    root = tree("tfvars_override")
+    cache = tmp_path / "cache"
+    plain, _, _ = check(cli, root, cache)
+    staged, _, stats = check(cli, root, cache, "--var-file", "staging.tfvars")
+    assert stats["roots_reused"] == 0 and staged != plain
+    edit(root / "staging.tfvars", "max_workers", "min_workers")
+    edited, _, stats = check(cli, root, cache, "--var-file", "staging.tfvars")
+    assert stats["roots_reused"] == 0 and edited != staged
+
+
+def test_other_settings_are_other_results(cli, tree, tmp_path):
+    root = tree("tfvars_override")
+    cache = tmp_path / "cache"
+    everything, _, _ = check(cli, root, cache)
+    only, _, stats = check(cli, root, cache, "--select", "MWAA501")
+    assert stats["roots_reused"] == 0 and only == [f for f in everything if f[0] == "MWAA501"]
+    _, _, stats = check(cli, root, cache, "--select", "MWAA501")
+    assert stats["roots_reused"] == 1
+    _, _, stats = check(cli, root, cache, "--select", "MWAA501", "--rule-option", "MWAA501.ceiling=10")
+    assert stats["roots_reused"] == 0
+
+
+def test_suppressions_still_apply_to_a_reused_result(cli, tree, tmp_path):
+    root = tree("policy_from_file")
+    edit(root / "modules/mwaa/main.tf", "resource \"aws_mwaa_environment\"",
+         "# mwaa-lint: ignore[MWAA402] web server and worker logs go to Datadog\nresource \"aws_mwaa_environment\"")
+    cold, _, _ = check(cli, root, tmp_path / "cache")
+    warm, _, stats = check(cli, root, tmp_path / "cache")
+    assert stats["roots_reused"] == 1
+    assert warm == cold and [f for f in warm if f[0] == "MWAA402"] == []
+
+
+def test_a_third_party_rule_keeps_no_results(tmp_path):
+    class TeamTags(Rule):
+        id, slug, severity = "ACME001", "team-tags", Severity.WARNING
+
+    TeamTags.__module__ = "acme_rules"
+    assert ResultStore(tmp_path, [TeamTags], RunOptions()).directory is None
+    assert ResultStore(tmp_path, [], RunOptions()).directory == tmp_path / "results"
+
+
+@pytest.mark.parametrize("kind", ["read", "file", "directory", "listing", "real"])
+def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
+    target = tmp_path / "thing"
+    if kind in ("directory", "listing"):
+        target.mkdir()
+    elif kind == "real":
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        target.symlink_to(tmp_path / "a")
+    elif kind == "read":
+        target.write_text("max_workers = 10\n")
+    records = []
+    with inputs.recording(records):
+        inputs.note(kind, target)
+    assert inputs.unchanged(records)
+    if kind == "read":
+        target.write_text("max_workers = 11\n")
+    elif kind == "file":
+        target.write_text("now there is one")
+    elif kind == "directory":
+        target.rmdir()
+    elif kind == "listing":
+        (target / "new.tf").write_text("")
+    else:
+        target.unlink()
+        target.symlink_to(tmp_path / "b")
+    assert not inputs.unchanged(records)
