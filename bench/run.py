@@ -220,6 +220,11 @@ def main() -> None:
         same = json.loads(warm.results[-1]["stdout"])["findings"] == json.loads(cold.results[-1]["stdout"])["findings"]
         print(f"  warm findings identical to cold: {'yes' if same else 'NO'}")
     print(f"  files parsed vs files read: {files_parsed_vs_read(lint, flags, base, cold)}")
+    if "--cache-dir" in flags and "--statistics" in flags:  # what the warm run still did
+        result = measure([lint, "check", str(base), "--format", "concise", "--statistics", "--cache-dir", str(warm_dir)],
+                         {**os.environ, "NO_COLOR": "1"})
+        lines = [ln.strip() for ln in result["stdout"].splitlines() if re.search(r"\bpars|\bread", ln)]
+        print(f"  warm run: {' | '.join(lines) or 'n/a'}")
 
     print("\nratios (medians of this run)            measured   target")
     if checkov:

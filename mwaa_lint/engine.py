@@ -126,9 +126,17 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         outcomes.append(checked.outcome)
     stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
     for each in prepared.values():
-        if each.ev is not None and not each.diagnostics:  # what failed is looked at again next time
+        if _keep(each):
             store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
     return _result(outcomes, diagnostics, stats, rules, options, root)
+
+
+def _keep(prepared: _Root) -> bool:
+    """Is this root's outcome worth keeping? Not when it could not be evaluated, nor when a
+    rule crashed (out of memory, say): what failed is looked at again next time."""
+    if prepared.ev is None or prepared.diagnostics:
+        return False
+    return prepared.outcome is None or all(d.kind != "internal-error" for d in prepared.outcome.diagnostics)
 
 
 def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, options: RunOptions, root: Path) -> Result:
@@ -147,7 +155,8 @@ def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, option
             scanned[key] = (suppressions, shown or scanned.get(key, ((), False))[1])
     unique: dict = {}
     for finding in findings:  # a module called twice has the same problem once, in its code
-        key = (finding.rule_id, str(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
+        # the file by its resolved path: roots answered by the result cache loaded it by their own path
+        key = (finding.rule_id, real(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
         unique.setdefault(key, finding)
     kept, suppressed = suppress(list(unique.values()), scanned, rules, options)
     kept = [_with_policy(f, options) for f in kept if not any(matches(f, s) for s in options.path_ignores(f.path))]

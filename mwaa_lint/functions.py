@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import inputs
 from .inputs import note
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
 
@@ -326,12 +327,13 @@ def _resolve(module_dir: Path, path: str) -> Path:
 
 def _file(module_dir: Path, path: str) -> Any:
     target = _resolve(module_dir, path)
-    note("read", target)
     try:
         if not target.is_file() or target.stat().st_size > MAX_READ_BYTES:  # noted
+            note("read", target)
             return Unknown()
-        return FileText(target.read_text(encoding="utf-8-sig"), target)  # noted
+        return FileText(inputs.read_text(target), target)
     except (OSError, UnicodeDecodeError):
+        note("read", target)
         return Unknown()
 
 

@@ -33,14 +33,29 @@ def note(kind: str, path) -> None:
     """Observe `path` now, if a recording is on: kind "read" (its bytes), "file" / "directory"
     (is there one?), "listing" (the names in a directory) or "real" (where links lead)."""
     if _records is not None:
-        path = os.path.abspath(path)
+        path = _absolute(path)
         _records.append((kind, path, observe(kind, path)))
 
 
 def record(kind: str, path, observation: str) -> None:
-    """An observation already made by the caller (the Loader hashes the bytes it parses)."""
+    """An observation the caller made itself: the digest of the very bytes it used."""
     if _records is not None:
-        _records.append((kind, os.path.abspath(path), observation))
+        _records.append((kind, _absolute(path), observation))
+
+
+def read_text(path) -> str:
+    """`Path.read_text(encoding="utf-8-sig")`, reading once and noting the bytes it decoded.
+    Raises OSError and UnicodeDecodeError as that does."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    record("read", path, digest(data))
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as read_text
+
+
+def _absolute(path) -> str:
+    # not os.path.abspath: it drops `..` by text, where the system follows a link and then goes up
+    path = os.fspath(path)
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
 def observe(kind: str, path: str) -> str:
@@ -60,11 +75,12 @@ def observe(kind: str, path: str) -> str:
         return str(os.path.isdir(path))
     if kind == "real":  # where symbolic links lead (abspath())
         return os.path.realpath(path)
-    if kind == "listing":
+    if kind == "listing":  # each name, and whether it is a file (a link to a file is one)
         try:
-            return "\0".join(sorted(os.listdir(path)))
+            names = sorted(os.listdir(path))
         except OSError:
             return "unreadable"
+        return "\0".join(f"{name}:{os.path.isfile(os.path.join(path, name))}" for name in names)
     raise ValueError(f"unknown kind of input {kind!r}")
 
 

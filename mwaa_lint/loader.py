@@ -13,16 +13,18 @@ from .diagnostic import InputError
 from .discover import is_terraform
 from .inputs import digest, note, record
 from .paths import real
-from .source import MAX_FILE_BYTES, read_text
+from .source import MAX_FILE_BYTES, decode, read_text
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 48
 MAX_WORKERS = 4
 
 
-def parse_file(path: Path) -> m.File:
+def parse_file(path: Path, data: Optional[bytes] = None) -> m.File:
+    """The model of the file at `path`, from `data` if given (the bytes its cache key and
+    digest were made of), else read now."""
     # The parsers are imported here: a run answered from the cache never loads python-hcl2.
-    text = read_text(path)
+    text = read_text(path) if data is None else decode(data, path)
     if path.name.endswith(".json"):
         from .parse_json import parse_tf_json
 
@@ -32,10 +34,11 @@ def parse_file(path: Path) -> m.File:
     return parse_hcl(text, path)
 
 
-def _parse_or_error(path: Path):
-    """For the worker processes: the parsed file, or the InputError that explains why not."""
+def _parse_or_error(item: tuple):
+    """(path, its bytes or None) → the parsed file, or the InputError that explains why not
+    (also in the worker processes)."""
     try:
-        return parse_file(path)
+        return parse_file(*item)
     except InputError as exc:
         return exc
 
@@ -56,13 +59,13 @@ class Loader:
             resolved = real(path)
             if resolved in self._files or resolved in keys:
                 continue
-            key = self._cache_key(path)
+            data, key = self._read(path)
             hit = self.cache.get(key) if key else None
             if hit is not None:
                 self._files[resolved] = hit
                 continue
             keys[resolved] = key
-            todo.append(path)
+            todo.append((path, data))
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
         if len(todo) < PARALLEL_MIN_FILES or workers < 2:
             return  # file() parses them one by one when they are needed
@@ -74,7 +77,7 @@ class Loader:
                 results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))
         except (BrokenProcessPool, OSError, pickle.PicklingError):
             return  # a worker killed (out of memory) or no processes to be had: file() parses one by one
-        for path, parsed in zip(todo, results):
+        for (path, _), parsed in zip(todo, results):
             self._store(real(path), keys[real(path)], parsed)
 
     def file(self, path: Path) -> m.File:
@@ -83,12 +86,12 @@ class Loader:
         path = path.absolute()
         resolved = real(path)
         if resolved not in self._files:
-            key = self._cache_key(path)
+            data, key = self._read(path)
             hit = self.cache.get(key) if key else None
             if hit is not None:
                 self._files[resolved] = hit
             else:
-                self._store(resolved, key, _parse_or_error(path))
+                self._store(resolved, key, _parse_or_error((path, data)))
         if resolved in self._digests:  # what the module's check read (inputs.py): these bytes
             record("read", path, self._digests[resolved])
         else:
@@ -122,14 +125,15 @@ class Loader:
         if key and not isinstance(parsed, InputError):  # errors are rare and cheap to find again
             self.cache.put(key, parsed)
 
-    def _cache_key(self, path: Path) -> Optional[str]:
-        if self.cache.directory is None:
-            return None
+    def _read(self, path: Path) -> tuple:
+        """(its bytes, or None for parse_file to say why it cannot read them; the parse cache
+        key of those bytes, or None). The model, its cache key and the digest a result is kept
+        under all come from this one read."""
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                return None  # read_text refuses it; do not read 20 MB to hash it
+                return None, None  # read_text refuses it; do not read 20 MB to hash it
             data = path.read_bytes()
-            self._digests[real(path)] = digest(data)
-            return self.cache.key(path, data)
         except OSError:
-            return None  # parse_file reports why it cannot be read
+            return None, None
+        self._digests[real(path)] = digest(data)
+        return data, (self.cache.key(path, data) if self.cache.directory is not None else None)

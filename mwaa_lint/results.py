@@ -60,11 +60,9 @@ class ResultStore:
         try:
             with open(self._path(job), "rb") as handle:
                 entry = pickle.load(handle)
+            return entry if isinstance(entry, Entry) and unchanged(entry.records) else None
         except Exception:  # absent, corrupt, or from an incompatible version: check again
             return None
-        if not isinstance(entry, Entry) or not unchanged(entry.records):
-            return None
-        return entry
 
     def put(self, job, entry: Entry) -> None:
         if self.directory is not None and not write_pickle(self._path(job), entry):

@@ -5,21 +5,20 @@ import codecs
 from pathlib import Path
 
 from .diagnostic import Diagnostic, InputError
-from .inputs import note
+from .inputs import digest, note, record
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
 
 
-def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    note("read", path)  # what a module's check read (inputs.py)
-
+def read_text(path: Path) -> str:
     def fail(message: str, line: int = 0, column: int = 0) -> InputError:
+        note("read", path)  # what a module's check looked at (inputs.py)
         return InputError(Diagnostic(path, line, column, message, kind="read-error"))
 
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise fail(f"file is {size / 1048576:.1f} MB, over the {max_bytes // 1048576} MB limit; not checked")
+        if size > MAX_FILE_BYTES:
+            raise fail(f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit; not checked")
         data = path.read_bytes()
     except InputError:
         raise
@@ -27,6 +26,7 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         if path.is_symlink() and not path.exists():  # shown at its target: name the link too
             raise fail(f"broken symbolic link {path.name}; not checked") from None
         raise fail(f"cannot read file: {exc.strerror or exc}") from None
+    record("read", path, digest(data))  # the very bytes decoded
     return decode(data, path)
 
 

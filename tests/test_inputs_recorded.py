@@ -43,8 +43,9 @@ def _unmarked_calls(path: Path) -> list:
             continue
         # `path.read_text()` is pathlib's; a bare `read_text(path)` is source.read_text, which notes
         # what it reads itself. Of bare names only open() touches the file system.
-        if isinstance(node.func, ast.Attribute):
-            touches = node.func.attr in FILE_SYSTEM
+        if isinstance(node.func, ast.Attribute):  # inputs.read_text() notes what it reads
+            recorder = isinstance(node.func.value, ast.Name) and node.func.value.id == "inputs"
+            touches = node.func.attr in FILE_SYSTEM and not recorder
         else:
             touches = getattr(node.func, "id", "") == "open"
         if touches and "# noted" not in lines[node.lineno - 1]:

@@ -174,3 +174,89 @@ def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
         target.unlink()
         target.symlink_to(tmp_path / "b")
     assert not inputs.unchanged(records)
+
+
+ENVIRONMENT = '''resource "aws_s3_bucket" "source" {
+  bucket = "acme-airflow-prod-source"
+}
+
+resource "aws_s3_object" "requirements" {
+  bucket = aws_s3_bucket.source.id
+  key    = "requirements.txt"
+  source = "../shared/requirements.txt"
+}
+
+resource "aws_mwaa_environment" "this" {
+  name                 = "acme-prod"
+  airflow_version      = "2.10.3"
+  source_bucket_arn    = aws_s3_bucket.source.arn
+  requirements_s3_path = aws_s3_object.requirements.key
+}
+'''
+
+
+def test_a_path_with_dot_dot_through_a_symlinked_root(cli, tmp_path):
+    # envs/prod is a link to stacks/prod: "../shared" from there is stacks/shared, as the system
+    # resolves it, not envs/shared as the text of the path would say
+    (tmp_path / "stacks/prod").mkdir(parents=True)
+    (tmp_path / "stacks/shared").mkdir()
+    (tmp_path / "stacks/prod/main.tf").write_text(ENVIRONMENT)
+    (tmp_path / "stacks/shared/requirements.txt").write_text("requests>=2\n")
+    (tmp_path / "envs").mkdir()
+    (tmp_path / "envs/prod").symlink_to("../stacks/prod")
+    cache = tmp_path / "cache"
+    before = cli("envs/prod", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert [(f["rule_id"], f["path"], f["line"]) for f in before["findings"]] == [
+        ("MWAA301", "stacks/shared/requirements.txt", 1)]
+    again = cli("envs/prod", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert again["stats"]["roots_reused"] == 1 and again["findings"] == before["findings"]
+    (tmp_path / "stacks/shared/requirements.txt").write_text("requests==2.32.3\n")
+    after = cli("envs/prod", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert after["findings"] == [] and after["stats"]["roots_reused"] == 0
+
+
+def test_a_module_file_that_is_a_link_to_a_file_made_later(cli, tmp_path):
+    (tmp_path / "modules/mwaa").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text('module "mwaa" {\n  source = "./modules/mwaa"\n}\n')
+    (tmp_path / "modules/mwaa/main.tf").write_text('variable "name" {\n  default = "acme"\n}\n')
+    (tmp_path / "modules/mwaa/generated.tf").symlink_to(tmp_path / "build/generated.tf")  # not built yet
+    cache = tmp_path / "cache"
+    before = cli(".", "--select", "MWAA304", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert before["findings"] == []
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build/generated.tf").write_text('resource "aws_mwaa_environment" "this" {\n  name = "acme"\n}\n')
+    after = cli(".", "--select", "MWAA304", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert [f["rule_id"] for f in after["findings"]] == ["MWAA304"] and after["stats"]["roots_reused"] == 0
+
+
+def test_two_roots_sharing_a_module_one_of_them_edited(cli, tmp_path):
+    (tmp_path / "modules/mwaa").mkdir(parents=True)
+    (tmp_path / "modules/mwaa/main.tf").write_text('resource "aws_mwaa_environment" "this" {\n  name = "acme"\n}\n')
+    for name in ("etl", "ml"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text('module "mwaa" {\n  source = "../modules/mwaa"\n}\n')
+    cache = tmp_path / "cache"
+    cold = cli("etl", "ml", "--select", "MWAA304", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    (tmp_path / "ml/main.tf").write_text((tmp_path / "ml/main.tf").read_text() + "# owned by the ML platform team\n")
+    mixed = cli("etl", "ml", "--select", "MWAA304", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert mixed["stats"]["roots_reused"] == 1
+    assert [(f["rule_id"], f["path"], f["line"]) for f in mixed["findings"]] == [
+        (f["rule_id"], f["path"], f["line"]) for f in cold["findings"]] == [("MWAA304", "modules/mwaa/main.tf", 1)]
+
+
+def test_a_rule_that_crashed_is_run_again_next_time(cli, tree, tmp_path, monkeypatch):
+    from mwaa_lint.registry import load_rules
+
+    root = tree("tfvars_override")
+    rule_class = next(r for r in load_rules() if r.id == "MWAA501")
+    original = rule_class.check
+
+    def out_of_memory(self, context):
+        raise MemoryError()
+
+    monkeypatch.setattr(rule_class, "check", out_of_memory)
+    _, crashed, _ = check(cli, root, tmp_path / "cache", "--select", "MWAA501")
+    assert [d["kind"] for d in crashed] == ["internal-error"]
+    monkeypatch.setattr(rule_class, "check", original)
+    found, diagnostics, stats = check(cli, root, tmp_path / "cache", "--select", "MWAA501")
+    assert diagnostics == [] and [f[:3] for f in found] == [("MWAA501", "main.tf", 17)] and stats["roots_reused"] == 0

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from .. import inputs
 from ..functions import FileText
 from ..inputs import note
 from ..model import Location
@@ -177,10 +178,10 @@ class _TextFinder:
         self.path = path
         self.first_line = first_line
         if text is None:
-            note("read", path)
             try:
-                text = path.read_text(encoding="utf-8-sig")  # noted
+                text = inputs.read_text(path)
             except (OSError, UnicodeDecodeError):
+                note("read", path)
                 text = ""
             self.lines = text.splitlines()[first_line - 1 :]
         else:
