@@ -89,8 +89,9 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in this baseline file.")
 @click.option("--no-inline-ignores", is_flag=True, help="Ignore `mwaa-lint: ignore[...]` comments (for audits).")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule produced, and files read and parsed.")
-@click.option("--no-cache", is_flag=True, help="Parse every file again instead of using the parse cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Parse cache directory (default: ~/.cache/mwaa-lint).")
+@click.option("--no-cache", is_flag=True, help="Parse and check everything again; read and write no cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Directory of the parse and result caches (default: ~/.cache/mwaa-lint).")
 @click.option("--scan-all", is_flag=True, help="Parse every module, also those with no aws_mwaa_environment in reach (slower).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def check(paths, **flags):
