@@ -122,6 +122,14 @@ def test_statistics(cli):
     assert "1  MWAA201  wildcard-action  [error]" in as_json.stderr
 
 
+def test_statistics_of_a_warm_run(cli, tmp_path):
+    run(cli, "--statistics", "--format", "concise", "--cache-dir", tmp_path)
+    warm = run(cli, "--statistics", "--format", "concise", "--cache-dir", tmp_path)
+    assert warm.stdout.splitlines()[-1] == (
+        "4 Terraform files read, 0 parsed, 0 from the parse cache; 0 directories skipped (no aws_mwaa_environment in reach); "
+        "1 root module answered from the result cache")
+
+
 def test_diagnostics_go_to_stderr_and_findings_to_stdout(cli, tmp_path):
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "main.tf").write_text('resource "aws_mwaa_environment" "e" {\n  name        = "e"\n  max_workers = 40\n}\n')

@@ -11,7 +11,7 @@ def render(result: Result, color: bool = False) -> str:
     s = result.stats
     work = (f"{s.files_read} Terraform files read, {s.files_parsed} parsed, {s.files_from_cache} from the parse cache; "
             f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach); "
-            f"{s.roots_reused} root modules answered from the result cache\n")
+            f"{s.roots_reused} root module{'' if s.roots_reused == 1 else 's'} answered from the result cache\n")
     if not counts:
         return "No findings.\n" + work
     width = len(str(max(counts.values())))
