@@ -124,10 +124,25 @@ def write_pickle(path: Path, value) -> bool:
 @cache
 def _code_fingerprint() -> str:
     here = Path(__file__).parent
-    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}".encode())
+    digest = hashlib.sha256(f"{__version__}\0{sys.version_info[:2]}\0{library_stamp()}".encode())
     for name in _PARSER_MODULES:
         try:
             digest.update((here / name).read_bytes())
         except OSError:
             digest.update(name.encode())
     return digest.hexdigest()
+
+
+@cache
+def library_stamp() -> str:
+    """The installed python-hcl2, lark and packaging, which parse too: their package files'
+    place, size and time, found without importing them (an upgrade rewrites them)."""
+    import importlib.util
+
+    stamps = []
+    for library in ("hcl2", "lark", "packaging"):
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            status = os.stat(spec.origin)
+            stamps.append(f"{library}:{spec.origin}:{status.st_size}:{status.st_mtime_ns}")
+    return "\n".join(stamps)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import __version__
-from .cache import write_pickle
+from .cache import library_stamp, write_pickle
 from .inputs import digest, unchanged
 
 _BUILT_IN_RULES = "mwaa_lint_rules."
@@ -122,9 +122,5 @@ def _code_stamp() -> str:
                         status = os.stat(os.path.join(current, name))
                         stamps.append(f"{os.path.relpath(os.path.join(current, name), directory)}:"
                                       f"{status.st_size}:{status.st_mtime_ns}")
-    for library in ("hcl2", "lark", "packaging"):
-        spec = importlib.util.find_spec(library)
-        if spec is not None and spec.origin:
-            status = os.stat(spec.origin)
-            stamps.append(f"{library}:{spec.origin}:{status.st_size}:{status.st_mtime_ns}")
+    stamps.append(library_stamp())
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
