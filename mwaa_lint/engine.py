@@ -104,6 +104,9 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
 
 
 def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+    # Each job is answered by its stored result when nothing its check looked at has changed
+    # (results.py); the others are parsed (from the parse cache where it can), evaluated, and,
+    # if no other scanned root calls them as a module, checked; their results are stored.
     jobs, diagnostics, stats = _jobs(paths, options)
     store = ResultStore(options.cache_dir, rules, options)
     reused = {job.real: entry for job in jobs if (entry := store.get(job)) is not None}
