@@ -1,5 +1,6 @@
 """Run the pipeline: discover module jobs, parse, build each root's module tree, evaluate,
-run the rules, collect one Result. Data flows one way: paths → files → model → values → findings."""
+run the rules, collect one Result. Data flows one way: paths → files → model → values → findings.
+A root whose check looked at nothing that has changed since it was stored skips to its findings."""
 from __future__ import annotations
 
 import dataclasses
