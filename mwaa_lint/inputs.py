@@ -2,10 +2,11 @@
 still hold (the result cache, results.py).
 
 Every file the evaluation and the rules read, and every question they ask of the file system
-(is there a file here? what is in this module directory?), goes through `note()` — or through
-`source.read_text()` and the Loader, which call it. While `recording()` is active each
-observation is kept; `unchanged()` observes them again. An observation is made *before* the
-file is used, so an edit during the run can only make the next run check again.
+(is there a file here? what is in this module directory?), is observed here. A read records
+the digest of the very bytes it used (`read_text()` below, `source.read_text()`, the Loader);
+any other question is observed by `note()` just before it is asked, so a change during the
+run can only make the next run check again. While `recording()` is active each observation
+is kept; `unchanged()` makes them again and compares.
 `tests/test_inputs_recorded.py` fails when code of the check reads the file system elsewhere.
 """
 from __future__ import annotations
