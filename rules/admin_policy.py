@@ -1,7 +1,7 @@
 import re
 
 from mwaa_lint import model as m
-from mwaa_lint.aws.iam import refers_to
+from mwaa_lint.aws.iam import execution_role, refers_to
 from mwaa_lint.knowledge import table
 from mwaa_lint.provenance import setting
 from mwaa_lint.rule import Rule, Severity
@@ -78,8 +78,8 @@ class AdminPolicy(Rule):
         policies = {row["name"]: row for row in data["policies"]}
         pattern = re.compile(data["arn_pattern"])
         for env in context.environments():
-            role = ev.target(env.attr("execution_role_arn"))
-            if role is None or role.block.labels[0] != "aws_iam_role":
+            role = execution_role(ev, env)
+            if role is None:
                 continue
             for value, loc, address in _attached_arns(ev, role):
                 name = _managed_policy_name(ev, value, pattern)

@@ -1,6 +1,6 @@
 import re
 
-from mwaa_lint.aws.iam import role_policies
+from mwaa_lint.aws.iam import execution_role, role_policies
 from mwaa_lint.rule import Rule, Severity
 
 _WHOLE_SERVICE = re.compile(r"(\*|\*:\*|[a-z0-9-]+:\*)")
@@ -80,8 +80,8 @@ class WildcardAction(Rule):
     def check(self, context):
         ev = context.ev
         for env in context.environments():
-            role = ev.target(env.attr("execution_role_arn"))
-            if role is None or role.block.labels[0] != "aws_iam_role":
+            role = execution_role(ev, env)
+            if role is None:
                 continue
             for policy in role_policies(ev, role):
                 for statement in policy.document.statements:

@@ -1,7 +1,7 @@
 import re
 from functools import cache
 
-from mwaa_lint.aws.iam import role_policies
+from mwaa_lint.aws.iam import execution_role, role_policies
 from mwaa_lint.knowledge import table
 from mwaa_lint.rule import Rule, Severity
 
@@ -95,8 +95,8 @@ class WildcardResource(Rule):
     def check(self, context):
         ev = context.ev
         for env in context.environments():
-            role = ev.target(env.attr("execution_role_arn"))
-            if role is None or role.block.labels[0] != "aws_iam_role":
+            role = execution_role(ev, env)
+            if role is None:
                 continue
             for policy in role_policies(ev, role):
                 for statement in policy.document.statements:

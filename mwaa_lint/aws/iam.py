@@ -32,6 +32,13 @@ def refers_to(ev, value: Any, instance) -> Optional[bool]:
     return None if isinstance(value, Unknown) else False
 
 
+def execution_role(ev, env):
+    """The aws_iam_role instance an environment's `execution_role_arn` designates, or None
+    (an ARN written as text, a role from a data source, unknown)."""
+    role = ev.target(env.attr("execution_role_arn"))
+    return role if role is not None and role.block.labels[0] == "aws_iam_role" else None
+
+
 def role_policies(ev, role) -> Iterator[AttachedPolicy]:
     """Every policy on `role` (an Instance of aws_iam_role) whose document we can read."""
     for block in ev.children(role.block, "inline_policy", role):
