@@ -1,7 +1,7 @@
 import re
 
 from mwaa_lint import model as m
-from mwaa_lint.aws.iam import execution_role, refers_to
+from mwaa_lint.aws.iam import attachments, execution_role
 from mwaa_lint.knowledge import table
 from mwaa_lint.provenance import setting
 from mwaa_lint.rule import Rule, Severity
@@ -81,7 +81,9 @@ class AdminPolicy(Rule):
             role = execution_role(ev, env)
             if role is None:
                 continue
-            for value, loc, address in _attached_arns(ev, role):
+            attached = ((value, loc, address) for inst, name in attachments(ev, role)
+                        for value, loc, address in _values(ev, inst, name))
+            for value, loc, address in attached:
                 name = _managed_policy_name(ev, value, pattern)
                 if name not in policies:
                     continue
@@ -93,21 +95,6 @@ class AdminPolicy(Rule):
                     "its DAGs use",
                     address=address,
                 )
-
-
-def _attached_arns(ev, role):
-    """(policy ARN value, where it is written, resource address) for every attachment to `role`."""
-    for inst in ev.all_instances("aws_iam_role_policy_attachment"):
-        if refers_to(ev, ev.attr(inst, "role"), role):
-            yield from _values(ev, inst, "policy_arn")
-    for inst in ev.all_instances("aws_iam_policy_attachment"):
-        roles = ev.value(inst.block.attr("roles").expr, inst) if inst.block.attr("roles") else None
-        if isinstance(roles, list) and any(refers_to(ev, r, role) for r in roles):
-            yield from _values(ev, inst, "policy_arn")
-    for inst in ev.all_instances("aws_iam_role_policy_attachments_exclusive"):
-        if refers_to(ev, ev.attr(inst, "role_name"), role):
-            yield from _values(ev, inst, "policy_arns")
-    yield from _values(ev, role, "managed_policy_arns")
 
 
 def _values(ev, inst, name: str):

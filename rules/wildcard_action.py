@@ -11,8 +11,9 @@ class WildcardAction(Rule):
 
     ## What it does
     Follows `execution_role_arn` to the IAM role and reads every policy attached to it —
-    `aws_iam_role_policy`, `inline_policy` blocks, `aws_iam_role_policy_attachment` and
-    `managed_policy_arns` pointing at an `aws_iam_policy` — whether the document is written
+    `aws_iam_role_policy`, `inline_policy` blocks, and the `aws_iam_role_policy_attachment`,
+    `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive` or
+    `managed_policy_arns` that point at an `aws_iam_policy` — whether the document is written
     with `jsonencode`, a heredoc, `file()` or `data "aws_iam_policy_document"`. It reports each
     `Allow` statement action that is `*` or a whole service (`logs:*`, `s3:*`, `cloudwatch:*`),
     and every `NotAction` in an `Allow` statement.

@@ -50,25 +50,32 @@ def role_policies(ev, role) -> Iterator[AttachedPolicy]:
         yield from _documents(ev, policy, policy.block.attr("policy"), policy.address)
 
 
-def _attached_managed_policies(ev, role) -> Iterator[Any]:
-    """aws_iam_policy instances attached by attachment resources or managed_policy_arns."""
-    arns: list = []
+def attachments(ev, role) -> Iterator[tuple]:
+    """(instance, attribute) for every place a managed policy is attached to `role`: the
+    attachment resources that name it, and its own `managed_policy_arns`."""
     for inst in ev.all_instances("aws_iam_role_policy_attachment"):
         if refers_to(ev, ev.attr(inst, "role"), role):
-            arns.append(ev.attr(inst, "policy_arn"))
+            yield inst, "policy_arn"
     for inst in ev.all_instances("aws_iam_policy_attachment"):
-        roles = ev.attr(inst, "roles", [])
+        roles = ev.value(inst.block.attr("roles").expr, inst) if inst.block.attr("roles") else None
         if isinstance(roles, list) and any(refers_to(ev, r, role) for r in roles):
-            arns.append(ev.attr(inst, "policy_arn"))
-    managed = ev.attr(role, "managed_policy_arns", [])
-    if isinstance(managed, list):
-        arns.extend(managed)
+            yield inst, "policy_arn"
+    for inst in ev.all_instances("aws_iam_role_policy_attachments_exclusive"):
+        if refers_to(ev, ev.attr(inst, "role_name"), role):
+            yield inst, "policy_arns"
+    yield role, "managed_policy_arns"
+
+
+def _attached_managed_policies(ev, role) -> Iterator[Any]:
+    """aws_iam_policy instances attached to `role`, each once."""
     seen = set()
-    for arn in arns:
-        target = ev.target(arn)
-        if target is not None and target.block.labels[0] == "aws_iam_policy" and id(target) not in seen:
-            seen.add(id(target))
-            yield target
+    for inst, name in attachments(ev, role):
+        value = ev.attr(inst, name, [])
+        for arn in value if isinstance(value, list) else [value]:
+            target = ev.target(arn)
+            if target is not None and target.block.labels[0] == "aws_iam_policy" and id(target) not in seen:
+                seen.add(id(target))
+                yield target
 
 
 def _documents(ev, instance, attribute, address: str) -> Iterator[AttachedPolicy]:
