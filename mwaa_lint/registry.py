@@ -80,6 +80,11 @@ def _group(path: str, group: str) -> list:
     return found
 
 
+def is_built_in(rule: type) -> bool:
+    """A rule of mwaa-lint's own pack (`rules/`, installed as mwaa_lint_rules)."""
+    return rule.__module__.startswith("mwaa_lint_rules.")
+
+
 def load_rules() -> list:
     rules: dict = {}
     for ep in sorted(entry_points(GROUP), key=lambda e: e.name):
@@ -93,7 +98,7 @@ def load_rules() -> list:
                 raise RegistryError(f"rule pack {ep.name!r} provided {rule!r}, which is not a Rule subclass")
             # Built-in rules are held to this by the test suite (tests/test_rule_docs.py), not at
             # every start; a third-party pack's rules are checked as they load.
-            problems = [] if rule.__module__.startswith("mwaa_lint_rules.") else rule.problems()
+            problems = [] if is_built_in(rule) else rule.problems()
             if problems:
                 raise RegistryError(f"rule {rule.id or rule.__name__} from {ep.name!r}: " + "; ".join(problems))
             if rule.id in rules and rules[rule.id] is not rule:

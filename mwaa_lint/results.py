@@ -21,8 +21,7 @@ from typing import Optional
 from . import __version__
 from .cache import library_stamp, write_pickle
 from .inputs import digest, unchanged
-
-_BUILT_IN_RULES = "mwaa_lint_rules."
+from .registry import is_built_in
 
 
 @dataclass
@@ -50,7 +49,7 @@ class ResultStore:
     def __init__(self, cache_dir: Optional[Path], rules: list, options):
         self.options = options
         self.directory = Path(cache_dir) / "results" if cache_dir else None
-        if any(not rule.__module__.startswith(_BUILT_IN_RULES) for rule in rules):
+        if not all(map(is_built_in, rules)):
             self.directory = None
         self._run_key = _run_key(rules, options) if self.directory else ""
 
