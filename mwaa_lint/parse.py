@@ -7,6 +7,7 @@ checked here too, so a user hears about them before `terraform validate` does.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from hcl2.parser import parser as hcl2_parser
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from . import lexer
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 
@@ -207,70 +209,32 @@ class _Scan:
     heredoc: Optional[tuple] = None  # (line, column, marker) of a heredoc the file never closes
 
 
-# What the scan stops at: quotes, comments, heredoc starts, brackets; it jumps over the rest.
-_SCAN_STOP = re.compile(r'"|#|//|/\*|<<|[{}\[\]()]')
-_STRING_STOP = re.compile(r'["\\]')
-_HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)[ \t]*$")
 _PAIRS = {"}": "{", "]": "[", ")": "("}
 
 
 def _scan(text: str) -> _Scan:
-    """A rough token walk for error messages: brackets left open, strings left unterminated.
-    Skips comments and heredoc bodies; only used after the real parser has failed."""
+    """What the error messages need of a file that did not parse, from lexer.py's token walk:
+    brackets left open, the first quoted string not closed on its line, a heredoc never closed."""
+    line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def position(offset: int) -> tuple:
+        line = bisect.bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
     stack: list = []
     unterminated = heredoc = None
-    heredoc_end = None
-    in_comment = False  # inside /* */, which may span lines
-    for number, line in enumerate(text.split("\n"), start=1):
-        if heredoc_end is not None:
-            if line.strip() == heredoc_end:
-                heredoc_end = heredoc = None
-            continue
-        i = 0
-        if in_comment:
-            i = line.find("*/")
-            if i < 0:
-                continue
-            in_comment, i = False, i + 2
-        while True:
-            match = _SCAN_STOP.search(line, i)
-            if match is None:
-                break
-            token, i = match.group(), match.end()
-            if token == '"':
-                i = _string_end(line, i)
-                if i < 0:
-                    unterminated = unterminated or (number, match.start() + 1)
-                    break
-            elif token in ("#", "//"):
-                break
-            elif token == "/*":
-                end = line.find("*/", i)
-                if end < 0:
-                    in_comment = True
-                    break
-                i = end + 2
-            elif token == "<<":
-                found = _HEREDOC.match(line, match.start())
-                if found:
-                    heredoc_end, heredoc = found.group(1), (number, match.start() + 1, found.group(1))
-                    break
-            elif token in "{[(":
-                stack.append((number, match.start() + 1, token))
-            elif stack and stack[-1][2] == _PAIRS[token]:
-                stack.pop()
+    for token in lexer.tokens(text):
+        if token.kind == "string":
+            if unterminated is None and (not token.closed or "\n" in text[token.start:token.end]):
+                unterminated = position(token.start)
+        elif token.kind == "heredoc":
+            if not token.closed:
+                heredoc = (*position(token.start), lexer.heredoc_marker(text[token.start:text.find("\n", token.start)]))
+        elif token.kind in _PAIRS.values():
+            stack.append((*position(token.start), token.kind))
+        elif token.kind in _PAIRS and stack and stack[-1][2] == _PAIRS[token.kind]:
+            stack.pop()
     return _Scan(stack, unterminated, heredoc)
-
-
-def _string_end(line: str, i: int) -> int:
-    """Index just past the quote closing a string that starts before `i`, or -1."""
-    while True:
-        match = _STRING_STOP.search(line, i)
-        if match is None:
-            return -1
-        if match.group() == '"':
-            return match.end()
-        i = match.end() + 1  # skip the escaped character
 
 
 class _Builder:

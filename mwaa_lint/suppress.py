@@ -1,30 +1,38 @@
 """Inline suppressions: `# mwaa-lint: ignore[MWAA102] reason` and `ignore-file[...]`.
 
 A comment (`#`, `//` or `/* */`) suppresses the named rules on its own line, or on the next
-line when it stands alone. When that line opens a block, the whole block is covered.
-`ignore-file[...]` anywhere in a file's leading comments covers the file. `until=YYYY-MM-DD`
-makes a suppression stop working after that date, so a temporary exception cannot become
-permanent by being forgotten.
+line of code when it stands alone. When that line opens a block, the whole block is covered.
+`ignore-file[...]` covers its file. `until=YYYY-MM-DD` makes a suppression stop working after
+that date, so a temporary exception cannot become permanent by being forgotten.
+
+Only a real comment counts (lexer.py finds them): the same words inside a string, a heredoc (an
+inline startup script, say) or a template suppress nothing. In Terraform JSON the comment is
+the value of a `"//"` key; in requirements files, a `#` comment as pip reads it.
 """
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import lexer
 from . import model as m
 from .diagnostic import InputError
 from .paths import real
 from .registry import matches
 from .source import read_text
 
-_COMMENT = re.compile(
-    r"(?:#|//|/\*)\s*mwaa-lint:\s*(?P<kind>ignore-file|ignore)\s*\[(?P<ids>[^\]]*)\](?P<rest>[^\n]*)"
+MARK = "mwaa-lint:"
+# In a comment's text: after its opener, or at the start of a line of a /* */ comment (` * `).
+_SUPPRESSION = re.compile(
+    r"(?:#|//|/\*|^)[ \t*]*mwaa-lint:[ \t]*(?P<kind>ignore-file|ignore)[ \t]*\[(?P<ids>[^\]\n]*)\](?P<rest>[^\n]*)",
+    re.M,
 )
 _UNTIL = re.compile(r"\buntil=(\S+)")
-_CODE_BEFORE = re.compile(r"\S")
+_BLANKS = re.compile(r"[\s,]*")  # between a comment and the code it stands above (`,` ends a JSON property)
 
 
 @dataclass
@@ -50,35 +58,67 @@ class Suppression:
 
 
 def parse(path: Path, text: str, blocks: list) -> list:
-    """Every suppression comment in one file; `blocks` (top-level model blocks) give ranges."""
-    lines = text.split("\n")
+    """Every suppression in one file's comments; `blocks` (top-level model blocks) give ranges."""
+    comments = lexer.comments(path.name, text)
+    marked = [c for c in comments if MARK in c.text]
+    if not marked:
+        return []
+    line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def position(offset: int) -> tuple:
+        line = bisect.bisect_right(line_starts, offset)
+        return line, offset - line_starts[line - 1] + 1
+
+    is_json = path.name.endswith(".json")
+    if is_json:  # a "//" key inside an argument's value is a key of that map, not a comment
+        values = _argument_spans(blocks)
+        marked = [c for c in marked if not _inside(values, position(c.start))]
+    comment_at = {c.start: c for c in comments}
     starts = _block_ranges(blocks)
     found = []
-    for number, line in enumerate(lines, start=1):
-        if "mwaa-lint:" not in line:
-            continue
-        match = _COMMENT.search(line)
-        if match is None:
-            continue
-        rest = match.group("rest").replace("*/", "").strip()
-        until_text = (_UNTIL.search(rest) or [None, None])[1]
-        until, bad = _date(until_text)
-        suppression = Suppression(
-            path=path,
-            line=number,
-            column=match.start() + 1,
-            selectors=[s.strip() for s in match.group("ids").split(",") if s.strip()],
-            reason=_UNTIL.sub("", rest).strip(),
-            until=until,
-            bad_until=bad,
-            file_level=match.group("kind") == "ignore-file",
-        )
-        if not suppression.file_level:
-            alone = not _CODE_BEFORE.search(line[: match.start()])
-            target = _next_code_line(lines, number) if alone else number
-            suppression.first, suppression.last = target, starts.get(target, target)
-        found.append(suppression)
+    for comment in marked:
+        first_line, first_column = position(comment.start)
+        alone = not text[comment.start - first_column + 1:comment.start].strip()
+        for match in _SUPPRESSION.finditer(comment.text):
+            # where the words are in the file (in JSON the text is the decoded value: at its key)
+            line, column = position(comment.start if is_json else comment.start + match.start() + _indent(match.group()))
+            rest = match.group("rest").replace("*/", "").strip()
+            until_text = (_UNTIL.search(rest) or [None, None])[1]
+            until, bad = _date(until_text)
+            suppression = Suppression(
+                path=path,
+                line=line,
+                column=column,
+                selectors=[s.strip() for s in match.group("ids").split(",") if s.strip()],
+                reason=_UNTIL.sub("", rest).strip(),
+                until=until,
+                bad_until=bad,
+                file_level=match.group("kind") == "ignore-file",
+            )
+            if not suppression.file_level:
+                code = _code_after(text, comment, comment_at) if alone or line > first_line else None
+                target = position(code)[0] if code is not None else first_line
+                suppression.first, suppression.last = target, starts.get(target, target)
+            found.append(suppression)
     return found
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t"))
+
+
+def _code_after(text: str, comment, comment_at: dict) -> Optional[int]:
+    """The offset of the first code after a comment (past blanks and other comments), or None
+    when the file ends first."""
+    pos = comment.end
+    while True:
+        pos = _BLANKS.match(text, pos).end()
+        if pos >= len(text):
+            return None
+        following = comment_at.get(pos)
+        if following is None:
+            return pos
+        pos = following.end
 
 
 def apply(findings: list, suppressions: list, today: datetime.date) -> tuple:
@@ -120,13 +160,23 @@ def _block_ranges(blocks: list) -> dict:
     return ranges
 
 
-def _next_code_line(lines: list, number: int) -> int:
-    """The first line after `number` that is not blank and not only a comment."""
-    for index in range(number, len(lines)):
-        stripped = lines[index].strip()
-        if stripped and not stripped.startswith(("#", "//", "/*", "*")):
-            return index + 1
-    return number
+def _argument_spans(blocks: list) -> list:
+    """((line, column), (end line, end column)) of every argument's value, in nested blocks too,
+    sorted (they never overlap)."""
+    spans = []
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        if isinstance(block, m.Block):
+            spans.extend(((a.expr.loc.line, a.expr.loc.column), (a.expr.loc.end_line, a.expr.loc.end_column))
+                         for a in block.attributes.values())
+            stack.extend(block.blocks)
+    return sorted(spans)
+
+
+def _inside(spans: list, position: tuple) -> bool:
+    index = bisect.bisect_right(spans, (position, (float("inf"), 0))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def _date(text: Optional[str]) -> tuple:
@@ -180,11 +230,11 @@ def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
 def suppressions_in(source) -> list:
     """The suppressions in a parsed file (m.File) or in the file at a path."""
     if isinstance(source, m.File):
-        if "mwaa-lint:" not in source.text:
+        if MARK not in source.text:
             return []
         return parse(source.path, source.text, source.blocks)
     try:
         text = read_text(source)
     except (InputError, OSError):
         return []  # reported where it was read, if it matters
-    return parse(source, text, []) if "mwaa-lint:" in text else []
+    return parse(source, text, []) if MARK in text else []
