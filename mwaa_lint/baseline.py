@@ -33,9 +33,11 @@ class Baseline:
             return BaselineError(f"{path}: {message}")
 
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            from .project import current  # the gate: a baseline the config names is inside the project
+
+            data = json.loads(current().read_bytes(path, quiet=True).decode("utf-8"))
         except OSError as exc:
-            raise fail(f"cannot read baseline: {exc.strerror or exc}") from None
+            raise fail(f"cannot read baseline: {getattr(exc, 'reason', None) or exc.strerror or exc}") from None
         except ValueError as exc:
             raise fail(f"baseline is not valid JSON: {exc}") from None
         if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("findings"), list):

@@ -18,6 +18,7 @@ from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
 from .output.text import render_diagnostics
+from .project import confined_to
 from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
 from .settings import Settings
@@ -93,11 +94,11 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Directory of the parse and result caches (default: ~/.cache/mwaa-lint).")
 @click.option("--scan-all", is_flag=True, help="Parse every module, also those with no aws_mwaa_environment in reach (slower).")
+@click.option("--project-root", type=click.Path(file_okay=False), help="Nothing outside this directory is read or written on the "
+              "repository's behalf (default: the git top level, else the config file's directory, else the scanned paths' parent).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def check(paths, **flags):
     """Check Terraform files and directories (default: the current directory)."""
-    from .engine import run
-
     paths = list(paths) or ["."]
     all_rules = _rules_or_exit()
     try:
@@ -105,11 +106,19 @@ def check(paths, **flags):
         if flags["show_config"]:
             click.echo(settings.describe(), nl=False)
             sys.exit(EXIT_CLEAN)
-        options = settings.run_options(all_rules)
+        with confined_to(settings.project):  # a baseline or knowledge table is read through its gate
+            options = settings.run_options(all_rules)
     except (ConfigError, BaselineError, TableError, click.BadParameter) as exc:
         message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
         click.echo(f"mwaa-lint: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
+
+    with confined_to(settings.project):  # the rest of the run reads and writes through its gate
+        _check_and_report(paths, settings, options, flags)
+
+
+def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
+    from .engine import run
 
     result = run(paths, settings.rules, options, root=Path.cwd())
 
@@ -154,10 +163,12 @@ def _write_report(result, output_format: str, destination: str, color_choice: st
 @click.option("--var", "cli_vars", multiple=True, metavar="NAME=VALUE", help="A variable value, as for terraform plan.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (default: the nearest "
               ".mwaa-lint.yaml, or [tool.mwaa-lint] in pyproject.toml, from the first path upward).")
-def cost(paths, output_format, var_files, cli_vars, config_file):
+@click.option("--project-root", type=click.Path(file_okay=False), help="Nothing outside this directory is read on the "
+              "repository's behalf (default: the git top level, else the config file's directory, else the scanned paths' parent).")
+def cost(paths, output_format, var_files, cli_vars, config_file, project_root):
     """Print each environment's monthly cost floor and ceiling, and what they assume."""
     from .cost import estimates, parse_budget
-    from .engine import load_roots
+    from .engine import load_roots, refused_reads
     from .output.cost_report import render
     from .result import Result
 
@@ -165,22 +176,26 @@ def cost(paths, output_format, var_files, cli_vars, config_file):
     all_rules = _rules_or_exit()
     flags = {"config_file": config_file, "selects": (), "ignores": (), "rule_options": (), "baseline_file": None,
              "fail_on": None, "outputs": (), "output_format": None, "output_file": None, "var_files": var_files,
-             "cli_vars": cli_vars, "no_inline_ignores": False, "write_baseline": None}
+             "cli_vars": cli_vars, "no_inline_ignores": False, "write_baseline": None, "project_root": project_root}
     try:
         settings = Settings.build(paths, flags, all_rules)
         settings.baseline_path = None  # a cost report reads no baseline
-        options = settings.run_options(all_rules)
+        with confined_to(settings.project):
+            options = settings.run_options(all_rules)
         budget = parse_budget(settings.rule_options.get("MWAA504", {}).get("budget"))
     except (ConfigError, TableError, click.BadParameter, ValueError) as exc:
         message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
         click.echo(f"mwaa-lint: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
 
-    contexts, diagnostics = load_roots(paths, options)
-    if diagnostics:
-        result = Result(findings=[], diagnostics=diagnostics, rules=[], root=Path.cwd())
-        click.echo(render_diagnostics(result, color=_use_color("auto", sys.stderr)), err=True, nl=False)
-    click.echo(render(estimates(contexts), output_format, budget), nl=False)
+    with confined_to(settings.project):  # estimates evaluate values, which may read files
+        contexts, diagnostics = load_roots(paths, options)
+        found = estimates(contexts)
+        diagnostics.extend(d for d in refused_reads() if d not in diagnostics)
+        if diagnostics:
+            result = Result(findings=[], diagnostics=diagnostics, rules=[], root=Path.cwd())
+            click.echo(render_diagnostics(result, color=_use_color("auto", sys.stderr)), err=True, nl=False)
+        click.echo(render(found, output_format, budget), nl=False)
     sys.exit(EXIT_ERROR if diagnostics else EXIT_CLEAN)
 
 

@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .paths import real
+from .project import read_regular
+
+MAX_CONFIG_BYTES = 1024 * 1024
 
 FILE_NAMES = (".mwaa-lint.yaml", ".mwaa-lint.yml")
 SEVERITIES = ("info", "warning", "error")
@@ -99,7 +102,7 @@ def find(start: Path) -> Optional[Path]:
             if (directory / name).is_file():
                 return directory / name
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "mwaa-lint" in pyproject.read_text(encoding="utf-8", errors="replace"):
+        if pyproject.is_file() and "mwaa-lint" in _read(pyproject, errors="replace"):
             if _pyproject_table(pyproject) is not None:
                 return pyproject
     return None
@@ -116,9 +119,11 @@ def load(path: Optional[Path]) -> Config:
         import yaml  # here, not at the top: most runs have no config file, and yaml is slow to import
 
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.safe_load(_read(path))
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from None
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+            raise ConfigError(f"{path}: cannot read: {getattr(exc, 'reason', None) or exc.strerror or exc}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -211,8 +216,14 @@ def _pyproject_table(path: Path) -> Optional[dict]:
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_read(path))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     table = data.get("tool", {}).get("mwaa-lint")
     return table if isinstance(table, dict) or table is None else {}
+
+
+def _read(path: Path, errors: str = "strict") -> str:
+    """A configuration file's text: a regular file, bounded (a FIFO or /dev/zero planted as
+    .mwaa-lint.yaml must not hang the run). The caller decided it may be read."""
+    return read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig", errors)

@@ -16,7 +16,9 @@ class Diagnostic:
     line: int  # 1-based; 0 when the problem has no line (a missing path, an unreadable file)
     column: int
     message: str
-    kind: str = "parse-error"  # parse-error | read-error | usage | internal-error
+    # parse-error | read-error | usage | internal-error | limit (an evaluation budget ran out)
+    # | not-read (a file the configuration names that the project's gate refused: project.py)
+    kind: str = "parse-error"
 
     def __str__(self) -> str:
         where = str(self.path) if self.path else "mwaa-lint"

@@ -10,6 +10,7 @@ from typing import Optional
 
 from .diagnostic import Diagnostic
 from .paths import real
+from .project import current as current_project
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 
@@ -146,6 +147,10 @@ def _walk(root: Path, diagnostics: list) -> list:
                 diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
         seen.add(resolved)
+        if current_project().outside(current) is not None:  # a link planted to list and read another tree
+            message = f"symbolic link leads outside the project root {current_project().root}; not followed"
+            diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="not-read"))
+            continue
         try:
             entries = _listing(current)
         except OSError as error:

@@ -24,6 +24,8 @@ from .inputs import recording
 from .loader import Loader
 from .modules import called_directories, load_calls
 from .paths import real, resolving_once
+from .project import Project, Refusal, confined_to
+from .project import current as current_project
 from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
 from .results import Entry, Outcome, ResultStore
@@ -54,6 +56,8 @@ class RunOptions:
     severity: dict = field(default_factory=dict)
     var_files_for: Callable[[Path], list] = lambda directory: []
     cache_dir: Optional[Path] = None  # None: no parse cache
+    # What may be read on the repository's behalf (project.py); None: found from the paths
+    project: Optional[Project] = None
     # Parse only directories with an aws_mwaa_environment in reach (see relevance.py);
     # False parses everything (`--scan-all`), which finds the same findings, slower.
     skip_irrelevant: bool = True
@@ -67,6 +71,7 @@ class _Root:
     ev: Optional[Evaluator] = None
     diagnostics: list = field(default_factory=list)
     records: list = field(default_factory=list)  # what preparing and checking it looked at (inputs.py)
+    refusals: list = field(default_factory=list)  # reads the gate refused while preparing it (project.py)
     outcome: Optional[Outcome] = None  # once checked
 
 
@@ -92,15 +97,17 @@ def _is_root(job: ModuleJob, called: set) -> bool:
 
 
 @contextmanager
-def _one_run(options: RunOptions):
-    """What holds for the length of a run: each path resolved once, and one parse cache for
-    the Loader and for what rules parse (requirements files)."""
+def _one_run(paths: list, options: RunOptions):
+    """What holds for the length of a run: each path resolved once, one parse cache for the
+    Loader and for what rules parse (requirements files), and one project every read is
+    checked against."""
     with resolving_once(), in_use(ParseCache(options.cache_dir)):
-        yield
+        with confined_to(options.project or Project.find(paths)):
+            yield
 
 
 def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
-    with _one_run(options):
+    with _one_run(paths, options):
         return _run(paths, rules, options, root)
 
 
@@ -182,6 +189,8 @@ def _with_policy(finding: Finding, options: RunOptions) -> Finding:
 def _outcome(prepared: _Root, rules: list, options: RunOptions) -> Outcome:
     with recording(prepared.records):
         findings, diagnostics, checked = _check(prepared, rules, options)
+        refused = [_refused(r) for r in [*prepared.refusals, *current_project().take_refusals()]]
+        diagnostics = [*diagnostics, *(d for i, d in enumerate(refused) if d not in refused[:i] and d not in diagnostics)]
         not_checked: set = set()
         if diagnostics and not checked:
             not_checked = {real(p) for p in prepared.job.files} | {real(d.path) for d in diagnostics if d.path}
@@ -208,10 +217,28 @@ def _scanned(prepared: _Root) -> dict:
 
 def _prepare(job: ModuleJob, loader: Loader, options: RunOptions) -> _Root:
     records: list = []
+    current_project().take_refusals()  # none are pending; those that follow are this root's
     with recording(records):
         prepared = _evaluated(job, loader, options)
     prepared.records = records
+    prepared.refusals = current_project().take_refusals()
     return prepared
+
+
+def refused_reads() -> list:
+    """Diagnostics for the reads refused since the last root was checked (`mwaa-lint cost`
+    evaluates after `load_roots`)."""
+    return [_refused(r) for r in current_project().take_refusals()]
+
+
+def _refused(refusal: Refusal) -> Diagnostic:
+    """A read the gate refused, at the place that asked for it: the value it would have given
+    is unknown, so the check of that place is incomplete."""
+    shown = os.path.normpath(refusal.path)
+    where = refusal.where
+    if where is None:
+        return Diagnostic(Path(shown), 0, 0, refusal.reason, kind="not-read")
+    return Diagnostic(where.path, where.line, where.column, f"{shown} {refusal.reason}", kind="not-read")
 
 
 def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> _Root:
@@ -273,7 +300,7 @@ def load_roots(paths: list, options: RunOptions) -> tuple:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
-    with _one_run(options):
+    with _one_run(paths, options):
         jobs, diagnostics, _ = _jobs(paths, options)
         loader = Loader(current())
         loader.prefetch([path for job in jobs for path in job.files])
@@ -282,6 +309,7 @@ def load_roots(paths: list, options: RunOptions) -> tuple:
         roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []
     for prepared in roots:
+        diagnostics.extend(d for d in map(_refused, prepared.refusals) if d not in diagnostics)
         if prepared.ev is None or prepared.diagnostics:
             diagnostics.extend(d for d in prepared.diagnostics if d not in diagnostics)
             continue

@@ -301,14 +301,14 @@ class Evaluator:
             from .templates import render_template_file
 
             args = [self.materialize(self._eval(a, inst, scope)) for a in expr.args]
-            return render_template_file(self, args)
+            return render_template_file(self, args, expr.loc)
         args = [self.materialize(self._eval(a, inst, scope), keep_json=True) for a in expr.args]
         if expr.expand_last and args:
             if not isinstance(args[-1], list):
                 return Unknown()
             args = args[:-1] + args[-1]
         # relative paths in file() and friends are relative to the directory Terraform runs in
-        return call_function(expr.name, args, self.tree[0].module.directory)
+        return call_function(expr.name, args, self.tree[0].module.directory, expr.loc)
 
     def _try(self, expr: m.Call, inst, scope) -> Any:
         # try(a, b): the first argument that evaluates without error; we cannot see errors,

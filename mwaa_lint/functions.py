@@ -9,10 +9,12 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import inputs
 from .inputs import note
+from .project import Refused
+from .project import current as current_project
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
 
 MAX_READ_BYTES = 2 * 1024 * 1024
@@ -23,20 +25,23 @@ MAX_RANGE = 1024  # Terraform's own limit on the elements range() may produce
 _ERRORS = (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError, RecursionError, StopIteration)
 
 
-def call_function(name: str, args: list, module_dir: Path) -> Any:
+def call_function(name: str, args: list, module_dir: Path, where: Any = None) -> Any:
+    """`name(*args)` as Terraform computes it, or Unknown; `module_dir` is where relative paths
+    start, `where` the call's Location."""
     try:
-        return _call(name, args, module_dir)
+        return _call(name, args, Here(module_dir, where))
     except _ERRORS:
         return Unknown()  # Terraform would report an error; that is not our finding
 
 
-def _call(name: str, args: list, module_dir: Path) -> Any:
+def _call(name: str, args: list, here: Here) -> Any:
     if name in _LENIENT:
         return _LENIENT[name](*args)
     function = _STRICT.get(name)
     if name in _PATH_FUNCTIONS:
-        function = _PATH_FUNCTIONS[name]
-        args = [module_dir, *args]
+        if any(contains_unknown(a) for a in args):
+            return Unknown()
+        return _PATH_FUNCTIONS[name](here, *[plain(a) for a in args])
     if function is None or any(contains_unknown(a) for a in args):
         return Unknown()
     return function(*[plain(a) for a in args])
@@ -320,32 +325,45 @@ _STRICT: dict[str, Callable] = {
 # -- functions that read files relative to the module ---------------------------------------
 
 
-def _resolve(module_dir: Path, path: str) -> Path:
+class Here(NamedTuple):
+    """Where a path function was called: the directory relative paths start from (the root
+    module's, where Terraform runs) and the call's Location (to report a refused read at)."""
+
+    directory: Path
+    where: Any = None
+
+
+def _resolve(here: Here, path: str) -> Path:
     candidate = Path(path)
-    return candidate if candidate.is_absolute() else module_dir / candidate
+    return candidate if candidate.is_absolute() else here.directory / candidate
 
 
-def _file(module_dir: Path, path: str) -> Any:
-    target = _resolve(module_dir, path)
+def _file(here: Here, path: str) -> Any:
+    # Through the gate (project.py): a path outside the project, a device or FIFO, or a file
+    # over the limit is not read, the value is unknown, and the run says which and why.
+    target = _resolve(here, path)
     try:
-        if not target.is_file() or target.stat().st_size > MAX_READ_BYTES:  # noted
-            note("read", target)
-            return Unknown()
-        return FileText(inputs.read_text(target), target)
+        return FileText(inputs.read_text(target, limit=MAX_READ_BYTES, where=here.where), target)
     except (OSError, UnicodeDecodeError):
         note("read", target)
         return Unknown()
 
 
-def _fileexists(module_dir: Path, path: str) -> bool:
-    target = _resolve(module_dir, path)
-    note("file", target)
-    return target.is_file()  # noted
+def _fileexists(here: Here, path: str) -> Any:
+    target = _resolve(here, path)
+    try:
+        return current_project().is_file(target, where=here.where)  # noted
+    except Refused:
+        return Unknown()
+    finally:
+        note("file", target)
 
 
-def _abspath(module_dir: Path, path: str) -> str:
-    target = _resolve(module_dir, path)
+def _abspath(here: Here, path: str) -> Any:
+    target = _resolve(here, path)
     note("real", target)
+    if current_project().outside(target) is not None:
+        return Unknown()  # where a link outside the project leads is not the project's to say
     return str(target.resolve())  # noted
 
 

@@ -44,11 +44,13 @@ def record(kind: str, path, observation: str) -> None:
         _records.append((kind, _absolute(path), observation))
 
 
-def read_text(path) -> str:
-    """`Path.read_text(encoding="utf-8-sig")`, reading once and noting the bytes it decoded.
-    Raises OSError and UnicodeDecodeError as that does."""
-    with open(path, "rb") as handle:
-        data = handle.read()
+def read_text(path, *, limit: int, where=None) -> str:
+    """The file's text through the project's gate (at most `limit` bytes, inside the project),
+    noting the bytes it decoded. Raises OSError (project.Refused: reported at `where`) and
+    UnicodeDecodeError."""
+    from .project import current
+
+    data = current().read_bytes(path, limit=limit, where=where)
     record("read", path, digest(data))
     return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # universal newlines, as read_text
 
@@ -61,13 +63,12 @@ def _absolute(path) -> str:
 
 def observe(kind: str, path: str) -> str:
     if kind == "read":
-        from .source import MAX_FILE_BYTES  # source reads through here: imported when first needed
+        from .project import Refused, current  # the gate: bounded, regular files, inside the project
 
         try:
-            if os.stat(path).st_size > MAX_FILE_BYTES:
-                return "too large"
-            with open(path, "rb") as handle:
-                return digest(handle.read())
+            return digest(current().read_bytes(path, quiet=True))
+        except Refused as refused:
+            return f"refused: {refused.reason}"
         except OSError:
             return "unreadable"
     if kind == "file":

@@ -13,7 +13,8 @@ from .diagnostic import InputError
 from .discover import is_terraform
 from .inputs import digest, note, record
 from .paths import real
-from .source import MAX_FILE_BYTES, decode, read_text
+from .project import current as current_project
+from .source import decode, read_text
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 48
@@ -22,7 +23,7 @@ MAX_WORKERS = 4
 
 def parse_file(path: Path, data: Optional[bytes] = None) -> m.File:
     """The model of the file at `path`, from `data` if given (the bytes its cache key and
-    digest were made of), else read now."""
+    digest were made of), else read now through the project's gate."""
     # The parsers are imported here: a run answered from the cache never loads python-hcl2.
     text = read_text(path) if data is None else decode(data, path)
     if path.name.endswith(".json"):
@@ -64,6 +65,8 @@ class Loader:
             if hit is not None:
                 self._files[resolved] = hit
                 continue
+            if data is None:
+                continue  # file() reports why, in this process, through the gate
             keys[resolved] = key
             todo.append((path, data))
         workers = min(os.cpu_count() or 1, MAX_WORKERS)
@@ -128,12 +131,10 @@ class Loader:
     def _read(self, path: Path) -> tuple:
         """(its bytes, or None for parse_file to say why it cannot read them; the parse cache
         key of those bytes, or None). The model, its cache key and the digest a result is kept
-        under all come from this one read."""
+        under all come from this one read, through the project's gate (bounded, inside it)."""
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return None, None  # read_text refuses it; do not read 20 MB to hash it
-            data = path.read_bytes()
+            data = current_project().read_bytes(path, quiet=True)
         except OSError:
-            return None, None
+            return None, None  # parse_file reads it again through read_text, which says why
         self._digests[real(path)] = digest(data)
         return data, (self.cache.key(path, data) if self.cache.directory is not None else None)

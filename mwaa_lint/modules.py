@@ -13,6 +13,7 @@ from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
 from .inputs import note
 from .paths import real
+from .project import current as current_project
 from .values import Unknown
 
 MAX_DEPTH = 16  # nested module calls followed before we stop (Terraform has no limit; sanity does)
@@ -57,6 +58,11 @@ def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location
     if depth >= MAX_DEPTH or _in_call_stack(ev, directory):
         message = f"{call.address} calls a module that is already being evaluated (a cycle); not followed"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
+    note("real", directory)  # where links lead decides whether it is inside
+    outside = current_project().outside(directory)
+    if outside is not None:  # the gate (project.py): a module that climbs out of the project is not read
+        message = f"module source {directory} {outside.replace('not read', 'not followed')}"
+        return None, [Diagnostic(where.path, where.line, where.column, message, kind="read-error")]
     note("directory", directory)
     if not directory.is_dir():  # noted
         message = f"module source {directory} is not a directory"

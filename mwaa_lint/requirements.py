@@ -88,16 +88,29 @@ def included_files(path, seen=None) -> list:
     except InputError:
         return found
     for include in parsed.includes:
-        target = path.parent / include.target
-        if include.kind != "requirement" or "://" in include.target:
-            continue
-        note("file", target)
-        if target.is_file():  # noted
-            if real(target) not in seen:
-                seen.add(real(target))
-                found.append(target)
-                found.extend(included_files(target, seen))
+        target = local_include(path, include) if include.kind == "requirement" else None
+        if target is not None and real(target) not in seen:
+            seen.add(real(target))
+            found.append(target)
+            found.extend(included_files(target, seen))
     return found
+
+
+def local_include(path, include: Include):
+    """The local file a `-r`/`-c` line of the requirements file at `path` names, when there is
+    one the project may read; one outside it is reported by the gate at the line, not read."""
+    from .model import Location
+    from .project import Refused, current
+
+    if "://" in include.target:
+        return None
+    target = path.parent / include.target
+    where = Location(path, include.line, include.column, include.line, include.column + 1)
+    note("file", target)
+    try:
+        return target if current().is_file(target, where=where) else None  # noted
+    except Refused:
+        return None
 
 
 def _logical_lines(text: str):

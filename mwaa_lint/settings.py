@@ -5,6 +5,7 @@ the config's, `ignore`, var files and rule options add to it.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -13,6 +14,7 @@ import click
 
 from . import config as cfg
 from .cache import default_directory as default_cache_directory
+from .project import Project
 from .registry import find_rule, select, unknown_selectors
 from .rule import Severity
 
@@ -31,13 +33,18 @@ class Settings:
     severity: dict = field(default_factory=dict)  # rule id → Severity
     cache_dir: Optional[Path] = None
     scan_all: bool = False
+    project: Optional[Project] = None
 
     @classmethod
     def build(cls, paths: list, flags: dict, all_rules: list) -> Settings:
         path = Path(flags["config_file"]) if flags.get("config_file") else cfg.find(Path(paths[0]))
         if flags.get("config_file") and not path.is_file():
             raise cfg.ConfigError(f"{path}: no such configuration file")
+        project = _project(paths, flags, path)
+        if path is not None and not flags.get("config_file"):
+            _refuse_planted_link(path, project)
         config = cfg.load(path)
+        _confine(config, project)
         selects = split(flags["selects"]) or config.get("select", [])
         ignores = config.get("ignore", []) + split(flags["ignores"])
         path_ignored = [s for selectors in config.get("per-path-ignores", {}).values() for s in selectors]
@@ -68,6 +75,7 @@ class Settings:
             severity=severity,
             cache_dir=None if flags.get("no_cache") else Path(flags.get("cache_dir") or default_cache_directory()),
             scan_all=bool(flags.get("scan_all")),
+            project=project,
         )
 
     def run_options(self, all_rules: list):
@@ -90,6 +98,7 @@ class Settings:
             var_files_for=self.config.var_files_for,
             cache_dir=self.cache_dir,
             skip_irrelevant=not self.scan_all,
+            project=self.project,
         )
 
     def describe(self) -> str:
@@ -98,6 +107,7 @@ class Settings:
 
 
         shown = {
+            "project-root": f"{self.project.root} ({self.project.origin})" if self.project else None,
             "config-file": str(self.config.path) if self.config.path else None,
             "select": [r.id for r in self.rules],
             "fail-on": self.fail_on,
@@ -153,19 +163,70 @@ def _number(raw):
 
 
 def _outputs(flags: dict, config: cfg.Config) -> list:
+    """(format, "-" or a path) of each report. `--output` reports are where the user says and
+    replace the standard one unless --format or -o asks for it; the config's `output`
+    reports (relative to the config file, inside the project: see _confine) add to it."""
     from .cli import FORMATS
 
-    extra = list(flags["outputs"]) or config.get("output", [])
+    from_command_line = bool(flags["outputs"])
     outputs = []
-    for spec in extra:
+    for spec in list(flags["outputs"]) or config.get("output", []):
         fmt, sep, dest = spec.partition(":")
         if not sep or fmt not in FORMATS or not dest:
+            where = "--output" if from_command_line else f"{config.path}: output"
             raise click.BadParameter(f"{spec!r} is not FORMAT:PATH with FORMAT one of {', '.join(FORMATS)} "
-                                     "(PATH - is standard output)", param_hint="--output")
-        outputs.append((fmt, dest if dest == "-" else str(config.resolve(dest)) if not flags["outputs"] else dest))
-    if flags["output_format"] or flags["output_file"] or not outputs:
+                                     "(PATH - is standard output)", param_hint=where)
+        outputs.append((fmt, dest if dest == "-" or from_command_line else str(config.resolve(dest))))
+    if flags["output_format"] or flags["output_file"] or not from_command_line:
         fmt = flags["output_format"] or config.get("format", "text")
         if fmt not in FORMATS:
             raise cfg.ConfigError(f"{config.path}: format: expected one of {', '.join(FORMATS)}, found {fmt!r}")
         outputs.insert(0, (fmt, flags["output_file"] or "-"))
     return outputs
+
+
+def _project(paths: list, flags: dict, config_path: Optional[Path]) -> Project:
+    """The project of this run (project.py). What the user typed is trusted wherever it is:
+    --var-file, --config, --baseline."""
+    trusted = [*flags.get("var_files", ()), flags.get("config_file"), flags.get("baseline_file")]
+    explicit = flags.get("project_root")
+    if explicit:
+        if not Path(explicit).is_dir():
+            raise cfg.ConfigError(f"--project-root {explicit}: no such directory")
+        project = Project.find(paths, config_path, explicit, tuple(p for p in trusted if p))
+        outside = [p for p in paths if project.outside(p)]
+        if outside:
+            raise cfg.ConfigError(f"{outside[0]} is not inside --project-root {explicit}")
+        return project
+    return Project.find(paths, config_path, None, tuple(p for p in trusted if p))
+
+
+def _refuse_planted_link(path: Path, project: Project) -> None:
+    """A config file found inside the project may not be a link to a file outside it (whose
+    text a YAML error would quote); one found above the project is the user's own."""
+    by_name = os.path.normpath(os.path.abspath(path))
+    reason = project.outside(path)
+    if reason is not None and by_name.startswith(project.root.rstrip(os.sep) + os.sep):
+        raise cfg.ConfigError(f"{path}: {reason}")
+
+
+def _confine(config: cfg.Config, project: Project) -> None:
+    """The config file is the repository's: every path in it must stay inside the project.
+    A report may not be written, nor a var file, knowledge table or baseline read, elsewhere."""
+    if config.path is None:
+        return
+    named: list = [("baseline", config.get("baseline"))] if config.get("baseline") else []
+    named += [("knowledge-tables", path) for path in config.get("knowledge-tables", {}).values()]
+    named += [("output", spec.partition(":")[2]) for spec in config.get("output", []) if spec.partition(":")[2] not in ("", "-")]
+    var_files = config.get("var-files", [])
+    if isinstance(var_files, list):
+        named += [("var-files", path, config.resolve(path)) for path in var_files]
+    else:  # per module directory, each file relative to its directory
+        named += [("var-files", path, config.resolve(d) / path) for d, paths in var_files.items() for path in paths]
+    for key, written, *resolved in named:
+        reason = project.outside(resolved[0] if resolved else config.resolve(written))
+        if reason is None and key == "output" and Path(written).is_absolute():
+            reason = f"is absolute; reports the configuration names are written inside the project root {project.root}"
+        if reason is not None:
+            raise cfg.ConfigError(f"{config.path}: {key}: {written} {reason.removesuffix('; not read')}; "
+                                  "paths in the configuration must stay inside the project")

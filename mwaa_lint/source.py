@@ -2,30 +2,27 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from .diagnostic import Diagnostic, InputError
 from .inputs import digest, note, record
+from .project import MAX_FILE_BYTES, Refused, current
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
+__all__ = ["MAX_FILE_BYTES", "decode", "read_text"]
 
 
 def read_text(path: Path) -> str:
-    def fail(message: str, line: int = 0, column: int = 0) -> InputError:
-        note("read", path)  # what a module's check looked at (inputs.py)
-        return InputError(Diagnostic(path, line, column, message, kind="read-error"))
-
+    """The text of the file at `path`, read through the project's gate (project.py); an
+    InputError at `path` says why not (and is the only report of it: the read is quiet)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit; not checked")
-        data = path.read_bytes()
-    except InputError:
-        raise
-    except OSError as exc:
-        if path.is_symlink() and not path.exists():  # shown at its target: name the link too
-            raise fail(f"broken symbolic link {path.name}; not checked") from None
-        raise fail(f"cannot read file: {exc.strerror or exc}") from None
+        data = current().read_bytes(path, quiet=True)
+    except OSError as error:
+        note("read", path)  # what a module's check looked at (inputs.py)
+        reason = error.reason if isinstance(error, Refused) else f"cannot read file: {error.strerror or error}"
+        if os.path.islink(path) and not os.path.exists(path):  # shown at its target: name the link too
+            reason = f"broken symbolic link {Path(path).name}; not checked"
+        raise InputError(Diagnostic(Path(path), 0, 0, reason, kind="read-error")) from None
     record("read", path, digest(data))  # the very bytes decoded
     return decode(data, path)
 

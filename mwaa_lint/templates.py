@@ -12,10 +12,10 @@ from .functions import FileText, call_function
 from .values import PartialFileText, PartialString, Unknown, contains_unknown
 
 
-def render_template_file(ev, args: list) -> Any:
+def render_template_file(ev, args: list, where=None) -> Any:
     if len(args) != 2 or not isinstance(args[1], dict) or contains_unknown(args[0]):
         return Unknown()
-    text = call_function("file", [args[0]], ev.tree[0].module.directory)
+    text = call_function("file", [args[0]], ev.tree[0].module.directory, where)
     if not isinstance(text, FileText) or "%{" in text:
         return Unknown()
     from .parse import parse_template

@@ -2,10 +2,9 @@ from pathlib import Path
 
 from mwaa_lint.aws.s3_objects import uploaded_content, uploaded_file
 from mwaa_lint.diagnostic import Diagnostic, InputError
-from mwaa_lint.inputs import note
 from mwaa_lint.model import Location
 from mwaa_lint.paths import real
-from mwaa_lint.requirements import included_files, parse_requirements
+from mwaa_lint.requirements import included_files, local_include, parse_requirements
 from mwaa_lint.rule import Rule, Severity
 from mwaa_lint.source import read_text
 
@@ -88,7 +87,7 @@ class UnpinnedRequirement(Rule):
             except InputError as exc:  # the file MWAA installs from cannot be judged: say so
                 yield from exc.diagnostics
                 continue
-            constrained = _pinned_by_local_constraints(parsed, each.parent)
+            constrained = _pinned_by_local_constraints(parsed, each)
             yield from self._report(parsed, each, 1, address, constrained=constrained)
 
     def _check_inline(self, context, env, seen):
@@ -129,7 +128,7 @@ def _read(path: Path):
         return None
 
 
-def _pinned_by_local_constraints(parsed, directory: Path) -> frozenset:
+def _pinned_by_local_constraints(parsed, path: Path) -> frozenset:
     """Names that a local `-c constraints.txt` pins with `==`: pip installs exactly that version.
 
     A remote constraints file (Airflow's own) cannot be read offline, so it pins nothing here;
@@ -137,12 +136,8 @@ def _pinned_by_local_constraints(parsed, directory: Path) -> frozenset:
     """
     names = set()
     for include in parsed.includes:
-        target = directory / include.target
-        if include.kind != "constraint" or "://" in include.target:
-            continue
-        note("file", target)
-        if target.is_file():  # noted
-            constraints = _read(target)
-            if constraints is not None:
-                names.update(r.name for r in constraints.requirements if r.pinned and r.name)
+        target = local_include(path, include) if include.kind == "constraint" else None
+        constraints = _read(target) if target is not None else None
+        if constraints is not None:
+            names.update(r.name for r in constraints.requirements if r.pinned and r.name)
     return frozenset(names)

@@ -7,6 +7,7 @@ import pytest
 from mwaa_lint.evaluate import Evaluator
 from mwaa_lint.model import Module
 from mwaa_lint.parse import parse_hcl
+from mwaa_lint.project import Project, confined_to
 from mwaa_lint.values import JsonDocument, LocatedStr, PartialString, Ref, Unknown
 
 
@@ -173,8 +174,15 @@ def test_file_reads_relative_to_the_module(tmp_path):
           missing = file("nope.json")
         }
     ''')
-    assert local(ev, "p") == {"Statement": []}
-    assert isinstance(local(ev, "missing"), Unknown)
+    with confined_to(Project(str(tmp_path.resolve()), "test")):
+        assert local(ev, "p") == {"Statement": []}
+        assert isinstance(local(ev, "missing"), Unknown)
+
+
+def test_file_reads_nothing_without_a_project(tmp_path):
+    (tmp_path / "policy.json").write_text('{"Statement": []}')
+    ev = module(tmp_path, 'locals {\n  p = file("${path.module}/policy.json")\n}\n')
+    assert isinstance(local(ev, "p"), Unknown)  # outside a run nothing is read on a repository's behalf
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from mwaa_lint import project
+
 BAD = FIXTURES / "bad"
 CASES = sorted(p.parent.name for p in BAD.glob("*/expected.txt"))
 VALID = 'resource "aws_mwaa_environment" "ok" {\n  name        = "ok"\n  max_workers = 40\n}\n'
@@ -162,14 +164,14 @@ def test_an_unreadable_file_is_a_diagnostic(cli, tmp_path, monkeypatch):
     secret = case / "bad" / "main.tf"
     secret.write_text(VALID)
     if os.geteuid() == 0:  # root reads any file: make this one fail as it would for a user
-        real = Path.read_bytes
+        real = project.read_regular
 
-        def read_bytes(self):
-            if self.name == "main.tf" and self.parent.name == "bad":
-                raise PermissionError(13, "Permission denied", str(self))
-            return real(self)
+        def read_regular(path, limit):
+            if Path(path).name == "main.tf" and Path(path).parent.name == "bad":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, limit)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(project, "read_regular", read_regular)
     else:
         secret.chmod(0)
     check_case(cli, case, ["."], "MWAA501", 2,

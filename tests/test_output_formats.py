@@ -11,6 +11,7 @@ from mwaa_lint import __version__
 from mwaa_lint.diagnostic import Diagnostic
 from mwaa_lint.output import json as json_format
 from mwaa_lint.output import sarif, text
+from mwaa_lint.project import Project, confined_to
 from mwaa_lint.result import Result
 from mwaa_lint.rule import Finding, Rule, Severity
 
@@ -117,6 +118,13 @@ data "aws_iam_policy_document" "mwaa" {
   }
 }
 """
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path):
+    """The text format shows source lines of files in the project only (project.py)."""
+    with confined_to(Project(str(tmp_path.resolve()), "test")):
+        yield
 
 
 def finding(rule, path, line, column, end_line, end_column, message, address=""):

@@ -9,6 +9,7 @@ from conftest import FIXTURES
 
 from mwaa_lint import inputs
 from mwaa_lint.engine import RunOptions
+from mwaa_lint.project import Project, confined_to
 from mwaa_lint.results import ResultStore
 from mwaa_lint.rule import Rule, Severity
 
@@ -159,9 +160,11 @@ def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
     elif kind == "read":
         target.write_text("max_workers = 10\n")
     records = []
-    with inputs.recording(records):
+    project = Project(str(tmp_path.resolve()), "test")  # reads go through the project's gate
+    with confined_to(project), inputs.recording(records):
         inputs.note(kind, target)
-    assert inputs.unchanged(records)
+    with confined_to(project):
+        assert inputs.unchanged(records)
     if kind == "read":
         target.write_text("max_workers = 11\n")
     elif kind == "file":
@@ -173,7 +176,8 @@ def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
     else:
         target.unlink()
         target.symlink_to(tmp_path / "b")
-    assert not inputs.unchanged(records)
+    with confined_to(project):
+        assert not inputs.unchanged(records)
 
 
 ENVIRONMENT = '''resource "aws_s3_bucket" "source" {
@@ -204,6 +208,7 @@ def test_a_path_with_dot_dot_through_a_symlinked_root(cli, tmp_path):
     (tmp_path / "stacks/shared/requirements.txt").write_text("requests>=2\n")
     (tmp_path / "envs").mkdir()
     (tmp_path / "envs/prod").symlink_to("../stacks/prod")
+    (tmp_path / ".git").mkdir()  # a repository: the project root, which holds both
     cache = tmp_path / "cache"
     before = cli("envs/prod", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
     assert [(f["rule_id"], f["path"], f["line"]) for f in before["findings"]] == [

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .. import inputs
-from ..functions import FileText
+from ..functions import MAX_READ_BYTES, FileText
 from ..inputs import note
 from ..model import Location
 from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
@@ -179,7 +179,7 @@ class _TextFinder:
         self.first_line = first_line
         if text is None:
             try:
-                text = inputs.read_text(path)
+                text = inputs.read_text(path, limit=MAX_READ_BYTES)  # a file() or templatefile() read before
             except (OSError, UnicodeDecodeError):
                 note("read", path)
                 text = ""

@@ -6,6 +6,8 @@ from typing import Optional
 
 from ..functions import FileText
 from ..inputs import note
+from ..project import Refused
+from ..project import current as current_project
 from ..values import Unknown
 from .s3_buckets import refers_to_bucket, source_bucket
 
@@ -47,8 +49,12 @@ def _local_source(ev, obj) -> Optional[Path]:
         path = Path(source)
         # a relative path is relative to the directory Terraform runs in: the root module's
         path = path if path.is_absolute() else ev.tree[0].module.directory / path
+        attribute = obj.block.attr("source")
         note("file", path)
-        return path if path.is_file() else None  # noted
+        try:  # the gate (project.py): a source outside the project is reported and not followed
+            return path if current_project().is_file(path, where=attribute.loc if attribute else None) else None  # noted
+        except Refused:
+            return None
     return None
 
 

@@ -31,7 +31,7 @@ def use_tables(overrides: dict) -> None:
         if name not in names():
             raise TableError(f"knowledge-tables: no table {name!r} (tables: {', '.join(names())})")
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = json.loads(_read(path))
         except (OSError, ValueError) as exc:
             raise TableError(f"knowledge-tables: {name}: cannot read {path}: {exc}") from None
         missing = sorted(set(_builtin(name)) - set(data)) if isinstance(data, dict) else ["(not a JSON object)"]
@@ -51,9 +51,16 @@ def overrides() -> dict:
 def table(name: str) -> dict:
     """Load `knowledge/<name>.json`, or the user's replacement for it."""
     if name in _overrides:
-        return json.loads(_overrides[name].read_text(encoding="utf-8"))
+        return json.loads(_read(_overrides[name]))
     return _builtin(name)
 
 
 def _builtin(name: str) -> dict:
     return json.loads((_HERE / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _read(path) -> str:
+    # through the project's gate: the config that names the file is the repository's
+    from ..project import current
+
+    return current().read_bytes(path, quiet=True).decode("utf-8")

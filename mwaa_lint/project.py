@@ -1,0 +1,206 @@
+"""The project, and the one gate to the file system for everything read or written on its behalf.
+
+mwaa-lint runs as a CI gate on pull requests, often from forks: every scanned file and every
+configuration file in the repository is written by whoever opened the pull request. So each
+read the repository asks for (`file()`, an uploaded `source`, a requirements `-r`, a module
+source, a var file named in the config) and each write it asks for (a report named in the
+config) passes through here, and here only:
+
+- it must stay inside the project root, with symbolic links resolved; paths the user typed
+  on the command line (`--var-file`, `--config`, `--baseline`) are trusted wherever they are;
+- only a regular file is read (a device, FIFO or socket is never opened for reading: opened
+  non-blocking and checked with fstat first), and at most `limit` bytes of it.
+
+A refused read raises `Refused`. The refusal is also kept (`Project.refusals`) so the run can
+say once which path was not read and why, at the place that asked for it; the value that
+needed it is unknown, and no finding relies on it.
+
+The project root is the git top level of the scanned paths; else the directory of the
+configuration file, if it holds them; else their common parent. `--project-root` sets it.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+from .paths import real_text
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
+
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+class Refused(OSError):
+    """A read or write the gate will not make, and why (`reason` reads after the path)."""
+
+    def __init__(self, path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = os.fspath(path)
+        self.reason = reason
+
+
+class Refusal(NamedTuple):
+    path: str  # as the configuration wrote it (joined to its directory)
+    reason: str
+    where: Optional[object]  # the Location that asked for it, when known
+
+
+@dataclass
+class Project:
+    root: str  # resolved
+    origin: str  # how the root was found, for --show-config
+    trusted: frozenset = frozenset()  # resolved paths the user named on the command line
+    refusals: list = field(default_factory=list)  # Refusal, in the order they happened
+
+    @classmethod
+    def find(cls, paths: list, config_path: Optional[Path] = None, explicit: Optional[str] = None,
+             trusted: tuple = ()) -> Project:
+        """The project of a run over `paths` (see the module docstring for the order)."""
+        trusted_paths = frozenset(real_text(os.path.abspath(p)) for p in trusted)
+        if explicit:
+            return cls(real_text(os.path.abspath(explicit)), "--project-root", trusted_paths)
+        scanned = [real_text(os.path.abspath(p)) for p in paths] or [real_text(os.getcwd())]
+        parent = os.path.commonpath([p if os.path.isdir(p) else os.path.dirname(p) for p in scanned])
+        top = _git_top_level(parent)
+        if top is not None:
+            return cls(top, "git top level", trusted_paths)
+        if config_path is not None:
+            directory = real_text(os.path.dirname(os.path.abspath(config_path)))
+            if all(_within(p, directory) for p in scanned):
+                return cls(directory, "directory of the configuration file", trusted_paths)
+        return cls(parent, "common parent of the scanned paths", trusted_paths)
+
+    def outside(self, path) -> Optional[str]:
+        """Why `path` may not be read or written on the project's behalf, or None if it may."""
+        if not self.root:
+            return "is not read: no project root is set"
+        resolved = real_text(os.path.abspath(path))
+        if _within(resolved, self.root) or resolved in self.trusted:
+            return None
+        if _within(os.path.normpath(os.path.abspath(path)), self.root):
+            return f"leads outside the project root {self.root} (through a symbolic link); not read"
+        return f"is outside the project root {self.root}; not read"
+
+    def read_bytes(self, path, *, limit: int = MAX_FILE_BYTES, where=None, quiet: bool = False) -> bytes:
+        """The bytes of the regular file at `path`, at most `limit` of them; Refused, or the
+        OSError of a file that cannot be read (missing, no permission).
+        `where` (a Location) is what asked for it; `quiet` reads are not reported as refusals
+        (the textual pre-pass and the cache's re-checks, whose callers report nothing)."""
+        try:
+            reason = self.outside(path)
+            if reason is not None:
+                raise Refused(path, reason)
+            return read_regular(path, limit)
+        except Refused as refused:
+            if not quiet:
+                self.refuse(refused, where)
+            raise
+
+    def is_file(self, path, *, where=None) -> bool:
+        """Is there a regular file at `path` the project may read? Refused when outside."""
+        reason = self.outside(path)
+        if reason is not None:
+            refused = Refused(path, reason)
+            self.refuse(refused, where)
+            raise refused
+        return os.path.isfile(path)
+
+    def is_dir(self, path, *, where=None) -> bool:
+        reason = self.outside(path)
+        if reason is not None:
+            refused = Refused(path, reason.replace("not read", "not followed"))
+            self.refuse(refused, where)
+            raise refused
+        return os.path.isdir(path)
+
+    def refuse(self, refused: Refused, where=None) -> None:
+        refusal = Refusal(refused.path, refused.reason, where)
+        if refusal not in self.refusals:
+            self.refusals.append(refusal)
+
+    def take_refusals(self) -> list:
+        """The refusals since the last call (those of the root being checked)."""
+        taken, self.refusals = self.refusals, []
+        return taken
+
+    def check_writable(self, path) -> None:
+        """Refused unless a report the configuration names may be written at `path`."""
+        resolved = real_text(os.path.abspath(path))
+        if not _within(resolved, self.root) or resolved == self.root:
+            raise Refused(path, f"is outside the project root {self.root}")
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _git_top_level(start: str) -> Optional[str]:
+    """The nearest directory at or above `start` holding `.git` (a directory, or the file a
+    worktree or submodule has). Git itself is not run."""
+    current = start
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def read_regular(path, limit: int) -> bytes:
+    """At most `limit` bytes of the regular file at `path`; Refused, or the OSError of a file
+    that cannot be read. No project check here (the
+    caller decided the path may be read: a configuration file found by its name)."""
+    # Non-blocking, so a FIFO with no writer does not hang the open; fstat, so what is read
+    # is what was checked; and never more than limit + 1 bytes, so /dev/zero-like files end.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a regular file")
+            raise Refused(path, f"is {kind}, not a regular file; not read")
+        if status.st_size > limit:
+            raise Refused(path, f"file is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not checked")
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # it grew after fstat (or lied about its size, as /proc files do)
+            raise Refused(path, f"file is over the {_megabytes(limit)} limit; not checked")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // 1048576} MB" if size >= 1048576 else f"{size} bytes"
+
+
+# -- the run's project ----------------------------------------------------------------------------
+
+_current: Optional[Project] = None
+
+
+@contextmanager
+def confined_to(project: Project):
+    """Make `project` the one every read and write of the block is checked against."""
+    global _current
+    previous, _current = _current, project
+    try:
+        yield project
+    finally:
+        _current = previous
+
+
+def current() -> Project:
+    """The run's project. Outside a run there is none, and nothing is read on a repository's
+    behalf (the CLI, `engine.run` and `engine.load_roots` each set one)."""
+    return _current if _current is not None else Project("", "none")
