@@ -151,7 +151,10 @@ def _keep(prepared: _Root) -> bool:
 
 
 def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, options: RunOptions, root: Path) -> Result:
-    """The run's Result from its roots' outcomes: merged, suppressed, baselined, sorted."""
+    """The run's Result from its roots' outcomes: merged, suppressed, baselined, sorted, and
+    fit for every report (redact.py: no credentials from URLs, no undecodable characters)."""
+    from . import redact
+
     findings: list = []
     files_checked = 0
     # files discovery could not read (a directory without Terraform is not a file left unchecked)
@@ -171,11 +174,12 @@ def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, option
         unique.setdefault(key, finding)
     kept, suppressed = suppress(list(unique.values()), scanned, rules, options)
     kept = [_with_policy(f, options) for f in kept if not any(matches(f, s) for s in options.path_ignores(f.path))]
+    kept = [redact.finding(f) for f in kept]  # before the baseline, which keys on the message as reported
     baselined: list = []
     if options.baseline is not None:
         kept, baselined = options.baseline.split(kept)
     ordered = sorted(kept, key=Finding.sort_key)
-    return Result(findings=ordered, diagnostics=diagnostics, rules=list(rules), root=root,
+    return Result(findings=ordered, diagnostics=[redact.diagnostic(d) for d in diagnostics], rules=list(rules), root=root,
                   files_checked=files_checked, files_not_checked=not_checked,
                   suppressed=len(suppressed), baselined=len(baselined), stats=stats)
 

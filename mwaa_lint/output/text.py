@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..diagnostic import InputError
+from ..redact import mask_credentials
 from ..result import Result
 from ..rule import Severity
 from ..source import read_text
@@ -85,7 +86,8 @@ def _source_line(cache: dict, path: Path, line: int):
     lines = cache[path]
     if not lines or not 1 <= line <= len(lines):
         return None
-    return lines[line - 1]
+    # messages are masked where the run's Result is made; the lines shown here come from the file
+    return mask_credentials(lines[line - 1])
 
 
 def _excerpt(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple:
@@ -129,7 +131,8 @@ def render_diagnostics(result: Result, color: bool = False) -> str:
         where = clean(result.relpath(d.path)) if d.path else "mwaa-lint"
         if d.line:
             where += f":{d.line}" + (f":{d.column}" if d.column else "")
-        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {clean(d.message)}")
+        # masked again: `mwaa-lint cost` shows diagnostics that no engine Result carried
+        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {clean(mask_credentials(d.message))}")
         source = _source_line(lines_of, d.path, d.line) if d.path and d.line else None
         if source is not None:
             shown, pad, caret = _excerpt(source, d.line, d.column, d.line, d.column + 1)
