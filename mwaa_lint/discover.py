@@ -148,7 +148,8 @@ def _walk(root: Path, diagnostics: list) -> list:
             continue
         seen.add(resolved)
         if current_project().outside(current) is not None:  # a link planted to list and read another tree
-            message = f"symbolic link leads outside the project root {current_project().root}; not followed"
+            # reports show paths with links resolved, so the message names the link itself
+            message = f"symbolic link {Path(current)} leads outside the project root {current_project().root}; not followed"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="not-read"))
             continue
         try:

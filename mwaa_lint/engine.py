@@ -239,6 +239,8 @@ def _refused(refusal: Refusal) -> Diagnostic:
     """A read the gate refused, at the place that asked for it: the value it would have given
     is unknown, so the check of that place is incomplete."""
     shown = os.path.normpath(refusal.path)
+    if os.path.isabs(shown) and shown.startswith(os.getcwd().rstrip(os.sep) + os.sep):
+        shown = os.path.relpath(shown)  # as reports show the project's files; others stay as written
     where = refusal.where
     if where is None:
         return Diagnostic(Path(shown), 0, 0, refusal.reason, kind="not-read")

@@ -165,7 +165,7 @@ def read_regular(path, limit: int) -> bytes:
             kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a regular file")
             raise Refused(path, f"is {kind}, not a regular file; not read")
         if status.st_size > limit:
-            raise Refused(path, f"file is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not checked")
+            raise Refused(path, f"is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not read")
         chunks, total = [], 0
         while total <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - total))
@@ -174,7 +174,7 @@ def read_regular(path, limit: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:  # it grew after fstat (or lied about its size, as /proc files do)
-            raise Refused(path, f"file is over the {_megabytes(limit)} limit; not checked")
+            raise Refused(path, f"is over the {_megabytes(limit)} limit; not read")
         return b"".join(chunks)
     finally:
         os.close(fd)

@@ -19,7 +19,9 @@ def read_text(path: Path) -> str:
         data = current().read_bytes(path, quiet=True)
     except OSError as error:
         note("read", path)  # what a module's check looked at (inputs.py)
-        reason = error.reason if isinstance(error, Refused) else f"cannot read file: {error.strerror or error}"
+        # shown at the file itself: "file is 20.0 MB, over the 10 MB limit; not checked"
+        reason = f"file {error.reason.replace('not read', 'not checked')}" if isinstance(error, Refused) \
+            else f"cannot read file: {error.strerror or error}"
         if os.path.islink(path) and not os.path.exists(path):  # shown at its target: name the link too
             reason = f"broken symbolic link {Path(path).name}; not checked"
         raise InputError(Diagnostic(Path(path), 0, 0, reason, kind="read-error")) from None
