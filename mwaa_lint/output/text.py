@@ -68,6 +68,9 @@ def summary(result: Result) -> str:
             if len(skipped) > len(failed):  # files skipped because another file of their module failed
                 line += " (a module is checked only when all of its files parse)"
             lines.append(line + "; the result is incomplete.")
+        elif any(d.kind == "not-read" for d in result.diagnostics):  # refused by the gate (project.py)
+            lines.append("Files the configuration names were not read (see above); the values that need them "
+                         "are unknown, so the result is incomplete.")
         else:
             lines.append("The check did not complete; the result is incomplete.")
     return "\n".join(lines)
