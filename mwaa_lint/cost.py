@@ -15,6 +15,7 @@ Money is `Decimal`, rounded to cents only when shown. Nothing here reads files o
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,9 +25,14 @@ from typing import Any, Optional
 from . import model as m
 from .knowledge import table
 from .provenance import direct_variable, setting
+from .redact import escape_undecodable
 from .values import Unknown, to_number
 
 CENT = Decimal("0.01")
+# Beyond any account's quota, and small enough that a month of them stays within Decimal's 28
+# digits: a count above it (`max_workers = 1e300`; 1e400 is infinity) is unknown, not a crash.
+MAX_COUNT = 1_000_000
+MAX_AMOUNT = Decimal(10) ** 12  # an hourly price or a budget above it is no amount anyone means
 
 # what is counted (the key of `included` in prices.json) → the price of one more of it
 KINDS = {"workers": "additional_worker_hour", "schedulers": "additional_scheduler_hour",
@@ -102,8 +108,15 @@ class Estimate:
 # --- arithmetic (pure: numbers in, numbers out) -------------------------------------------
 
 def hourly(price: Any) -> Optional[Decimal]:
-    """A price from the table as a Decimal (None stays None: no sourced price)."""
-    return None if price is None else Decimal(str(price))
+    """A price from the table as a Decimal (None stays None: no sourced price; so does a price
+    that is no finite amount, from a replaced table)."""
+    if price is None or isinstance(price, bool):
+        return None
+    try:
+        value = Decimal(str(price))
+    except ArithmeticError:
+        return None
+    return value if value.is_finite() and abs(value) <= MAX_AMOUNT else None
 
 
 def monthly_parts(prices: dict, included: dict, counts: dict, hours: int) -> dict:
@@ -148,7 +161,7 @@ def parse_budget(raw: Any) -> Optional[Decimal]:
         value = Decimal(str(raw).replace(",", "").lstrip("$").strip())
     except ArithmeticError:
         value = None
-    if value is None or not value.is_finite() or value < 0 or isinstance(raw, bool):
+    if value is None or not value.is_finite() or value < 0 or value > MAX_AMOUNT or isinstance(raw, bool):
         raise ValueError(f"MWAA504.budget: expected an amount per month in the price table's currency "
                          f"({table('prices')['currency']}), found {raw!r}")
     return value
@@ -310,8 +323,8 @@ def _count(env, argument: str, class_name: Optional[str], default, least, most) 
             return Count(argument, None, None, "no-default", f"not set, and no source gives MWAA's default for {class_name}")
         return Count(argument, default, default, "default", f"not set, MWAA's default for {class_name}")
     value = to_number(raw)
-    if isinstance(value, Unknown):
-        note = _unknown_note(env, attribute)
+    if isinstance(value, Unknown) or not (math.isfinite(value) and abs(value) <= MAX_COUNT):
+        note = _unknown_note(env, attribute) if isinstance(value, Unknown) else _absurd_note(env, attribute, value)
         if least is None or most is None:
             return Count(argument, least, most, "unknown", f"{note}; no bound is known")
         return Count(argument, least, most, "unknown", f"{note}; counted as anything MWAA accepts, {least} to {most}")
@@ -344,6 +357,12 @@ def _unknown_note(env, attribute: m.Attribute) -> str:
     if name is not None:
         return f"var.{name} has no value ({_rel(loc.path)}:{loc.line})"
     return f"not known before apply ({_rel(loc.path)}:{loc.line})"
+
+
+def _absurd_note(env, attribute: m.Attribute, value: float) -> str:
+    origin = setting(env.ev, attribute.expr, env.instance)
+    loc = origin.loc or attribute.loc
+    return f"{value:g} is no count MWAA accepts ({_rel(loc.path)}:{loc.line})"
 
 
 def _region(env, prices_table: dict) -> tuple:
@@ -407,7 +426,7 @@ def _alias(attribute: Optional[m.Attribute]) -> Optional[str]:
 
 def _rel(path: Path) -> str:
     try:
-        return Path(os.path.relpath(Path(path).resolve(), Path.cwd().resolve())).as_posix()
+        return escape_undecodable(Path(os.path.relpath(Path(path).resolve(), Path.cwd().resolve())).as_posix())
     except ValueError:  # another drive on Windows
         return Path(path).as_posix()
 

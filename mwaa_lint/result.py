@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostic import Diagnostic
+from .redact import escape_undecodable
 from .rule import Finding, Rule
 
 
@@ -33,5 +34,6 @@ class Result:
     stats: Stats = field(default_factory=Stats)
 
     def relpath(self, path: Path) -> str:
-        """`path` relative to root with forward slashes (`../x.tf` when it lies outside root)."""
-        return Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix()
+        """`path` relative to root with forward slashes (`../x.tf` when it lies outside root), a
+        byte of its name that is not UTF-8 written `\\xff` so that every format can print it."""
+        return escape_undecodable(Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix())

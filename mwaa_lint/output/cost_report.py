@@ -10,6 +10,7 @@ from typing import Optional
 
 from ..cost import Count, Estimate, Money, common_assumptions, money, show, show_total, sum_figures
 from ..knowledge import table
+from ..redact import escape_undecodable
 from .text import clean
 
 ROWS = (("workers", "min_workers", "max_workers"), ("schedulers", "schedulers", "schedulers"),
@@ -206,7 +207,7 @@ def _md(text: str) -> str:
 
 def _rel(path: Path) -> str:
     try:
-        return Path(os.path.relpath(Path(path).resolve(), Path.cwd().resolve())).as_posix()
+        return escape_undecodable(Path(os.path.relpath(Path(path).resolve(), Path.cwd().resolve())).as_posix())
     except ValueError:
         return Path(path).as_posix()
 

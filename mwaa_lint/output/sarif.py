@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
@@ -152,11 +153,12 @@ def _location(result: Result, path, line: int, column: int, end_line: int = 0, e
 
 
 def _artifact(result: Result, path) -> dict:
-    relative = result.relpath(Path(path))
+    relative = Path(os.path.relpath(Path(path).resolve(), Path(result.root).resolve())).as_posix()
     if relative == ".." or relative.startswith("../"):
         # Outside the source root: GitHub cannot map it, but other viewers can open it.
         return {"uri": Path(path).resolve().as_uri()}
-    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
+    # A URI names the file's bytes (RFC 3986): one that is not UTF-8 becomes %FF, like any other.
+    return {"uri": quote(os.fsencode(relative), safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _root_uri(root: Path) -> str:
