@@ -1,6 +1,9 @@
 """Command line: `mwaa-lint [check] PATHS`, `mwaa-lint rules`, `mwaa-lint rule ID`.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, parse or internal error.
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, parse or internal error, or
+a report that could not be written; 130 interrupted (Ctrl-C). Whatever goes wrong outside the
+findings ends in one line `mwaa-lint: error: ...` on standard error, never a traceback (set
+MWAA_LINT_DEBUG=1 to see one): exit 1 must only ever mean findings, since CI reads it so.
 """
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import gc
 import importlib
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -17,15 +21,16 @@ from . import __version__
 from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
-from .output.text import render_diagnostics
+from .output.text import clean, render_diagnostics
 from .project import confined_to
+from .redact import printable
 from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
 from .settings import Settings
 
 FORMATS = ("text", "concise", "json", "jsonl", "json-lines", "sarif", "github", "gitlab", "junit")
 _RENDERER = {"json-lines": "jsonl"}  # the same format under its longer name
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: 128 + SIGINT, as shells report it
 
 
 class DefaultToCheck(click.Group):
@@ -38,6 +43,34 @@ class DefaultToCheck(click.Group):
             args = ["check"]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx):
+        """Run the command; what it did not handle ends here, in one line and exit code 2 (click
+        would print a traceback and exit 1, which CI reads as findings)."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise  # click's own: --help, usage errors
+        except KeyboardInterrupt:
+            _say("mwaa-lint: interrupted")
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            # Reports stop quietly when their reader goes (_emit); a pipe that breaks anywhere
+            # else (help text, an error line on a closed standard error) ends the run, quietly too.
+            _silence(sys.stdout)
+            _silence(sys.stderr)
+            sys.exit(EXIT_ERROR)
+        except OSError as exc:  # the system refused something (a full disk, a permission): not a bug of ours
+            where = f"{printable(str(exc.filename))}: " if exc.filename else ""
+            _say(f"mwaa-lint: error: {where}{exc.strerror or exc}")
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:  # the one place every unexpected error ends
+            if os.environ.get("MWAA_LINT_DEBUG"):
+                traceback.print_exc()
+            detail = printable(str(exc).strip().split("\n")[0][:300])
+            _say(f"mwaa-lint: error: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
+                 "please report it, with the traceback MWAA_LINT_DEBUG=1 prints")
+            sys.exit(EXIT_ERROR)
+
 
 @click.group(cls=DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="mwaa-lint")
@@ -48,6 +81,64 @@ def main():
     # interpreter's last full collection at exit (frozen objects are skipped). Rarely, not never.
     gc.set_threshold(100_000, 20, 100)
     atexit.register(gc.freeze)
+    # A character the terminal's encoding cannot show is written as an escape, not a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _emit(text: str, err: bool = False) -> None:
+    """Write report text to standard output (or error).
+
+    When its reader goes away (`mwaa-lint | head -1`), the rest of the text is dropped and the run
+    goes on to the exit code it earned. ruff and ripgrep exit 0 on a broken pipe (the reader chose
+    to stop), pip exits 1; a gate must neither pass because its reader stopped early (with
+    `set -o pipefail`, 0 would pass a pull request that has findings) nor fail because of it."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        _silence(stream)
+
+
+def _silence(stream) -> None:
+    """Point a stream whose reader has gone at /dev/null, so that nothing written later, not even
+    the interpreter's last flush ("Exception ignored ... BrokenPipeError"), complains."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's captured stream): nothing to flush to
+        pass
+
+
+def _say(line: str) -> None:
+    """One line on standard error, even when it is closed."""
+    try:
+        click.echo(line, err=True)
+    except OSError:
+        _silence(sys.stderr)
+
+
+def _fail(message: str):
+    _say(f"mwaa-lint: error: {message}")
+    sys.exit(EXIT_ERROR)
+
+
+def _write_file(destination: str, text: str) -> None:
+    """Write a report or a baseline where the command line says, creating missing directories (as
+    ruff does). Any failure (a directory, no permission, a full disk) is one line and exit 2."""
+    target = Path(destination)
+    shown = clean(printable(destination))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            stream.write(text)
+    except FileExistsError:  # mkdir: a part of the path is a file
+        _fail(f"cannot write {shown}: {clean(printable(str(target.parent)))} is not a directory")
+    except OSError as exc:
+        _fail(f"cannot write {shown}: {exc.strerror or exc}")
 
 
 def _rules_or_exit() -> list:
@@ -73,7 +164,7 @@ def _use_color(choice: str, stream) -> bool:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), help="Report format (default: text).")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("--output-file", "-o", type=click.Path(), help="Write the report here instead of stdout.")
 @click.option("--output", "outputs", multiple=True, metavar="FORMAT:PATH",
               help="An extra report, e.g. sarif:out.sarif or text:- (stdout); repeatable.")
 @click.option("--select", "selects", multiple=True, metavar="IDS", help="Rule ids, slugs or prefixes (MWAA2) to run; comma separated.")
@@ -87,7 +178,7 @@ def _use_color(choice: str, stream) -> bool:
               ".mwaa-lint.yaml, or [tool.mwaa-lint] in pyproject.toml, from the first path upward).")
 @click.option("--show-config", is_flag=True, help="Print the effective configuration and exit.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), help="Do not report findings recorded in this baseline.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in this baseline file.")
+@click.option("--write-baseline", type=click.Path(), help="Record every current finding in this baseline file.")
 @click.option("--no-inline-ignores", is_flag=True, help="Ignore `mwaa-lint: ignore[...]` comments (for audits).")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule produced, and files read and parsed.")
 @click.option("--no-cache", is_flag=True, help="Parse and check everything again; read and write no cache.")
@@ -104,7 +195,7 @@ def check(paths, **flags):
     try:
         settings = Settings.build(paths, flags, all_rules)
         if flags["show_config"]:
-            click.echo(settings.describe(), nl=False)
+            _emit(settings.describe())
             sys.exit(EXIT_CLEAN)
         with confined_to(settings.project):  # a baseline or knowledge table is read through its gate
             options = settings.run_options(all_rules)
@@ -123,18 +214,18 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
     result = run(paths, settings.rules, options, root=Path.cwd())
 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
-        click.echo(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True, nl=False)
+        _emit(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True)
     for output_format, destination in settings.outputs:
         _write_report(result, output_format, destination, flags["color"])
     if flags["statistics"]:
         stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
-        click.echo(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report, nl=False)
+        _emit(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report)
     if flags["write_baseline"]:
         from .baseline import render as render_baseline
 
-        target = Path(flags["write_baseline"])
-        target.write_text(render_baseline(result.findings, target.resolve().parent), encoding="utf-8")
-        click.echo(f"mwaa-lint: recorded {len(result.findings)} findings in the baseline {target}", err=True)
+        target = flags["write_baseline"]
+        _write_file(target, render_baseline(result.findings, Path(target).resolve().parent))
+        _say(f"mwaa-lint: recorded {len(result.findings)} findings in the baseline {clean(printable(target))}")
 
     if result.diagnostics:
         sys.exit(EXIT_ERROR)
@@ -147,12 +238,10 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
 def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
     renderer = importlib.import_module(f".output.{_RENDERER.get(output_format, output_format)}", __package__)
     if destination == "-":
-        stream = sys.stdout
-        stream.write(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, stream)))
-        stream.flush()
+        _emit(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, sys.stdout)))
         return
-    Path(destination).write_text(renderer.render(result, color=False), encoding="utf-8")
-    click.echo(f"mwaa-lint: {len(result.findings)} findings written to {destination} ({output_format})", err=True)
+    _write_file(destination, renderer.render(result, color=False))
+    _say(f"mwaa-lint: {len(result.findings)} findings written to {clean(printable(destination))} ({output_format})")
 
 
 @main.command()
@@ -194,8 +283,8 @@ def cost(paths, output_format, var_files, cli_vars, config_file, project_root):
         diagnostics.extend(d for d in refused_reads() if d not in diagnostics)
         if diagnostics:
             result = Result(findings=[], diagnostics=diagnostics, rules=[], root=Path.cwd())
-            click.echo(render_diagnostics(result, color=_use_color("auto", sys.stderr)), err=True, nl=False)
-        click.echo(render(found, output_format, budget), nl=False)
+            _emit(render_diagnostics(result, color=_use_color("auto", sys.stderr)), err=True)
+        _emit(render(found, output_format, budget))
     sys.exit(EXIT_ERROR if diagnostics else EXIT_CLEAN)
 
 
@@ -211,14 +300,14 @@ def list_rules(markdown):
         return rule.summary() + (" (off by default)" if off else "")
 
     if markdown:
-        click.echo("| ID | slug | severity | summary |\n|---|---|---|---|")
+        lines = ["| ID | slug | severity | summary |", "|---|---|---|---|"]
         for rule in rules:
             cell = summary(rule).replace("|", "\\|")
-            click.echo(f"| {rule.id} | {rule.slug} | {rule.severity} | {cell} |")
-        return
-    width = max(len(r.slug) for r in rules)
-    for rule in rules:
-        click.echo(f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {summary(rule)}")
+            lines.append(f"| {rule.id} | {rule.slug} | {rule.severity} | {cell} |")
+    else:
+        width = max(len(r.slug) for r in rules)
+        lines = [f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {summary(rule)}" for rule in rules]
+    _emit("".join(line + "\n" for line in lines))
 
 
 @main.command(name="rule")
@@ -230,10 +319,10 @@ def show_rule(rule_id):
     if rule is None:
         click.echo(f"mwaa-lint: error: no rule {rule_id!r}; see `mwaa-lint rules`", err=True)
         sys.exit(EXIT_ERROR)
-    click.echo(f"{rule.id} {rule.slug} [{rule.severity}]\n")
-    click.echo(rule.doc())
+    lines = [f"{rule.id} {rule.slug} [{rule.severity}]", "", rule.doc()]
     if rule.options:
-        click.echo("\n## Options")
+        lines.append("\n## Options")
         for name, default in rule.options.items():
-            click.echo(f"- `{name}` (default: {default if default is not None else 'from the knowledge base'}); "
-                       f"set with `--rule-option {rule.id}.{name}=VALUE`")
+            lines.append(f"- `{name}` (default: {default if default is not None else 'from the knowledge base'}); "
+                         f"set with `--rule-option {rule.id}.{name}=VALUE`")
+    _emit("".join(line + "\n" for line in lines))
