@@ -2,26 +2,27 @@
 
 Parsing is nearly all of a run's time, and on a commit most files have not changed. Entries
 live in the user's cache directory (`$XDG_CACHE_HOME/mwaa-lint`, else `~/.cache/mwaa-lint`;
-`--cache-dir`, `MWAA_LINT_CACHE_DIR`), never in the scanned repository. Each entry is written
-to a temporary file and renamed into place, so concurrent runs never see half an entry; an
-entry that cannot be read (corrupt, from another Python) is ignored and parsed again.
+`--cache-dir`, `MWAA_LINT_CACHE_DIR`), never in the scanned repository. Each entry is JSON
+(cache_codec.py: reading one cannot run code), written to a temporary file and renamed into
+place, so concurrent runs never see half an entry; an entry that cannot be read (corrupt,
+planted, from another version) is ignored and parsed again.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
+from . import __version__, cache_codec
 
 # The modules whose code decides what a parsed file looks like: an edit to any of them (a
 # development install) must not be answered from entries the old code wrote.
-_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py", "requirements.py")
+_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py", "requirements.py",
+                   "cache_codec.py")
 
 
 def default_directory() -> Path:
@@ -42,7 +43,10 @@ class ParseCache:
         return digest.hexdigest()
 
     def get(self, key: str):
-        found = self._load(key)
+        """The model of a file (m.File) stored under `key`, or None."""
+        from .model import File
+
+        found = self._load(key, File)
         if found is not None:
             self.hits += 1
         return found
@@ -50,34 +54,43 @@ class ParseCache:
     def parsed_text(self, kind: str, text: str, parse, version: str = ""):
         """`parse(text)`, from the cache when the same text of this kind was parsed before by
         the same code (`version`: that of the library doing the parsing)."""
-        if self.directory is None:
+        kind_of_value = _text_kinds().get(kind)
+        if self.directory is None or kind_of_value is None:
             return parse(text)
         digest = hashlib.sha256(f"{_code_fingerprint()}\0{kind}\0{version}\0".encode())
         digest.update(text.encode("utf-8", "surrogateescape"))
         key = digest.hexdigest()
-        found = self._load(key)
+        found = self._load(key, kind_of_value)
         if found is None:
             found = parse(text)
-            self.put(key, found)
+            self.put(key, found, kind_of_value)
         return found
 
-    def _load(self, key: str):
+    def _load(self, key: str, spec):
+        """The entry under `key` if it holds a well-formed `spec`, else None (absent, corrupt,
+        truncated, planted, or written by another version)."""
         if self.directory is None:
             return None
-        try:
-            with open(self._entry(key), "rb") as handle:
-                return pickle.load(handle)
-        except Exception:  # absent, corrupt, truncated, or written by an incompatible version
-            return None
+        return cache_codec.load(self.directory, _entry(key), spec, key)
 
-    def put(self, key: str, parsed) -> None:
+    def put(self, key: str, parsed, spec=None) -> None:
         if self.directory is None:
             return
-        if not write_pickle(self._entry(key), parsed):
+        if not cache_codec.save(self.directory, _entry(key), parsed, spec or type(parsed), key):
             self.directory = None  # a read-only or full disk: carry on without a cache
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pickle"
+
+def _entry(key: str) -> tuple:
+    """Where the entry under `key` is, below the cache directory."""
+    return key[:2], f"{key}.json"
+
+
+@cache
+def _text_kinds() -> dict:
+    """What `parsed_text()` keeps, by kind: the type of the parse."""
+    from .requirements import ParsedRequirements
+
+    return {"requirements": ParsedRequirements}
 
 
 _in_use: Optional[ParseCache] = None
@@ -97,28 +110,6 @@ def in_use(parse_cache: ParseCache):
 
 def current() -> ParseCache:
     return _in_use or ParseCache(None)
-
-
-def write_pickle(path: Path, value) -> bool:
-    """Write `value` to `path` whole or not at all: to a temporary file, then renamed into
-    place, so a concurrent run reads the old entry or the new one, never half of one."""
-    import tempfile  # only a run that writes pays for it
-
-    temporary = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        return True
-    except (OSError, pickle.PicklingError, RecursionError):
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
-        return False
 
 
 @cache

@@ -35,7 +35,7 @@ from .suppress import run_stage as suppress
 from .suppress import suppressions_in
 from .variables import variable_values
 
-INDEX_NAME = "relevance-index.pickle"  # in the cache directory, beside the parse cache entries
+INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
 _MODULE_PREFIX = re.compile(r'module\.[\w-]+(\[[^\]]*\])?\.')
 
 

@@ -9,12 +9,11 @@ caller is evaluated. Over-including is safe; the textual test only decides what 
 from __future__ import annotations
 
 import os
-import pickle
 import re
 from pathlib import Path
 from typing import Optional
 
-from .cache import write_pickle
+from . import cache_codec
 from .diagnostic import InputError
 from .paths import real_text
 from .project import current as current_project
@@ -85,6 +84,12 @@ def _read(path: str) -> bytes:
     return current_project().read_bytes(path, quiet=True)
 
 
+# How the index is stored: its entries by column (paths, sizes, mtime_ns, has_environment,
+# sources), which a warm run checks and reads back far faster than one array per file.
+COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]]
+_KEY = f"relevance index {COLUMNS}"  # the key its entry claims: an index of another layout is a miss
+
+
 class FactsIndex:
     """What the textual pass found in each file, kept (in the cache directory) while the
     file's size and modification time are unchanged: a warm run then reads no file it skips.
@@ -94,13 +99,11 @@ class FactsIndex:
         self.path = path
         self.entries: dict = {}  # absolute path → (size, mtime_ns, has_environment, sources)
         self.changed = False
-        if path is not None:
-            try:
-                with open(path, "rb") as handle:
-                    loaded = pickle.load(handle)
-                self.entries = loaded if isinstance(loaded, dict) else {}
-            except Exception:  # absent or corrupt: build it again
-                self.entries = {}
+        if path is not None:  # absent, corrupt or planted (cache_codec.py): build it again
+            columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
+            if columns is not None and len(set(map(len, columns))) == 1:
+                paths, *facts = columns
+                self.entries = dict(zip(paths, zip(*facts)))
 
     def facts(self, path: str) -> tuple:
         """(holds an environment?, local module sources it names) for the file at this
@@ -128,4 +131,6 @@ class FactsIndex:
     def save(self) -> None:
         if self.path is None or not self.changed:
             return
-        write_pickle(self.path, self.entries)  # concurrent runs: the last one's index wins, whole
+        columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 5
+        # concurrent runs: the last one's index wins, whole
+        cache_codec.save(self.path.parent, (self.path.name,), columns, COLUMNS, _KEY)

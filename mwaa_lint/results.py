@@ -4,23 +4,26 @@ A warm run answers most roots from here: no model is loaded and nothing is evalu
 is found by a key made of the tool's own code, the run's settings and the module job, and it
 holds every observation the check made of the file system (inputs.py). It is used only when
 all of them still hold. Rules from a third-party pack may read anything, so a run with one
-of their rules selected keeps no results (the parse cache still serves it).
+of their rules selected keeps no results (the parse cache still serves it). Entries are JSON
+(cache_codec.py): an entry that is not exactly what this code writes, under the key asked
+for, is a miss.
 """
 from __future__ import annotations
 
 import hashlib
 import importlib.util
 import os
-import pickle
+import stat
 import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
-from .cache import library_stamp, write_pickle
-from .inputs import digest, unchanged
+from . import __version__, cache_codec
+from .cache import library_stamp
+from .inputs import digest, observe
+from .project import current as current_project
 from .registry import is_built_in
 
 
@@ -56,23 +59,58 @@ class ResultStore:
     def get(self, job) -> Optional[Entry]:
         if self.directory is None:
             return None
-        try:
-            with open(self._path(job), "rb") as handle:
-                entry = pickle.load(handle)
-            return entry if isinstance(entry, Entry) and unchanged(entry.records) else None
-        except Exception:  # absent, corrupt, or from an incompatible version: check again
-            return None
+        key = self._key(job)
+        entry = cache_codec.load(self.directory.parent, _entry(key), Entry, key)
+        return entry if entry is not None and _still_hold(entry.records) else None
 
     def put(self, job, entry: Entry) -> None:
-        if self.directory is not None and not write_pickle(self._path(job), entry):
+        if self.directory is None:
+            return
+        key = self._key(job)
+        if not cache_codec.save(self.directory.parent, _entry(key), entry, Entry, key):
             self.directory = None  # a read-only or full disk: carry on without
 
-    def _path(self, job) -> Path:
+    def _key(self, job) -> str:
         key = hashlib.sha256(self._run_key.encode())
         var_files = [str(p) for p in self.options.var_files_for(job.directory)]  # the config's, for this directory
         key.update(repr((_job_identity(job), var_files)).encode("utf-8", "surrogateescape"))
-        name = key.hexdigest()
-        return self.directory / name[:2] / f"{name}.pickle"
+        return key.hexdigest()
+
+
+def _entry(key: str) -> tuple:
+    """Where the entry under `key` is, below the cache directory (which is trusted: a link
+    below it is not followed)."""
+    return "results", key[:2], f"{key}.json"
+
+
+_KINDS = {"read", "file", "directory", "listing", "real"}
+
+
+def _still_hold(records: list) -> bool:
+    """Does the file system still look the way these observations saw it (inputs.unchanged)?
+    An entry may have been planted, so each path is looked at once, only inside the project
+    (an observation outside it is a miss: the answer would tell whoever planted it something
+    about the machine), and only a regular file is read: a device or a FIFO is a miss too."""
+    project = current_project()
+    seen: dict = {}
+    for kind, path, observation in records:
+        now = seen.get((kind, path))
+        if now is None:
+            if kind not in _KINDS or not os.path.isabs(path) or project.outside(path) is not None:
+                return False
+            if kind == "read":
+                try:
+                    if not stat.S_ISREG(os.stat(path).st_mode):
+                        return False
+                except (OSError, ValueError):
+                    pass  # observe() says "unreadable" for what is not there
+            try:
+                now = seen[(kind, path)] = observe(kind, path)
+            except (OSError, ValueError):
+                return False
+        if now != observation:
+            return False
+    return True
 
 
 def _job_identity(job) -> tuple:

@@ -52,7 +52,7 @@ def test_the_cache_is_the_same_from_another_working_directory(cli, tmp_path):
 def test_corrupt_entries_are_parsed_again(cli, tmp_path):
     cache = tmp_path / "cache"
     cold, cold_stats = report(cli, LAYOUT, "--cache-dir", cache)
-    entries = [entry for entry in cache.rglob("*.pickle") if entry.parent != cache]  # not the relevance index
+    entries = [entry for entry in cache.rglob("*.json") if entry.parent != cache]  # not the relevance index
     assert entries
     for i, entry in enumerate(entries):  # parse cache and result cache entries alike
         entry.write_bytes(b"" if i % 2 else b"\x80\x05garbage")
