@@ -128,6 +128,7 @@ def _run_key(rules: list, options) -> str:
     parts = (
         _code_stamp(),
         os.getcwd(),  # paths in findings are as given, relative to it
+        (current_project().root, sorted(current_project().trusted)),  # what may be read (project.py)
         [rule.id for rule in rules],
         repr(sorted(options.rule_options.items())),
         [str(p) for p in options.var_files],
@@ -140,7 +141,7 @@ def _run_key(rules: list, options) -> str:
 
 def _read_digest(path: Path) -> str:
     try:
-        return digest(Path(path).read_bytes())
+        return digest(current_project().read_bytes(path, quiet=True))
     except OSError:
         return "unreadable"
 

@@ -265,3 +265,21 @@ def test_a_rule_that_crashed_is_run_again_next_time(cli, tree, tmp_path, monkeyp
     monkeypatch.setattr(rule_class, "check", original)
     found, diagnostics, stats = check(cli, root, tmp_path / "cache", "--select", "MWAA501")
     assert diagnostics == [] and [f[:3] for f in found] == [("MWAA501", "main.tf", 17)] and stats["roots_reused"] == 0
+
+
+def test_a_wider_project_root_checks_again(cli, tmp_path):
+    # The same upload outside the scanned directory: refused under the default root (no git,
+    # no config: the scanned directory), read under a --project-root that holds it. A result
+    # kept under the first root must not answer the second run.
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra/main.tf").write_text(ENVIRONMENT)  # uploads ../shared/requirements.txt
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/requirements.txt").write_text("requests>=2\n")
+    cache = tmp_path / "cache"
+    narrow = cli("infra", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, cwd=tmp_path).json()
+    assert [d["message"] for d in narrow["diagnostics"]] == [
+        f"shared/requirements.txt is outside the project root {(tmp_path / 'infra').resolve()}; not read"]
+    wide = cli("infra", "--select", "MWAA301", "--format", "json", "--cache-dir", cache, "--project-root", tmp_path,
+               cwd=tmp_path).json()
+    assert wide["diagnostics"] == []
+    assert [(f["rule_id"], f["path"], f["line"]) for f in wide["findings"]] == [("MWAA301", "shared/requirements.txt", 1)]
