@@ -81,6 +81,9 @@ class Rule:
     stage: ClassVar[str] = "module"
     # False for rules whose flagged line holds a secret: text output then shows no source line.
     show_source: ClassVar[bool] = True
+    # True for rules written against the public API (mwaa_lint.api.Rule): `check` gets an
+    # api.Context. False: the engine's own Context (rules not yet moved to the API).
+    api: ClassVar[bool] = False
 
     def __init__(self, options: Optional[dict] = None):
         self.opts = {**self.options, **(options or {})}

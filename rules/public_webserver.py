@@ -1,7 +1,4 @@
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown
+from mwaa_lint.api import Rule, Severity, table
 
 
 class PublicWebserver(Rule):
@@ -48,20 +45,15 @@ class PublicWebserver(Rule):
     def check(self, context):
         modes = table("network_configuration")["webserver_access_modes"]["modes"]
         for env in context.environments():
-            attribute = env.attribute("webserver_access_mode")
-            if attribute is None:
-                continue  # MWAA's default is PRIVATE_ONLY
-            value = env.eval(attribute.expr)
-            if isinstance(value, Unknown) or not isinstance(value, str):
-                continue
-            mode = modes.get(str(value))
-            if mode is None or not mode["public"]:
+            mode = env.argument("webserver_access_mode")
+            if not mode.written or not mode.known or not isinstance(mode.value, str):
+                continue  # MWAA's default is PRIVATE_ONLY; an unknown value is not judged
+            row = modes.get(mode.value)
+            if row is None or not row["public"]:
                 continue  # PRIVATE_ONLY, or a value the API rejects (not this rule's business)
-            origin = setting(env.ev, attribute.expr, env.instance)
-            passed = f" ({origin.passed_to()} for {env.address})" if origin.calls else ""
             yield self.finding(
-                origin.loc or attribute.loc,
-                f"webserver_access_mode is {value}{passed}, so the Airflow UI is reachable from the internet; "
+                mode.loc,
+                f"webserver_access_mode is {mode.value}{mode.passed}, so the Airflow UI is reachable from the internet; "
                 "expected PRIVATE_ONLY (reach the web server through its VPC endpoint)",
                 address=env.address,
             )

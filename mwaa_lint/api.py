@@ -1,0 +1,327 @@
+"""The public rule API: the one module a rule imports.
+
+A rule is a class with its metadata and documentation (`Rule`), and a `check(context)` that
+looks at each environment and yields `Finding`s (through `self.finding(...)`) and, for what it
+could not judge, `Diagnostic`s. What it sees:
+
+- `Context`: the environments of one root module and the local modules it calls, every other
+  resource by type (`context.resources("aws_subnet")`), what a reference points to
+  (`context.target(value)`), and the requirements files the user named;
+- `Environment` and `Resource`: an `aws_mwaa_environment` (or any resource instance) with
+  `argument(name)` — its value, whether it is known, where it was written (the caller's line
+  when it was passed into a module) and how it got there — and `blocks(name)` for nested blocks;
+- the AWS views the engine computes: the execution role and its policies
+  (`env.execution_role()`, `role.policies()`), the network (`env.subnets()`,
+  `subnet.exposure()`), the source bucket (`env.source_bucket()`), the environment class limits
+  (`env.class_limits()`), the requirements MWAA installs (`env.requirements_files()`), the
+  configuration options (`env.configuration_options()`);
+- values: `Unknown` (a value that could not be resolved: never report on it), `to_number`,
+  `to_bool`, `same_value`; and the dated knowledge tables (`table(name)`).
+
+Rules never see the evaluator, never read files and never build provenance phrases by hand.
+A rule pack imports only this module; `tests/test_rule_api.py` holds the built-in rules to it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from . import model as _m
+from .aws import arguments as _arguments
+from .aws import iam as _iam
+from .aws import network as _network
+from .aws import s3_buckets as _buckets
+from .aws.environment_class import class_name as _class_name
+from .aws.environment_class import limits as _limits
+from .diagnostic import Diagnostic
+from .knowledge import table
+from .model import Location
+from .provenance import Setting as _Setting
+from .provenance import direct_variable as _direct_variable
+from .provenance import setting as _setting
+from .rule import Finding, Severity
+from .rule import Rule as _Rule
+from .values import Unknown, contains_unknown, same_value, to_bool, to_number
+
+__all__ = [
+    "Argument", "Context", "Diagnostic", "Environment", "Finding", "Location", "Resource", "Role", "Rule", "Severity",
+    "Subnet", "Unknown", "is_known", "same_value", "table", "to_bool", "to_number",
+]
+
+
+class Rule(_Rule):
+    """The base class of a rule written against this API: `check(context)` gets a `Context`.
+
+    Declare `id`, `slug`, `severity` (and optionally `security_severity`, `options`,
+    `enabled_by_default`, `show_source`); write the docstring (summary line, then `## What it
+    does`, `## Why is this bad?`, `## Example` and `## Use instead` with one ```hcl block
+    each: the example must fire, the other must not); yield `self.finding(loc, message,
+    address=..., related=...)` for each problem and a `Diagnostic` for what cannot be judged.
+    """
+
+    api = True
+
+
+def is_known(value: Any) -> bool:
+    """Is nothing in `value` unknown? (A rule reports only on what it knows.)"""
+    return not contains_unknown(value)
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a resource, as a rule needs it to report on it.
+
+    `loc` is where to report: the module caller's argument when the value was passed into a
+    module (`module "mwaa" { max_workers = 40 }`), else the argument itself, else (when it is
+    not written at all) the resource's header.
+    """
+
+    name: str
+    value: Any  # None when the argument is not written, or null
+    written: bool  # the argument is in the resource block
+    loc: Location
+    attribute_loc: Optional[Location]  # the `name = ...` line in the resource block itself
+    calls: tuple  # module addresses the value was passed through, outermost first
+    passed: str  # " (passed to module.mwaa for module.mwaa.aws_mwaa_environment.this)", or ""
+    _origin: Optional[_Setting]
+    _resource: Resource
+
+    @property
+    def known(self) -> bool:
+        return is_known(self.value)
+
+    @property
+    def variable(self) -> Optional[str]:
+        """NAME when the value is exactly `var.NAME` where it was last written."""
+        return _direct_variable(self._origin.expr) if self._origin is not None else None
+
+    def where_written(self) -> tuple:
+        """(where the value itself is written, " (how it got here)"): a literal in a .tf file
+        (a caller's argument, a variable default, a local, a for_each map) where it is written;
+        a value from a tfvars file or the environment at the argument, naming its source."""
+        if self._origin is None or self.attribute_loc is None:
+            return self.loc, ""
+        attribute = self._resource._instance.block.attr(self.name)
+        return _arguments.written(self.value, self._origin, attribute, self._resource._legacy())
+
+    def set_by(self) -> Optional[str]:
+        """For a root module's `var.NAME`: what set it (`terraform.tfvars:3`, `--var`,
+        `TF_VAR_NAME`, or "its default"); None otherwise."""
+        origin = self._origin
+        if origin is None or self.variable is None or origin.ev.caller is not None:
+            return None
+        return origin.ev.module.variable_sources.get(self.variable, "its default")
+
+    def variables(self) -> list:
+        """The `variable` blocks the value went through, outermost last, as Resources' blocks."""
+        return [_VariableView(ev, block) for ev, block in (self._origin.variables if self._origin else [])]
+
+
+class _VariableView:
+    """A `variable` block the value of an argument came through (see `Argument.variables`)."""
+
+    def __init__(self, ev, block: _m.Block):
+        self._ev, self._block = ev, block
+
+    @property
+    def name(self) -> str:
+        return self._block.labels[0]
+
+    def rejects(self, value: Any) -> Any:
+        """Would one of its validation blocks reject `value`? True, False, or Unknown when a
+        condition cannot be evaluated with it."""
+        import dataclasses
+
+        from .evaluate import Evaluator
+
+        module = self._ev.module
+        verdicts = []
+        for validation in self._block.children("validation"):
+            condition = validation.attr("condition")
+            if condition is None:
+                continue
+            trial = dataclasses.replace(module, variable_values={**module.variable_values, self.name: value})
+            verdicts.append(to_bool(Evaluator(trial).value(condition.expr)))
+        if any(v is False for v in verdicts):
+            return True
+        return Unknown() if any(isinstance(v, Unknown) for v in verdicts) else False
+
+
+class _Block:
+    """A nested block of a resource instance (`logging_configuration`, `ingress`, ...)."""
+
+    def __init__(self, resource: Resource, block: _m.Block):
+        self._resource, self._block = resource, block
+
+    @property
+    def loc(self) -> Location:
+        return self._block.loc
+
+    @property
+    def type(self) -> str:
+        return self._block.type
+
+    def get(self, name: str, default: Any = None) -> Any:
+        attribute = self._block.attr(name)
+        return default if attribute is None else self._resource._value(attribute.expr)
+
+    def argument(self, name: str) -> Argument:
+        return self._resource._argument(name, self._block.attr(name), self._block.loc)
+
+    def blocks(self, name: str) -> list:
+        ev, instance = self._resource._ev, self._resource._instance
+        return [_Block(self._resource, child) for child in ev.children(self._block, name, instance)]
+
+
+class Resource:
+    """One instance of a resource or data block (after `count`/`for_each`)."""
+
+    def __init__(self, instance):
+        self._instance = instance
+        self._ev = instance.ev
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Resource) and other._instance is self._instance
+
+    def __hash__(self) -> int:
+        return id(self._instance)
+
+    @property
+    def address(self) -> str:
+        """`aws_iam_role.mwaa`, `module.mwaa.aws_mwaa_environment.this["prod"]`."""
+        return self._instance.address
+
+    @property
+    def type(self) -> str:
+        return self._instance.block.labels[0]
+
+    @property
+    def loc(self) -> Location:
+        """The block's header line."""
+        return self._instance.block.loc
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The argument's value (`default` when it is not written)."""
+        return self._ev.attr(self._instance, name, default)
+
+    def argument(self, name: str) -> Argument:
+        return self._argument(name, self._instance.block.attr(name), self.loc)
+
+    def blocks(self, name: str) -> list:
+        """Nested blocks of that type, `dynamic` blocks expanded."""
+        return [_Block(self, child) for child in self._ev.children(self._instance.block, name, self._instance)]
+
+    def is_named_by(self, value: Any) -> Optional[bool]:
+        """Does `value` (a reference, a name or an ARN) designate this resource? None: cannot tell."""
+        return _iam.refers_to(self._ev, value, self._instance)
+
+    def _value(self, expr: _m.Expr) -> Any:
+        return self._ev.value(expr, self._instance)
+
+    def _argument(self, name: str, attribute: Optional[_m.Attribute], fallback: Location) -> Argument:
+        if attribute is None:
+            return Argument(name, None, False, fallback, None, (), "", None, self)
+        origin = _setting(self._ev, attribute.expr, self._instance)
+        passed = f" ({origin.passed_to()} for {self.address})" if origin.calls else ""
+        return Argument(name, self._value(attribute.expr), True, origin.loc or attribute.loc, attribute.loc,
+                        tuple(origin.calls), passed, origin, self)
+
+    def _legacy(self):
+        """The engine's view of an environment, for the AWS helpers that take one."""
+        from .context import Environment as _Legacy
+
+        return _Legacy(self._instance, self._ev)
+
+
+class Environment(Resource):
+    """An `aws_mwaa_environment` instance, with the AWS views of what it uses."""
+
+    def execution_role(self) -> Optional[Role]:
+        """The `aws_iam_role` its `execution_role_arn` designates, or None (a literal ARN of a
+        role elsewhere, a data source, unknown)."""
+        role = _iam.execution_role(self._ev, self._legacy())
+        return Role(role) if role is not None else None
+
+    def source_bucket(self) -> Optional[Resource]:
+        """The `aws_s3_bucket` its `source_bucket_arn` designates, or None."""
+        bucket = _buckets.source_bucket(self._legacy())
+        return Resource(bucket) if bucket is not None else None
+
+    def subnets(self) -> list:
+        """(the Argument `network_configuration.subnet_ids`, [Subnet, or None for an item not
+        in the code, ...]) for each subnet list whose items are known to be a list."""
+        found = []
+        for attribute, values in self._legacy().network_lists("subnet_ids"):
+            targets = [self._ev.target(v) for v in values]
+            argument = self._argument("subnet_ids", attribute, self.loc)
+            found.append((argument, [Subnet(t) if t is not None else None for t in targets]))
+        return found
+
+    def class_name(self) -> Any:
+        """`environment_class`, or MWAA's default class when it is not set; Unknown if unknown."""
+        return _class_name(self._legacy())
+
+    def class_limits(self) -> Optional[dict]:
+        """The environment class's row of the `environment_classes` table, or None."""
+        return _limits(self.class_name())
+
+
+class Role(Resource):
+    """An `aws_iam_role`: the policies on it, wherever they are attached."""
+
+    def policies(self) -> Iterator[Any]:
+        """Each readable policy on the role (inline, `aws_iam_role_policy`, attached
+        `aws_iam_policy`): `.address`, `.loc` (its `policy = ...`), `.document.statements`
+        (each with `.effect`, `.actions`, `.not_actions`, `.resources` as located strings)."""
+        return _iam.role_policies(self._ev, self._instance)
+
+    def attachments(self) -> Iterator[tuple]:
+        """(Resource, argument name) for every place a managed policy is attached to the role."""
+        for instance, name in _iam.attachments(self._ev, self._instance):
+            yield Resource(instance), name
+
+
+class Subnet(Resource):
+    """An `aws_subnet`, and whether it is public."""
+
+    def exposure(self) -> Any:
+        """`.public` (True, False, or None when it cannot be told), `.reason` (why, naming the
+        route table or `map_public_ip_on_launch` and where) and `.loc` (where that is written)."""
+        return _network.subnet_exposure(self._ev, self._instance)
+
+
+class Context:
+    """What a rule sees of one check: a root module and the local modules it calls."""
+
+    def __init__(self, legacy):
+        self._legacy = legacy
+
+    @property
+    def requirement_files(self) -> list:
+        """requirements files the user named on the command line."""
+        return list(self._legacy.requirement_files)
+
+    def environments(self) -> Iterator[Environment]:
+        """Every `aws_mwaa_environment` instance in the root module and the modules it calls.
+        (While a rule looks at one, a crash is reported at it.)"""
+        for env in self._legacy.environments():
+            yield Environment(env.instance)
+
+    def resources(self, resource_type: str) -> list:
+        """Every instance of `resource_type` in the tree."""
+        return [Resource(instance) for instance in self._legacy.ev.all_instances(resource_type)]
+
+    def target(self, value: Any) -> Optional[Resource]:
+        """The resource instance a reference (`aws_iam_role.mwaa.arn`) designates, or None."""
+        instance = self._legacy.ev.target(value)
+        return Resource(instance) if instance is not None else None
+
+
+# --- views for the argument rules (environment class, versions, logging, workers, KMS) -------
+
+
+# --- views for the IAM and network rules (policies, subnets, security groups) ----------------
+
+
+# --- views for the bucket, upload, log group, configuration option and requirements rules ----
