@@ -21,6 +21,7 @@ from . import __version__
 from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
+from .output import FORMATS, MODULE_OF
 from .output.text import clean, render_diagnostics
 from .project import confined_to
 from .redact import printable
@@ -28,8 +29,6 @@ from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
 from .settings import Settings
 
-FORMATS = ("text", "concise", "json", "jsonl", "json-lines", "sarif", "github", "gitlab", "junit")
-_RENDERER = {"json-lines": "jsonl"}  # the same format under its longer name
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: 128 + SIGINT, as shells report it
 
 
@@ -236,7 +235,7 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
 
 
 def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
-    renderer = importlib.import_module(f".output.{_RENDERER.get(output_format, output_format)}", __package__)
+    renderer = importlib.import_module(f".output.{MODULE_OF.get(output_format, output_format)}", __package__)
     if destination == "-":
         _emit(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, sys.stdout)))
         return

@@ -216,8 +216,7 @@ class Evaluator:
                 return self._give_up(f"references followed more than {MAX_DEPTH} levels deep")
             if root.steps > MAX_STEPS:
                 return self._give_up(f"evaluation stopped after {MAX_STEPS:,} steps")
-            method = getattr(self, "_e_" + type(expr).__name__)
-            return method(expr, inst, scope)
+            return _EVALUATE[type(expr)](self, expr, inst, scope)
         finally:
             self._depth -= 1
 
@@ -556,3 +555,24 @@ class Evaluator:
         if isinstance(value, dict):
             return {k: self.materialize(v, keep_json) for k, v in value.items()}
         return value
+
+
+# How each kind of expression is evaluated: one entry per expression class of the model
+# (tests/test_evaluate.py checks that none is missing), so renaming a class fails at import.
+_EVALUATE = {
+    m.Literal: Evaluator._e_Literal,
+    m.Template: Evaluator._e_Template,
+    m.TupleExpr: Evaluator._e_TupleExpr,
+    m.ObjectExpr: Evaluator._e_ObjectExpr,
+    m.Name: Evaluator._e_Name,
+    m.GetAttr: Evaluator._e_GetAttr,
+    m.Index: Evaluator._e_Index,
+    m.Splat: Evaluator._e_Splat,
+    m.SplatItem: Evaluator._e_SplatItem,
+    m.Call: Evaluator._e_Call,
+    m.BinaryOp: Evaluator._e_BinaryOp,
+    m.UnaryOp: Evaluator._e_UnaryOp,
+    m.Conditional: Evaluator._e_Conditional,
+    m.ForExpr: Evaluator._e_ForExpr,
+    m.Bound: Evaluator._e_Bound,
+}

@@ -14,6 +14,7 @@ import click
 
 from . import config as cfg
 from .cache import default_directory as default_cache_directory
+from .output import FORMATS
 from .project import Project
 from .registry import find_rule, select, unknown_selectors
 from .rule import Severity
@@ -166,8 +167,6 @@ def _outputs(flags: dict, config: cfg.Config) -> list:
     """(format, "-" or a path) of each report. `--output` reports are where the user says and
     replace the standard one unless --format or -o asks for it; the config's `output`
     reports (relative to the config file, inside the project: see _confine) add to it."""
-    from .cli import FORMATS
-
     from_command_line = bool(flags["outputs"])
     outputs = []
     for spec in list(flags["outputs"]) or config.get("output", []):

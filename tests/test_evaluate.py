@@ -208,3 +208,13 @@ def test_format_follows_terraform(tmp_path, call, expected):
 def test_format_that_terraform_rejects_is_unknown(tmp_path, call):
     ev = module(tmp_path, f"locals {{\n  x = {call}\n}}\n")
     assert isinstance(local(ev, "x"), Unknown)
+
+
+def test_every_expression_of_the_model_has_an_evaluation():
+    import inspect
+
+    from mwaa_lint import model
+    from mwaa_lint.evaluate import _EVALUATE
+
+    kinds = {c for _, c in inspect.getmembers(model, inspect.isclass) if issubclass(c, model.Expr) and c is not model.Expr}
+    assert set(_EVALUATE) == kinds
