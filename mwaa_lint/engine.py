@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Optional
 
 from . import model as m
+from .api import Context as ApiContext  # also registers what AWS data sources compute (aws/__init__.py)
 from .baseline import Baseline
 from .cache import ParseCache, current, in_use
-from .api import Context as ApiContext
 from .context import Context
 from .diagnostic import Diagnostic
 from .discover import ModuleJob, discover
@@ -280,7 +280,8 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
             continue  # reported by a later stage
         rule = rule_class(options.rule_options.get(rule_class.id))
         try:
-            for item in rule.check(ApiContext(context) if rule_class.api else context):  # a rule yields findings, and diagnostics for what it could not judge
+            # a rule yields findings, and diagnostics for what it could not judge
+            for item in rule.check(ApiContext(context) if rule_class.api else context):
                 (diagnostics if isinstance(item, Diagnostic) else findings).append(item)
         except Exception as exc:  # one broken rule must not hide the others' findings
             diagnostics.append(_internal_error(rule_class, exc, context.current, job))

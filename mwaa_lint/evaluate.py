@@ -33,6 +33,9 @@ _ARITHMETIC = {
     "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
 }
 MAX_INT = 10**300  # larger results are Unknown: Python cannot print ints beyond 4,300 digits
+# (data source type, attribute) → function(evaluator, instance) computing that output from the
+# data source's arguments. The AWS knowledge stays with the AWS helpers: aws/__init__.py fills it.
+COMPUTED: dict = {}
 
 
 @dataclass(eq=False)
@@ -453,10 +456,9 @@ class Evaluator:
 
     def _instance_attr(self, instance: Instance, name: str) -> Any:
         block = instance.block
-        if block.type == "data" and block.labels[0] == "aws_iam_policy_document" and name == "json":
-            from .aws.policy_document import policy_document_data  # the data source's output
-
-            return self._cached(("json", id(instance)), lambda: policy_document_data(self, instance))
+        compute = COMPUTED.get((block.labels[0], name)) if block.type == "data" else None
+        if compute is not None:  # a data source's output that its arguments decide
+            return self._cached((name, id(instance)), lambda: compute(self, instance))
         attribute = block.attr(name)
         if attribute is None:
             return Ref(instance, name)
