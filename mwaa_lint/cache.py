@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import __version__, cache_codec
+from .run_state import holding, state
 
 # The modules whose code decides what a parsed file looks like: an edit to any of them (a
 # development install) must not be answered from entries the old code wrote.
@@ -93,23 +94,16 @@ def _text_kinds() -> dict:
     return {"requirements": ParsedRequirements}
 
 
-_in_use: Optional[ParseCache] = None
-
-
 @contextmanager
 def in_use(parse_cache: ParseCache):
     """Make `parse_cache` the run's cache for what is parsed deep inside rules (requirements
-    files, found by evaluating S3 objects), where no Loader is at hand."""
-    global _in_use
-    previous, _in_use = _in_use, parse_cache
-    try:
+    files, found by evaluating S3 objects), where no Loader is at hand (run_state.py)."""
+    with holding(parse_cache=parse_cache):
         yield
-    finally:
-        _in_use = previous
 
 
 def current() -> ParseCache:
-    return _in_use or ParseCache(None)
+    return state().parse_cache or ParseCache(None)
 
 
 @cache

@@ -14,34 +14,31 @@ from __future__ import annotations
 import hashlib
 import os
 from contextlib import contextmanager
-from typing import Optional
 
-_records: Optional[list] = None  # (kind, absolute path, observation) while recording
+from .run_state import holding, state
 
 
 @contextmanager
 def recording(into: list):
-    """Append every observation made inside the block to `into`."""
-    global _records
-    previous, _records = _records, into
-    try:
+    """Append every observation made inside the block to `into` (kept in the run state)."""
+    with holding(observations=into):
         yield into
-    finally:
-        _records = previous
 
 
 def note(kind: str, path) -> None:
     """Observe `path` now, if a recording is on: kind "read" (its bytes), "file" / "directory"
     (is there one?), "listing" (the names in a directory) or "real" (where links lead)."""
-    if _records is not None:
+    records = state().observations
+    if records is not None:
         path = _absolute(path)
-        _records.append((kind, path, observe(kind, path)))
+        records.append((kind, path, observe(kind, path)))
 
 
 def record(kind: str, path, observation: str) -> None:
     """An observation the caller made itself: the digest of the very bytes it used."""
-    if _records is not None:
-        _records.append((kind, _absolute(path), observation))
+    records = state().observations
+    if records is not None:
+        records.append((kind, _absolute(path), observation))
 
 
 def read_text(path, *, limit: int, where=None) -> str:

@@ -11,37 +11,32 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
 
-_known: Optional[dict] = None  # path text → resolved Path, while a run is resolving once
-_texts: dict = {}  # absolute path text → resolved path text, for the same run
+from .run_state import holding, state
 
 
 @contextmanager
 def resolving_once():
-    global _known, _texts
-    previous = _known, _texts
-    _known, _texts = {}, {}
-    try:
+    # the remembered resolutions live in the run state (run_state.py), for this run only
+    with holding(resolved={}, resolved_texts={}):
         yield
-    finally:
-        _known, _texts = previous
 
 
 def real(path) -> Path:
     """`Path(path).resolve()`, remembered while `resolving_once()` is active."""
-    if _known is None:
+    known = state().resolved
+    if known is None:
         return Path(path).resolve()
     text = os.fspath(path)
-    found = _known.get(text)
+    found = known.get(text)
     if found is None:
-        found = _known[text] = Path(_resolve(text if os.path.isabs(text) else os.path.join(os.getcwd(), text)))
+        found = known[text] = Path(_resolve(text if os.path.isabs(text) else os.path.join(os.getcwd(), text)))
     return found
 
 
 def real_text(path: str) -> str:
     """`real()` as a string, for the passes over every file of a tree, where Paths cost."""
-    if _known is None:
+    if state().resolved is None:
         return os.path.realpath(path)
     return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
 
@@ -49,7 +44,8 @@ def real_text(path: str) -> str:
 def _resolve(text: str) -> str:
     # realpath(parent/name) is realpath(realpath(parent)/name): resolve the parent (remembered)
     # and look at the last component only. Strings, not Paths: this runs thousands of times.
-    found = _texts.get(text)
+    texts = state().resolved_texts
+    found = texts.get(text)
     if found is not None:
         return found
     parent, name = os.path.split(text)
@@ -63,5 +59,5 @@ def _resolve(text: str) -> str:
         candidate = os.path.join(_resolve(parent), name)
         # a symbolic link goes to realpath, which knows loops and relative targets
         found = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
-    _texts[text] = found
+    texts[text] = found
     return found

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from .paths import real_text
+from .run_state import holding, state
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
 
@@ -186,21 +187,16 @@ def _megabytes(size: int) -> str:
 
 # -- the run's project ----------------------------------------------------------------------------
 
-_current: Optional[Project] = None
-
 
 @contextmanager
 def confined_to(project: Project):
-    """Make `project` the one every read and write of the block is checked against."""
-    global _current
-    previous, _current = _current, project
-    try:
+    """Make `project` the one every read and write of the block is checked against (it is
+    kept in the run state, run_state.py)."""
+    with holding(project=project):
         yield project
-    finally:
-        _current = previous
 
 
 def current() -> Project:
     """The run's project. Outside a run there is none, and nothing is read on a repository's
     behalf (the CLI, `engine.run` and `engine.load_roots` each set one)."""
-    return _current if _current is not None else Project("", "none")
+    return state().project or Project("", "none")

@@ -11,10 +11,11 @@ import json
 from functools import cache
 from pathlib import Path
 
+from ..run_state import state
+
 # The tables are files beside this module (the package is installed as files, never zipped);
 # a plain path, not importlib.resources, whose import every run would pay for.
 _HERE = Path(__file__).parent
-_overrides: dict = {}  # table name → Path of the user's file
 
 
 class TableError(Exception):
@@ -37,21 +38,22 @@ def use_tables(overrides: dict) -> None:
         missing = sorted(set(_builtin(name)) - set(data)) if isinstance(data, dict) else ["(not a JSON object)"]
         if missing:
             raise TableError(f"knowledge-tables: {name}: {path} lacks the keys {', '.join(missing)} of the built-in table")
-    _overrides.clear()
-    _overrides.update({name: Path(path) for name, path in overrides.items()})
+    # kept in the run state (run_state.py); `table` remembers tables by name, so forget them
+    state().tables = {name: Path(path) for name, path in overrides.items()}
     table.cache_clear()
 
 
 def overrides() -> dict:
     """Table name → the user's file that replaces it in this run."""
-    return dict(_overrides)
+    return dict(state().tables)
 
 
 @cache
 def table(name: str) -> dict:
     """Load `knowledge/<name>.json`, or the user's replacement for it."""
-    if name in _overrides:
-        return json.loads(_read(_overrides[name]))
+    replaced = state().tables.get(name)
+    if replaced is not None:
+        return json.loads(_read(replaced))
     return _builtin(name)
 
 
