@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,12 @@ from mwaa_lint.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).resolve().parents[1]
+
+# Only the built-in rules, also in subprocesses: a rule pack installed beside mwaa-lint (CI
+# installs examples/rule-pack) must not change the outputs this suite expects. Set at import,
+# because some test modules load the rules while they are collected. tests/test_registry.py
+# lifts it to load packs.
+os.environ["MWAA_LINT_NO_RULE_PACKS"] = "1"
 
 
 class Run:
@@ -24,8 +31,6 @@ class Run:
 @pytest.fixture(autouse=True, scope="session")
 def _parse_cache_of_this_test_run(tmp_path_factory):
     """Every CLI run in the tests uses the parse cache, in a directory of this test run only."""
-    import os
-
     os.environ["MWAA_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
 
 

@@ -61,6 +61,9 @@ def _install(site, distribution: str, value: str, module_text: str = PACK, modul
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
+    # Packs load here. The fake distributions take the name of examples/rule-pack's
+    # (acme_mwaa_rules), so they hide it where it is installed: first on sys.path wins.
+    monkeypatch.delenv("MWAA_LINT_NO_RULE_PACKS", raising=False)
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     yield tmp_path / "site"
     for name in [m for m in sys.modules if m.startswith(("acme_rules", "broken_rules"))]:
@@ -114,3 +117,11 @@ def test_a_third_party_rule_with_bad_metadata_is_refused(site):
     _install(site, "acme_mwaa_rules", "acme_rules:rules", module_text=PACK.replace('id = "ACME001"', 'id = "acme1"'))
     with pytest.raises(RegistryError, match=r"rule acme1 from 'acme': id 'acme1' is not a prefix followed by three digits"):
         load_rules()
+
+
+def test_with_no_rule_packs_only_the_built_in_rules_load(site, monkeypatch):
+    _install(site, "broken_pack", "broken_rules:rules", module_text="raise ImportError('no module named acme_sdk')",
+             module="broken_rules")
+    monkeypatch.setenv("MWAA_LINT_NO_RULE_PACKS", "1")
+    rules = load_rules()  # the broken pack is not even imported
+    assert rules and all(rule.__module__.startswith("mwaa_lint_rules.") for rule in rules)
