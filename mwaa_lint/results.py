@@ -3,8 +3,10 @@
 A warm run answers most roots from here: no model is loaded and nothing is evaluated. An entry
 is found by a key made of the tool's own code, the run's settings and the module job, and it
 holds every observation the check made of the file system (inputs.py). It is used only when
-all of them still hold. Rules from a third-party pack may read anything, so a run with one
-of their rules selected keeps no results (the parse cache still serves it). Entries are JSON
+all of them still hold. A rule from a third-party pack may read anything, so a run with one of
+its rules selected keeps no results (the parse cache still serves it), unless the rule declares
+`reads_only_the_model = True`: it reads nothing but what mwaa_lint.api hands it. The files of
+such a pack are then part of the key, so an upgraded or edited pack checks again. Entries are JSON
 (cache_codec.py): an entry that is not exactly what this code writes, under the key asked
 for, is a miss.
 """
@@ -52,7 +54,7 @@ class ResultStore:
     def __init__(self, cache_dir: Optional[Path], rules: list, options):
         self.options = options
         self.directory = Path(cache_dir) / "results" if cache_dir else None
-        if not all(map(is_built_in, rules)):
+        if not all(map(_keeps_results, rules)):
             self.directory = None
         self._run_key = _run_key(rules, options) if self.directory else ""
 
@@ -127,6 +129,7 @@ def _run_key(rules: list, options) -> str:
     overrides = {name: _read_digest(path) for name, path in sorted(knowledge.overrides().items())}
     parts = (
         _code_stamp(),
+        [_pack_stamp(package) for package in sorted({_package(rule) for rule in rules if not is_built_in(rule)})],
         os.getcwd(),  # paths in findings are as given, relative to it
         (current_project().root, sorted(current_project().trusted)),  # what may be read (project.py)
         [rule.id for rule in rules],
@@ -146,19 +149,62 @@ def _read_digest(path: Path) -> str:
         return "unreadable"
 
 
+def _keeps_results(rule: type) -> bool:
+    """May a run with this rule selected keep its results? A built-in rule, or a pack's rule that
+    declares it reads only what the API gives it and whose files can be stamped."""
+    if is_built_in(rule):
+        return True
+    return getattr(rule, "reads_only_the_model", False) is True and _pack_stamp(_package(rule)) is not None
+
+
+def _package(rule: type) -> str:
+    """The top-level package a rule comes from: what is stamped for its pack."""
+    return rule.__module__.partition(".")[0]
+
+
 @cache
 def _code_stamp() -> str:
     """The code that produced a result: mwaa-lint and its rules (each file's size and time,
     so an edit in a development install counts), Python, and the libraries that parse."""
     stamps = [__version__, sys.version]
     for package in ("mwaa_lint", "mwaa_lint_rules"):
-        spec = importlib.util.find_spec(package)
-        for directory in spec.submodule_search_locations or []:
-            for current, _, names in os.walk(directory):
-                for name in sorted(names):
-                    if name.endswith((".py", ".json")):
-                        status = os.stat(os.path.join(current, name))
-                        stamps.append(f"{os.path.relpath(os.path.join(current, name), directory)}:"
-                                      f"{status.st_size}:{status.st_mtime_ns}")
+        stamps.extend(_file_stamps(package, (".py", ".json")) or [])
     stamps.append(library_stamp())
     return hashlib.sha256("\n".join(stamps).encode()).hexdigest()
+
+
+@cache
+def _pack_stamp(package: str) -> Optional[str]:
+    """A third-party pack's code: each file of its top-level package (a data file it ships
+    counts too); None when it cannot be found, and then nothing is kept."""
+    stamps = _file_stamps(package)
+    return hashlib.sha256("\n".join([package, *stamps]).encode()).hexdigest() if stamps else None
+
+
+def _file_stamps(package: str, suffixes: tuple = ()) -> Optional[list]:
+    """`path:size:mtime` of each file of an importable package (or a one-file module) whose name
+    ends with one of `suffixes` (any, when empty), path relative to it, bytecode caches left
+    out; None when it cannot be found."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    if not spec.submodule_search_locations:  # a module of one file
+        files = [(spec.origin, os.path.basename(spec.origin or ""))]
+    else:
+        files = []
+        for directory in spec.submodule_search_locations:
+            for current, subdirectories, names in os.walk(directory):
+                subdirectories[:] = sorted(d for d in subdirectories if d != "__pycache__")
+                files.extend((os.path.join(current, name), os.path.relpath(os.path.join(current, name), directory))
+                             for name in sorted(names) if name.endswith(suffixes or ""))
+    stamps = []
+    for path, shown in files:
+        try:
+            status = os.stat(path)
+        except (OSError, TypeError):
+            return None  # a module without a file (built into the interpreter, frozen, zipped)
+        stamps.append(f"{shown}:{status.st_size}:{status.st_mtime_ns}")
+    return stamps

@@ -148,6 +148,17 @@ def test_a_third_party_rule_keeps_no_results(tmp_path):
     assert ResultStore(tmp_path, [], RunOptions()).directory == tmp_path / "results"
 
 
+def test_a_third_party_rule_that_reads_only_the_model_keeps_results_when_its_files_are_found(tmp_path):
+    class TeamTags(Rule):
+        id, slug, severity = "ACME001", "team-tags", Severity.WARNING
+        reads_only_the_model = True
+
+    TeamTags.__module__ = "json.team_tags"  # a package whose files can be stamped
+    assert ResultStore(tmp_path, [TeamTags], RunOptions()).directory == tmp_path / "results"
+    TeamTags.__module__ = "no_such_pack.team_tags"  # nothing to stamp: nothing kept
+    assert ResultStore(tmp_path, [TeamTags], RunOptions()).directory is None
+
+
 @pytest.mark.parametrize("kind", ["read", "file", "directory", "listing", "real"])
 def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
     target = tmp_path / "thing"
