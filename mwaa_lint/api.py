@@ -325,3 +325,219 @@ class Context:
 
 
 # --- views for the bucket, upload, log group, configuration option and requirements rules ----
+
+from pathlib import Path  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+from .aws import config_options as _config_options  # noqa: E402
+from .aws.s3_objects import uploaded_content as _uploaded_content  # noqa: E402
+from .aws.s3_objects import uploaded_file as _uploaded_file  # noqa: E402
+from .diagnostic import InputError as _InputError  # noqa: E402
+from .paths import real as _real  # noqa: E402
+from .requirements import ParsedRequirements as _ParsedRequirements  # noqa: E402
+from .requirements import included_files as _included_files  # noqa: E402
+from .requirements import local_include as _local_include  # noqa: E402
+from .requirements import parse_requirements as _parse_requirements  # noqa: E402
+from .source import read_text as _read_text  # noqa: E402
+from .values import PartialString as PartialString  # noqa: E402  (exported: a template with unknown parts)
+from .values import join_parts as _join_parts  # noqa: E402
+from .values import to_template_string as _to_template_string  # noqa: E402
+
+# Methods these views add to the classes above are bound at the end of the section.
+
+
+class _Configurations(NamedTuple):
+    """What `bucket.configurations(type)` finds."""
+
+    resources: list  # the instances of the type whose `bucket` is this bucket
+    unsure: bool  # another might be too (its `bucket` cannot be resolved, or the bucket goes to an unread module)
+
+
+def _configurations(self: Resource, resource_type: str) -> _Configurations:
+    """The `resource_type` resources (`aws_s3_bucket_versioning`, ...) that configure this bucket."""
+    found, unsure = _buckets.configurations(self._ev, self._instance, resource_type)
+    return _Configurations([Resource(instance) for instance in found], unsure)
+
+
+def _ignored_changes(self: Resource) -> dict:
+    """Argument names listed in `lifecycle { ignore_changes = [...] }` → where each is listed."""
+    found = {}
+    for lifecycle in self._instance.block.children("lifecycle"):
+        attribute = lifecycle.attr("ignore_changes")
+        if attribute is None or not isinstance(attribute.expr, _m.TupleExpr):
+            continue
+        for item in attribute.expr.items:
+            if isinstance(item, _m.Name):
+                found[item.name] = item.loc
+            elif isinstance(item, _m.Literal) and isinstance(item.value, str):
+                found[item.value] = item.loc
+    return found
+
+
+def _unknown(self: _Block) -> bool:
+    """Does the block stand for a `dynamic` block whose `for_each` is unknown (no arguments)?"""
+    return self._block.unknown
+
+
+def _passed_to(self: Argument) -> str:
+    """`passed to module.mwaa` (the outermost call) when the value was passed into a module, else ""."""
+    return self._origin.passed_to() if self._origin is not None else ""
+
+
+def _log_group_name(self: Environment, log_type: str) -> Any:
+    """The CloudWatch log group MWAA sends `log_type` (`Task`) logs to, `airflow-<name>-Task`."""
+    return _join_parts(["airflow-", self.get("name"), "-", log_type])
+
+
+class _Option:
+    """One `airflow_configuration_options` entry whose key is known (`env.configuration_options()`).
+
+    `key`, `value`; `loc`: where the key is written; `value_loc`: the module caller's argument
+    when the value was passed in, else None; `passed_to`: `passed to module.mwaa`, or "";
+    `written`: `variables.tf:12` where the value was written, None when it came from outside
+    the code (TF_VAR_, --var) or cannot be told.
+    """
+
+    def __init__(self, option: Any, env: Environment):
+        self.key, self.value, self.loc, self.written = option.key, option.value, option.loc, option.written
+        self.value_loc, self.passed_to = option.value_loc, option.passed
+        self._env = env
+
+    @property
+    def text(self) -> Any:
+        """The value as the string MWAA is given (`true`, `64`, jsonencode()'s JSON), else Unknown."""
+        return _to_template_string(self.value)
+
+    @property
+    def blocked_on(self) -> str:
+        """The Airflow versions on which MWAA sets the option itself (`Airflow 2.x`), or ""."""
+        blocked, versions = _config_options.blocked_keys(self._env.get("airflow_version"))
+        return versions if self.key in blocked else ""
+
+    @property
+    def forced(self) -> Any:
+        """The value MWAA sets instead, for a blocked option (None when not known or not blocked)."""
+        return _config_options.blocked_keys(self._env.get("airflow_version"))[0].get(self.key)
+
+    def secret_names(self, field: Optional[str] = None) -> list:
+        """The sensitive names of Airflow's masking list that the option (or `field`, a field of its
+        JSON value) is named with; [] for a path, a command or a secret's name (`_cmd`, `_secret`)."""
+        if field is not None:
+            return _config_options.secret_names(field, option=False)
+        return _config_options.secret_names(self.key.split(".", 1)[-1], option=True)
+
+    def where_written(self) -> tuple:
+        """(where to report the value: `value_loc` or `loc`; `written` when that names another line, else "")."""
+        loc = self.value_loc or self.loc
+        return loc, self.written if self.written != _config_options.where(self._env._ev, loc) else ""
+
+
+def _configuration_options(self: Environment) -> list:
+    """Its `airflow_configuration_options` entries whose keys are known ([] when the map is unknown)."""
+    return [_Option(option, self) for option in _config_options.options(self._legacy())]
+
+
+class _RequirementsFile:
+    """A requirements file MWAA installs (or the inline `content` of an upload), parsed.
+
+    `path` (for inline content, the .tf file); `requirements`, `includes` (`-r`/`-c` lines) and
+    `problems` (lines pip cannot read), each with `.line` and `.column`; `unreadable`: the
+    Diagnostics saying why the file could not be read ([] when it was). Two are equal when they
+    are the same file (or the same inline content).
+    """
+
+    def __init__(self, path: Path, text: Optional[str] = None, first_line: int = 1, loc: Optional[Location] = None,
+                 inline: bool = False, unreadable: tuple = ()):
+        self.path, self.unreadable = path, list(unreadable)
+        self._text, self._first, self._loc, self._inline = text or "", first_line, loc, inline
+        parsed = _parse_requirements(text) if text is not None else _ParsedRequirements()
+        self.requirements, self.includes, self.problems = parsed.requirements, parsed.includes, parsed.problems
+
+    def _key(self) -> tuple:
+        return (self.path, self._first) if self._inline else (_real(self.path),)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RequirementsFile) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def locate(self, item: Any) -> Location:
+        """Where a requirement, include or problem is: its own columns, on its line of the file."""
+        line = self._first + item.line - 1
+        end = getattr(item, "end_column", item.column + 1)
+        return self._loc or Location(self.path, line, item.column, line, end)
+
+    def line(self, item: Any = None) -> Location:
+        """The whole line an item (None: the first line) is on, from where its text starts."""
+        if self._inline:
+            return self._inline_line(item)
+        lines = self._text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        line = item.line if item is not None else 1
+        column = item.column if item is not None else 1
+        end = len(lines[line - 1]) + 1 if line <= len(lines) else column + 1
+        return Location(self.path, line, column, line, max(end, column + 1))
+
+    def _inline_line(self, item: Any) -> Location:
+        if self._loc is not None:
+            return self._loc  # a one-line string: its lines cannot be told apart in the .tf file
+        try:
+            lines = _read_text(self.path).splitlines()
+        except _InputError:
+            lines = []
+        line = self._first + (item.line - 1 if item is not None else 0)
+        text = lines[line - 1] if line <= len(lines) else ""
+        column = len(text) - len(text.lstrip()) + 1  # a `<<-` heredoc is indented in the file
+        return Location(self.path, line, column, line, max(len(text) + 1, column + 1))
+
+    def constraints(self) -> list:
+        """The local files its `-c` lines name, parsed (remote, refused or unreadable ones left out)."""
+        if self._inline or self.unreadable:
+            return []
+        found = []
+        for include in self.includes:
+            target = _local_include(self.path, include) if include.kind == "constraint" else None
+            if target is not None:
+                read = _read_requirements(target)
+                if not read.unreadable:
+                    found.append(read)
+        return found
+
+
+def _read_requirements(path: Path) -> _RequirementsFile:
+    try:
+        return _RequirementsFile(path, _read_text(path))
+    except _InputError as exc:  # the file cannot be judged: the rule says so
+        return _RequirementsFile(path, unreadable=tuple(exc.diagnostics))
+
+
+def _with_includes(path: Path) -> list:
+    return [_read_requirements(each) for each in [path, *_included_files(path)]]
+
+
+def _requirements(self: Environment) -> list:
+    """The requirements MWAA installs: the uploaded requirements.txt then the local files it
+    includes with `-r`, or the inline `content` of the upload; [] when none is found."""
+    path = _uploaded_file(self._ev, self._legacy(), "requirements_s3_path")
+    if path is not None:
+        return _with_includes(path)
+    found = _uploaded_content(self._ev, self._legacy(), "requirements_s3_path")
+    if found is None:
+        return []
+    text, tf_path, first_line, loc = found
+    return [_RequirementsFile(tf_path, text, first_line, loc, inline=True)]
+
+
+def _requirement_files(self: Context) -> list:
+    """The requirements files the user named, each as `env.requirements()` gives its files."""
+    return [_with_includes(path) for path in self._legacy.requirement_files]
+
+
+Resource.configurations = _configurations  # type: ignore[attr-defined]
+Resource.ignored_changes = _ignored_changes  # type: ignore[attr-defined]
+_Block.unknown = property(_unknown)  # type: ignore[attr-defined]
+Argument.passed_to = property(_passed_to)  # type: ignore[attr-defined]
+Environment.log_group_name = _log_group_name  # type: ignore[attr-defined]
+Environment.configuration_options = _configuration_options  # type: ignore[attr-defined]
+Environment.requirements = _requirements  # type: ignore[attr-defined]
+Context.requirement_files = property(_requirement_files)  # type: ignore[assignment,method-assign]
