@@ -1,6 +1,4 @@
-from mwaa_lint.aws.s3_buckets import configurations, source_arn_related, source_buckets, written
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import to_bool
+from mwaa_lint.api import Rule, Severity, to_bool
 
 _SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
@@ -78,31 +76,36 @@ class BucketPublicAccess(Rule):
     security_severity = 7.5
 
     def check(self, context):
-        ev = context.ev
-        if _account_blocks_all(ev) is not False:
+        if _account_blocks_all(context) is not False:
             return  # blocked account-wide, or an account setting we cannot read might be
         seen = set()  # for_each buckets share their lines: one finding per place to fix
-        for bucket, env in source_buckets(context):
-            for loc, name, message, address in _problems(ev, bucket, env):
+        buckets = set()  # a bucket shared by several environments is reported once
+        for env in context.environments():
+            bucket = env.source_bucket()
+            if bucket is None or bucket in buckets:
+                continue
+            buckets.add(bucket)
+            related = ((env.argument("source_bucket_arn").loc, f"source_bucket_arn of {env.address}"),)
+            for loc, name, message, address in _problems(bucket, env):
                 if (loc, name) not in seen:
                     seen.add((loc, name))
-                    yield self.finding(loc, message, address=address, related=source_arn_related(env))
+                    yield self.finding(loc, message, address=address, related=related)
 
 
-def _problems(ev, bucket, env):
+def _problems(bucket, env):
     """(location, setting, message, address) for a missing block, or each setting not true."""
-    blocks, unsure = configurations(ev, bucket, "aws_s3_bucket_public_access_block")
+    blocks, unsure = bucket.configurations("aws_s3_bucket_public_access_block")
     where = f"{bucket.address}, the source bucket of {env.address},"
     if not blocks and not unsure:
         yield (
-            bucket.block.loc,
+            bucket.loc,
             None,
             f"{where} has no public access block, but MWAA requires Block all public access; "
             "expected an aws_s3_bucket_public_access_block with all four settings true, found none",
             bucket.address,
         )
     for block in blocks:
-        for name, loc, found, passed in _open_settings(ev, block):
+        for name, loc, found, passed in _open_settings(block):
             yield (
                 loc,
                 name,
@@ -112,25 +115,25 @@ def _problems(ev, bucket, env):
             )
 
 
-def _open_settings(ev, block):
+def _open_settings(block):
     """(setting, location, what was found, " (passed to …)") for each of the four not true."""
     for name in _SETTINGS:
-        attribute = block.block.attr(name)
-        if attribute is None:
-            yield name, block.block.loc, f"{name} not set (false by default)", ""
+        setting = block.argument(name)
+        if not setting.written:
+            yield name, block.loc, f"{name} not set (false by default)", ""
             continue
-        value = ev.value(attribute.expr, block)
+        value = setting.value
         if value is not None and to_bool(value) is not False:
             continue  # true, or unknown (null means the default, false)
-        loc, passed = written(ev, attribute, block)
-        yield name, loc, f"{name} = {'null' if value is None else str(value).lower()}", passed
+        passed = f" ({setting.passed_to})" if setting.passed_to else ""
+        yield name, setting.loc, f"{name} = {'null' if value is None else str(value).lower()}", passed
 
 
-def _account_blocks_all(ev):
+def _account_blocks_all(context):
     """True if an account-level block sets all four true, None if that cannot be told, else False."""
     answer = False
-    for account in ev.all_instances("aws_s3_account_public_access_block"):
-        values = [False if v is None else to_bool(v) for v in (ev.attr(account, n) for n in _SETTINGS)]
+    for account in context.resources("aws_s3_account_public_access_block"):
+        values = [False if v is None else to_bool(v) for v in (account.get(n) for n in _SETTINGS)]
         if all(v is True for v in values):
             return True
         if False not in values:

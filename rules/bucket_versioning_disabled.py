@@ -1,6 +1,4 @@
-from mwaa_lint.aws.s3_buckets import configurations, source_arn_related, source_buckets, written
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, to_bool
+from mwaa_lint.api import Rule, Severity, Unknown, to_bool
 
 _ENABLED = 'an aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" }'
 
@@ -66,10 +64,15 @@ class BucketVersioningDisabled(Rule):
     severity = Severity.ERROR
 
     def check(self, context):
-        ev = context.ev
         seen = set()  # for_each buckets share their lines: one finding per place to fix
-        for bucket, env in source_buckets(context):
-            for loc, expected, found, address in _problems(ev, bucket):
+        buckets = set()  # a bucket shared by several environments is reported once
+        for env in context.environments():
+            bucket = env.source_bucket()
+            if bucket is None or bucket in buckets:
+                continue
+            buckets.add(bucket)
+            arn = env.argument("source_bucket_arn")
+            for loc, expected, found, address in _problems(bucket):
                 if loc in seen:
                     continue
                 seen.add(loc)
@@ -78,53 +81,53 @@ class BucketVersioningDisabled(Rule):
                     f"{bucket.address}, the source bucket of {env.address}, is not versioned, so the MWAA API "
                     f"rejects the environment; expected {expected}, found {found}",
                     address=address,
-                    related=source_arn_related(env),
+                    related=((arn.loc, f"source_bucket_arn of {env.address}"),),
                 )
 
 
-def _problems(ev, bucket):
+def _problems(bucket):
     """(location, expected, found, address) for each way the bucket is left unversioned."""
-    resources, unsure = configurations(ev, bucket, "aws_s3_bucket_versioning")
+    resources, unsure = bucket.configurations("aws_s3_bucket_versioning")
     if resources:  # the separate resource is what the provider applies (v4 and later)
-        for inst in resources:
-            yield from _resource_problems(ev, inst)
+        for resource in resources:
+            yield from _resource_problems(resource)
         return
     if unsure:
         return
-    inline = ev.children(bucket.block, "versioning", bucket)
+    inline = bucket.blocks("versioning")
     if inline:  # provider v3 style: versioning { enabled = true } on the bucket
         for block in inline:
-            yield from _inline_problems(ev, bucket, block)
+            yield from _inline_problems(bucket, block)
         return
-    yield bucket.block.loc, _ENABLED, "no versioning configured for it", bucket.address
+    yield bucket.loc, _ENABLED, "no versioning configured for it", bucket.address
 
 
-def _resource_problems(ev, inst):
-    configs = ev.children(inst.block, "versioning_configuration", inst)
+def _resource_problems(resource):
+    configs = resource.blocks("versioning_configuration")
     if not configs:
-        yield inst.block.loc, _ENABLED, f"{inst.address} without versioning_configuration", inst.address
+        yield resource.loc, _ENABLED, f"{resource.address} without versioning_configuration", resource.address
     for config in configs:
-        attribute = config.attr("status")
-        if config.unknown or attribute is None:
+        status = config.argument("status")
+        if config.unknown or not status.written:
             continue  # unknowable dynamic block; a missing status fails `terraform validate` first
-        status = ev.value(attribute.expr, inst)
-        if isinstance(status, Unknown) or status == "Enabled":
+        if isinstance(status.value, Unknown) or status.value == "Enabled":
             continue
-        loc, passed = written(ev, attribute, inst)
-        shown = "null" if status is None else f'"{status}"'
-        yield loc, 'status = "Enabled"', f"status = {shown} in {inst.address}{passed}", inst.address
+        shown = "null" if status.value is None else f'"{status.value}"'
+        yield status.loc, 'status = "Enabled"', f"status = {shown} in {resource.address}{_passed(status)}", resource.address
 
 
-def _inline_problems(ev, bucket, block):
+def _inline_problems(bucket, block):
     if block.unknown:
         return
-    attribute = block.attr("enabled")
-    if attribute is None:  # `enabled` defaults to false
+    enabled = block.argument("enabled")
+    if not enabled.written:  # `enabled` defaults to false
         yield block.loc, "versioning { enabled = true }", "versioning without enabled (false by default)", bucket.address
         return
-    enabled = ev.value(attribute.expr, bucket)
-    if enabled is not None and to_bool(enabled) is not False:
+    if enabled.value is not None and to_bool(enabled.value) is not False:
         return  # true, or unknown (null means the default, false)
-    loc, passed = written(ev, attribute, bucket)
-    shown = "null" if enabled is None else str(enabled).lower()
-    yield loc, "versioning { enabled = true }", f"enabled = {shown}{passed}", bucket.address
+    shown = "null" if enabled.value is None else str(enabled.value).lower()
+    yield enabled.loc, "versioning { enabled = true }", f"enabled = {shown}{_passed(enabled)}", bucket.address
+
+
+def _passed(argument) -> str:
+    return f" ({argument.passed_to})" if argument.passed_to else ""

@@ -1,6 +1,4 @@
-from mwaa_lint.knowledge import table
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, join_parts, same_value, to_bool, to_number
+from mwaa_lint.api import Rule, Severity, Unknown, same_value, table, to_bool, to_number
 
 
 class LogRetentionMissing(Rule):
@@ -61,33 +59,31 @@ class LogRetentionMissing(Rule):
     security_severity = 3.0
 
     def check(self, context):
-        ev = context.ev
         log_types = table("log_types")["types"]
         groups = [
-            (inst, ev.attr(inst, "name"))
-            for inst in ev.all_instances("aws_cloudwatch_log_group")
-            if inst.block.attr("name") is not None  # name_prefix or generated: cannot be MWAA's
+            (group, group.get("name"))
+            for group in context.resources("aws_cloudwatch_log_group")
+            if group.argument("name").written  # name_prefix or generated: cannot be MWAA's
         ]
-        environments = context.environments()
         # A group that surely belongs to one environment is no candidate for another:
         # environment names are unique, so it cannot be both environments' group.
         owner = {
-            id(group): env.address
-            for env in environments
+            group: env.address
+            for env in context.environments()
             for type_name in (info["name"] for info in log_types.values())
             for group, group_name in groups
-            if same_value(_expected(env, type_name), group_name)
+            if same_value(env.log_group_name(type_name), group_name)
         }
-        for env in environments:
+        for env in context.environments():
             for block_name, where in _enabled_log_types(env, log_types):
                 type_name = log_types[block_name]["name"]
-                expected = _expected(env, type_name)
+                expected = env.log_group_name(type_name)
                 matches, maybe = [], False
                 for group, group_name in groups:
                     same = same_value(expected, group_name)
                     if same:
                         matches.append(group)
-                    elif same is None and owner.get(id(group), env.address) == env.address:
+                    elif same is None and owner.get(group, env.address) == env.address:
                         maybe = True
                 shown = _shown(expected, type_name)
                 if not matches:
@@ -101,7 +97,7 @@ class LogRetentionMissing(Rule):
                         )
                     continue
                 for group in matches:
-                    retention = to_number(ev.attr(group, "retention_in_days", 0))
+                    retention = to_number(group.get("retention_in_days", 0))
                     if not isinstance(retention, Unknown) and retention <= 0:
                         yield self.finding(
                             where,
@@ -109,10 +105,6 @@ class LogRetentionMissing(Rule):
                             "retention_in_days, so they never expire; expected retention_in_days > 0",
                             address=env.address,
                         )
-
-
-def _expected(env, type_name: str):
-    return join_parts(["airflow-", env.attr("name"), "-", type_name])
 
 
 def _shown(expected, type_name: str) -> str:
@@ -124,14 +116,14 @@ def _shown(expected, type_name: str) -> str:
 
 def _enabled_log_types(env, log_types: dict):
     """(log type block name, location to report) for each type known to be enabled."""
-    configs = env.nested("logging_configuration")
+    configs = env.blocks("logging_configuration")
     if not configs:
         for block_name, info in log_types.items():
             if info["enabled_by_default"]:
-                yield block_name, env.block.loc
+                yield block_name, env.loc
         return
     for block_name in log_types:
-        for block in env.nested("logging_configuration", block_name):
-            enabled = block.attr("enabled")
-            if enabled is not None and to_bool(env.eval(enabled.expr)) is True:
-                yield block_name, block.loc
+        for config in configs:
+            for block in config.blocks(block_name):
+                if to_bool(block.get("enabled")) is True:
+                    yield block_name, block.loc

@@ -1,7 +1,4 @@
-from mwaa_lint import model as m
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import PartialString, Unknown, same_value
+from mwaa_lint.api import PartialString, Rule, Severity, Unknown, same_value
 
 # (path attribute, version attribute, what MWAA reads there)
 _PAIRS = (
@@ -72,28 +69,27 @@ class S3ObjectVersionMissing(Rule):
 
     def check(self, context):
         for env in context.environments():
-            ignored = _ignored_changes(env.block)
+            ignored = env.ignored_changes()
             for path_name, version_name, what in _PAIRS:
-                path_attribute = env.attribute(path_name)
-                if path_attribute is None:
+                path_argument = env.argument(path_name)
+                if not path_argument.written:
                     continue
-                path = env.eval(path_attribute.expr)
+                path = path_argument.value
                 if not _is_set(path):
                     continue  # null, or unknown and so possibly null
-                fix = f"{version_name} = {_version_ref(env, path)}"
-                version_attribute = env.attribute(version_name)
-                if version_attribute is None:
+                fix = f"{version_name} = {_version_ref(context, path)}"
+                version = env.argument(version_name)
+                if not version.written:
                     yield self.finding(
-                        path_attribute.loc,
+                        path_argument.attribute_loc,
                         f"{path_name} is {_shown(path)} but {version_name} is not set, so a new upload of "
                         f"{what} does not change the plan and the environment keeps the version MWAA "
                         f"resolved earlier; expected {fix}",
                         address=env.address,
                     )
-                elif env.eval(version_attribute.expr) is None:
-                    origin = setting(env.ev, path_attribute.expr, env.instance)
+                elif version.value is None:
                     yield self.finding(
-                        origin.loc or path_attribute.loc,
+                        path_argument.loc,
                         f"{path_name} is {_shown(path)} but {version_name} is null, so a new upload of "
                         f"{what} does not change the plan; expected {fix}",
                         address=env.address,
@@ -122,30 +118,14 @@ def _normal(value):
     return value.strip().lstrip("/") if isinstance(value, str) and not isinstance(value, Unknown) else value
 
 
-def _version_ref(env, path) -> str:
+def _version_ref(context, path) -> str:
     """`aws_s3_object.requirements.version_id` when exactly one object uploads the key."""
-    ev = env.ev
     matches = [
         obj
         for type_ in _OBJECT_TYPES
-        for obj in ev.all_instances(type_)
-        if same_value(_normal(path), _normal(ev.attr(obj, "key"))) is True
+        for obj in context.resources(type_)
+        if same_value(_normal(path), _normal(obj.get("key"))) is True
     ]
     if len(matches) == 1:
         return f"{matches[0].address}.version_id"
     return "aws_s3_object.<name>.version_id"
-
-
-def _ignored_changes(block: m.Block) -> dict:
-    """Attribute names listed in `lifecycle { ignore_changes = [...] }` → where they are listed."""
-    found = {}
-    for lifecycle in block.children("lifecycle"):
-        attribute = lifecycle.attr("ignore_changes")
-        if attribute is None or not isinstance(attribute.expr, m.TupleExpr):
-            continue
-        for item in attribute.expr.items:
-            if isinstance(item, m.Name):
-                found[item.name] = item.loc
-            elif isinstance(item, m.Literal) and isinstance(item.value, str):
-                found[item.value] = item.loc
-    return found
