@@ -1,10 +1,7 @@
 import dataclasses
 import re
 
-from mwaa_lint.aws import config_options
-from mwaa_lint.knowledge import table
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import PartialString, Unknown, to_template_string
+from mwaa_lint.api import PartialString, Rule, Severity, Unknown, table
 
 
 class InvalidConfigOption(Rule):
@@ -75,8 +72,7 @@ class InvalidConfigOption(Rule):
         data = table("airflow_config_options")
         key_shape, value_shape = data["key"], data["value"]
         for env in context.environments():
-            blocked, versions = config_options.blocked_keys(env.attr("airflow_version"))
-            for option in config_options.options(env):
+            for option in env.configuration_options():
                 key = option.key
                 problem = _bad_key(key, key_shape)
                 if problem:
@@ -88,7 +84,7 @@ class InvalidConfigOption(Rule):
                         address=env.address,
                     )
                     continue
-                problem = _bad_value(option.value, value_shape)
+                problem = _bad_value(option, value_shape)
                 if problem:
                     yield self.finding(
                         option.loc,
@@ -97,11 +93,11 @@ class InvalidConfigOption(Rule):
                         "printable ASCII characters; build JSON with jsonencode())",
                         address=env.address,
                     )
-                if key in blocked:
-                    forced = f" (it sets {blocked[key]})" if blocked[key] else ""
+                if option.blocked_on:
+                    forced = f" (it sets {option.forced})" if option.forced else ""
                     finding = self.finding(
                         option.loc,
-                        f'airflow_configuration_options "{key}" is set by MWAA itself on {versions}{forced} and '
+                        f'airflow_configuration_options "{key}" is set by MWAA itself on {option.blocked_on}{forced} and '
                         "cannot be overridden, so this setting has no effect; expected it removed",
                         address=env.address,
                     )
@@ -125,15 +121,16 @@ def _hint(key: str, shape: dict) -> str:
     return ""
 
 
-def _bad_value(value, shape: dict) -> str:
+def _bad_value(option, shape: dict) -> str:
     """What is wrong with a value, or "". Never quotes the value: it may be a secret."""
+    value = option.value
     if isinstance(value, PartialString):
         # the known parts are in the final value whatever the unknown ones turn out to be
         known = (part for part in value.parts if isinstance(part, str))
         return next((p for p in (_bad_characters(part, shape) for part in known) if p), "")
     if value is None or isinstance(value, (Unknown, list, dict)):
         return ""  # unknown, or a type error Terraform reports itself
-    text = to_template_string(value)
+    text = option.text
     if not isinstance(text, str):
         return ""
     if len(text) < shape["min_length"]:

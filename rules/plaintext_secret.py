@@ -1,8 +1,7 @@
 import json
 import re
 
-from mwaa_lint.aws import config_options
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity
 
 # scheme://user:password@host; a password that is just `${NAME}` is expanded by Airflow from
 # the environment (e.g. exported by a startup script), so it is not the secret itself.
@@ -81,15 +80,14 @@ class PlaintextSecret(Rule):
 
     def check(self, context):
         for env in context.environments():
-            for option in config_options.options(env):
+            for option in env.configuration_options():
                 if not isinstance(option.value, str) or option.written is None:
                     continue  # not a string known from the code (a resource attribute, an input, unknown)
-                what = _secret(option.key, str(option.value))
+                what = _secret(option, str(option.value))
                 if not what:
                     continue
-                loc = option.value_loc or option.loc
-                written = option.written if option.written != config_options.where(env.ev, loc) else ""
-                details = [what, f"{option.passed} for {env.address}" if option.passed else "",
+                loc, written = option.where_written()
+                details = [what, f"{option.passed_to} for {env.address}" if option.passed_to else "",
                            f"written at {written}" if written else ""]
                 yield self.finding(
                     loc,
@@ -101,18 +99,18 @@ class PlaintextSecret(Rule):
                 )
 
 
-def _secret(key: str, value: str) -> str:
+def _secret(option, value: str) -> str:
     """Why a value is a secret (`its name contains "password"`), or "" when it is not one."""
     text = value.strip()
     if not text or _ENV_REFERENCE.fullmatch(text):
         return ""
-    fields = _json_secret_fields(text)
+    fields = _json_secret_fields(text, option)
     if fields is not None:  # a JSON object: judged by its fields, not by the option's name
         if fields:
             names = ", ".join(f'"{name}"' for name in fields)
             return f"JSON field{'s' if len(fields) > 1 else ''} {names} with a literal value"
     else:
-        names = config_options.secret_names(key.split(".", 1)[-1], option=True)
+        names = option.secret_names()
         if names and not _NOT_A_SECRET.fullmatch(text):
             return f'its name contains "{names[0]}"'
     for match in _URI_PASSWORD.finditer(text):
@@ -121,7 +119,7 @@ def _secret(key: str, value: str) -> str:
     return ""
 
 
-def _json_secret_fields(text: str):
+def _json_secret_fields(text: str, option):
     """Secret-named fields with literal values in a JSON object; None if the text is not one."""
     if not text.startswith("{"):
         return None
@@ -137,7 +135,7 @@ def _json_secret_fields(text: str):
         if isinstance(node, dict):
             for name, item in node.items():
                 if isinstance(item, str) and item.strip() and not _ENV_REFERENCE.fullmatch(item.strip()):
-                    if config_options.secret_names(str(name), option=False) and name not in found:
+                    if option.secret_names(str(name)) and name not in found:
                         found.append(name)
                 walk(item)
         elif isinstance(node, list):
