@@ -173,7 +173,8 @@ def _result(outcomes: list, diagnostics: list, stats: Stats, rules: list, option
         # the file by its resolved path: roots answered by the result cache loaded it by their own path
         key = (finding.rule_id, real(finding.path), finding.line, finding.column, _MODULE_PREFIX.sub("", finding.message))
         unique.setdefault(key, finding)
-    kept, suppressed = suppress(list(unique.values()), scanned, rules, options)
+    kept, suppressed, judged = suppress(list(unique.values()), scanned, rules, options)
+    diagnostics.extend(judged)  # what the suppression rules could not judge, and their crashes
     kept = [_with_policy(f, options) for f in kept if not any(matches(f, s) for s in options.path_ignores(f.path))]
     kept = [redact.finding(f) for f in kept]  # before the baseline, which keys on the message as reported
     baselined: list = []
@@ -272,19 +273,15 @@ def _check(prepared: _Root, rules: list, options: RunOptions) -> tuple:
     if ev is None or prepared.diagnostics:
         # the same holds for a module it calls: its resources might be the ones a rule looks for
         return [], prepared.diagnostics, 0
+    from .rule import run_rules
+
     context = Context(module=ev.module, ev=ev, options=options.rule_options, requirement_files=job.requirement_files)
-    findings: list = []
-    diagnostics: list = []
-    for rule_class in rules:
-        if rule_class.stage != "module":
-            continue  # reported by a later stage
-        rule = rule_class(options.rule_options.get(rule_class.id))
-        try:
-            # a rule yields findings, and diagnostics for what it could not judge
-            for item in rule.check(ApiContext(context) if rule_class.api else context):
-                (diagnostics if isinstance(item, Diagnostic) else findings).append(item)
-        except Exception as exc:  # one broken rule must not hide the others' findings
-            diagnostics.append(_internal_error(rule_class, exc, context.current, job))
+    # the module rules (the suppression rules run once the suppressions are applied: suppress.py),
+    # guarded: a crash is reported at the environment the rule was looking at
+    findings, diagnostics = run_rules(
+        [rule_class for rule_class in rules if rule_class.stage == "module"], options.rule_options,
+        lambda rule: rule.check(ApiContext(context) if rule.api else context),
+        lambda rule_class, exc: _internal_error(rule_class, exc, context.current, job))
     if ev.gave_up:
         diagnostics.append(Diagnostic(job.directory, 0, 0, f"{ev.gave_up}; the values past that point were treated as "
                                       "unknown, so this module was not fully checked", kind="limit"))

@@ -1,24 +1,32 @@
-"""The plugin contract: Severity, Finding, and the Rule base class.
+"""The plugin contract: Severity, Finding, the Rule base class and how rules are run.
 
 A rule is a class with metadata (id, slug, severity) and a docstring that is its whole
-documentation, plus a `check(context)` generator of Findings. Rules are pure: they read
-the evaluated model and never touch the network or write files.
+documentation, plus the hook of its kind (`stage`): a module rule's `check(context)` or a
+suppression rule's `check_suppressions(suppressions)`. A hook yields a `Finding` for each
+problem and a `Diagnostic` for what it could not judge. Rules are pure: they read what the
+engine hands them (rules written against `mwaa_lint.api` get requirements files parsed, never
+paths to read) and never touch the file system or the network. Every hook runs under one
+guard (`run_rules`): a rule that raises, or yields anything else, becomes one internal-error
+Diagnostic, and the other rules still run.
 """
 from __future__ import annotations
 
 import enum
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Optional
+from typing import TYPE_CHECKING, ClassVar, Optional, Union
 
+from .diagnostic import Diagnostic
 from .paths import real
 
 if TYPE_CHECKING:
+    from .api import Context as ApiContext
     from .context import Context
     from .model import Location
+    from .suppress import Suppressions
 
 
 class Severity(enum.IntEnum):
@@ -76,14 +84,19 @@ class Rule:
     options: ClassVar[dict] = {}  # option name → default; users override per rule
     # Off-by-default rules run only when a --select (or config `select`) names them.
     enabled_by_default: ClassVar[bool] = True
-    # "module": `check(context)` runs on each module. "suppressions": the engine reports the
-    # rule's findings itself, after inline suppressions are applied (see suppress.py).
+    # The kind of rule, which decides its hook. "module": `check(context)` runs on each root
+    # module checked, with the local modules it calls. "suppressions": `check_suppressions(
+    # suppressions)` runs once per run, after the inline suppressions are applied to every
+    # finding (see suppress.py); it judges the suppression comments themselves.
     stage: ClassVar[str] = "module"
     # False for rules whose flagged line holds a secret: text output then shows no source line.
     show_source: ClassVar[bool] = True
     # True for rules written against the public API (mwaa_lint.api.Rule): `check` gets an
     # api.Context. False: the engine's own Context (rules not yet moved to the API).
     api: ClassVar[bool] = False
+    # Rule options the documented Example needs in order to fire (a rule silent until it is
+    # configured, like MWAA504's budget); tests/test_rule_docs.py runs both examples with them.
+    example_options: ClassVar[dict] = {}
 
     def __init__(self, options: Optional[dict] = None):
         self.opts = {**self.options, **(options or {})}
@@ -126,9 +139,25 @@ class Rule:
                 found.append(f"docstring lacks the section {heading!r}")
         if doc and (not cls.example("Example") or not cls.example("Use instead")):
             found.append("the Example and Use instead sections each need an ```hcl block")
+        hook = HOOKS.get(cls.stage)
+        if hook is None:
+            found.append(f"stage {cls.stage!r} is not one of {', '.join(repr(s) for s in HOOKS)}")
+        elif getattr(cls, hook) is getattr(Rule, hook):
+            found.append(f"a {cls.stage!r} rule does not implement {hook}()")
         return found
 
-    def check(self, context: Context) -> Iterator[Finding]:
+    def check(self, context: Union[Context, ApiContext]) -> Iterator[FindingOrDiagnostic]:
+        """A module rule's hook: look at the environments of one root module (and the local
+        modules it calls) and yield a Finding for each problem, a Diagnostic for what cannot be
+        judged. Rules written against `mwaa_lint.api` get an `api.Context`."""
+        raise NotImplementedError
+
+    def check_suppressions(self, suppressions: Suppressions) -> Iterator[FindingOrDiagnostic]:
+        """A suppression rule's hook (`stage = "suppressions"`): iterate the inline suppressions
+        of the reported files (each has `.loc`, `.selectors`, `.until`, `.bad_until`,
+        `.file_level`, `.used` and `.expired(today)`) and yield a Finding for each bad one.
+        `suppressions.rules_named(selector)` gives the installed rules a selector names,
+        `suppressions.ran` the rules that ran, `suppressions.today` the date of the run."""
         raise NotImplementedError
 
     def finding(self, loc: Location, message: str, address: str = "", related: tuple = ()) -> Finding:
@@ -145,3 +174,31 @@ class Rule:
             address=address,
             related=related,
         )
+
+
+# What a hook yields: a Finding, or a Diagnostic for what the rule could not judge.
+FindingOrDiagnostic = Union[Finding, Diagnostic]
+# The hook each kind of rule (`Rule.stage`) implements.
+HOOKS = {"module": "check", "suppressions": "check_suppressions"}
+
+
+def run_rules(rules: Iterable[type[Rule]], options: dict, call: Callable[[Rule], Iterable[FindingOrDiagnostic]],
+              crashed: Callable[[type[Rule], Exception], Diagnostic]) -> tuple[list[Finding], list[Diagnostic]]:
+    """(findings, diagnostics) of running each rule's hook, `call(rule)`, with its options
+    (rule id → {option: value}). One guard for both kinds: a rule that raises, or yields
+    anything but a Finding or a Diagnostic, adds `crashed(rule class, exception)` (one
+    internal-error Diagnostic) and keeps what it yielded before; the other rules still run."""
+    findings: list[Finding] = []
+    diagnostics: list[Diagnostic] = []
+    for rule_class in rules:
+        try:
+            for item in call(rule_class(options.get(rule_class.id))):
+                if isinstance(item, Diagnostic):
+                    diagnostics.append(item)
+                elif isinstance(item, Finding):
+                    findings.append(item)
+                else:
+                    raise TypeError(f"yielded {type(item).__name__}, not a Finding or a Diagnostic")
+        except Exception as exc:  # one broken rule must not hide the others' findings
+            diagnostics.append(crashed(rule_class, exc))
+    return findings, diagnostics

@@ -14,13 +14,14 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from . import lexer
 from . import model as m
-from .diagnostic import InputError
+from .diagnostic import Diagnostic, InputError
 from .paths import real
 from .registry import matches
 from .source import read_text
@@ -48,6 +49,11 @@ class Suppression:
     last: int = 0
     file_level: bool = False
     used: bool = field(default=False, compare=False)
+
+    @property
+    def loc(self) -> m.Location:
+        """Where the suppression is written: its `mwaa-lint:` words (in JSON, its `//` key)."""
+        return m.Location(self.path, self.line, self.column, self.line, self.column + 1)
 
     def covers(self, line: int) -> bool:
         return self.file_level or self.first <= line <= self.last
@@ -188,24 +194,35 @@ def _date(text: Optional[str]) -> tuple:
         return None, text
 
 
-@dataclass
-class SuppressionContext:
-    """What a rule of the "suppressions" stage sees: every suppression in the reported files."""
+class Suppressions:
+    """What a suppression rule's `check_suppressions(suppressions)` sees: iterate it for the
+    suppressions of the reported files; `ran` (the rule classes that ran), `known` (every
+    installed rule class), `today` (the date `until=` is judged by) and `rules_named(selector)`."""
 
-    suppressions: list
-    ran: list  # the rule classes that ran
-    known: list  # every installed rule class
-    today: datetime.date
+    def __init__(self, suppressions: list, ran: list, known: list, today: datetime.date):
+        self._suppressions, self.ran, self.known, self.today = suppressions, ran, known, today
+        self.current: Optional[Suppression] = None  # the one a rule is looking at (for crash reports)
+
+    def __iter__(self) -> Iterator[Suppression]:
+        for suppression in self._suppressions:
+            self.current = suppression
+            yield suppression
+        self.current = None
+
+    def rules_named(self, selector: str) -> list:
+        """The installed rules a selector (an id, a slug or a prefix) names; [] for a typo."""
+        return [rule for rule in self.known if matches(rule, selector)]
 
 
 def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
     """Apply the suppressions of every scanned file; then run the "suppressions" stage rules.
 
     `scanned` maps a resolved path to (the suppressions in that file, reported on?).
-    Returns (findings kept, plus those stage rules report; findings suppressed).
+    Returns (findings kept, plus those stage rules report; findings suppressed; diagnostics:
+    what those rules could not judge, and their crashes).
     """
     if not options.inline_ignores:
-        return findings, []
+        return findings, [], []
     files = dict(scanned)
     for finding in findings:  # files a rule pointed into (policy JSON, an included requirements file)
         key = real(finding.path)
@@ -219,12 +236,24 @@ def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
     today = options.today or datetime.date.today()
     kept, suppressed = apply(findings, suppressions, today)
     from .registry import load_rules  # only when no caller passed them (the rule API in tests)
+    from .rule import run_rules
 
-    context = SuppressionContext(shown, list(rules), options.known_rules or load_rules(), today)
-    for rule_class in rules:
-        if rule_class.stage == "suppressions":
-            kept.extend(rule_class(options.rule_options.get(rule_class.id)).check_suppressions(context))
-    return kept, suppressed
+    seen = Suppressions(shown, list(rules), options.known_rules or load_rules(), today)
+    found, diagnostics = run_rules(
+        [rule_class for rule_class in rules if rule_class.stage == "suppressions"], options.rule_options,
+        lambda rule: rule.check_suppressions(seen), lambda rule_class, exc: _internal_error(rule_class, exc, seen.current))
+    return kept + found, suppressed, diagnostics
+
+
+def _internal_error(rule_class, exc: Exception, suppression: Optional[Suppression]) -> Diagnostic:
+    """A suppression rule's crash, at the suppression it was checking when it crashed (if any)."""
+    message = f"internal error in rule {rule_class.id}"
+    if suppression is None:
+        return Diagnostic(None, 0, 0, f"{message}: {type(exc).__name__}: {exc}", kind="internal-error")
+    selectors = ", ".join(suppression.selectors)
+    kind = "ignore-file" if suppression.file_level else "ignore"
+    return Diagnostic(suppression.path, suppression.line, suppression.column,
+                      f"{message} while checking {kind}[{selectors}]: {type(exc).__name__}: {exc}", kind="internal-error")
 
 
 def suppressions_in(source) -> list:

@@ -1,5 +1,4 @@
-from mwaa_lint.registry import matches
-from mwaa_lint.rule import Finding, Rule, Severity
+from mwaa_lint.api import Rule, Severity
 
 
 class InvalidSuppression(Rule):
@@ -41,18 +40,14 @@ class InvalidSuppression(Rule):
     severity = Severity.WARNING
     stage = "suppressions"
 
-    def check_suppressions(self, context):
-        for s in context.suppressions:
+    def check_suppressions(self, suppressions):
+        for s in suppressions:
             where = "ignore-file" if s.file_level else "ignore"
-            unknown = [sel for sel in s.selectors if not any(matches(rule, sel) for rule in context.known)]
-            for selector in unknown:
-                yield self._at(s, f"{where}[{selector}] names no installed rule, so it suppresses nothing; "
-                                  "expected a rule id, slug or prefix from `mwaa-lint rules`")
+            for selector in (sel for sel in s.selectors if not suppressions.rules_named(sel)):
+                yield self.finding(s.loc, f"{where}[{selector}] names no installed rule, so it suppresses nothing; "
+                                          "expected a rule id, slug or prefix from `mwaa-lint rules`")
             if not s.selectors:
-                yield self._at(s, f"{where}[] names no rule; expected {where}[ID] with the rules it excuses")
+                yield self.finding(s.loc, f"{where}[] names no rule; expected {where}[ID] with the rules it excuses")
             if s.bad_until:
-                yield self._at(s, f"until={s.bad_until} is not a date, so this suppression is not applied; "
-                                  "expected until=YYYY-MM-DD")
-
-    def _at(self, s, message: str) -> Finding:
-        return Finding(self.id, self.slug, self.severity, message, s.path, s.line, s.column, s.line, s.column + 1)
+                yield self.finding(s.loc, f"until={s.bad_until} is not a date, so this suppression is not applied; "
+                                          "expected until=YYYY-MM-DD")

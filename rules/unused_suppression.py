@@ -1,5 +1,4 @@
-from mwaa_lint.registry import matches
-from mwaa_lint.rule import Finding, Rule, Severity
+from mwaa_lint.api import Rule, Severity
 
 
 class UnusedSuppression(Rule):
@@ -42,15 +41,15 @@ class UnusedSuppression(Rule):
     enabled_by_default = False
     stage = "suppressions"
 
-    def check_suppressions(self, context):
-        for s in context.suppressions:
+    def check_suppressions(self, suppressions):
+        for s in suppressions:
             if s.bad_until:
                 continue  # MWAA001 reports it
-            named = [rule for rule in context.known if any(matches(rule, sel) for sel in s.selectors)]
-            if not named or not all(rule in context.ran for rule in named):
+            named = [rule for selector in s.selectors for rule in suppressions.rules_named(selector)]
+            if not named or not all(rule in suppressions.ran for rule in named):
                 continue  # a rule it names did not run here, so we cannot tell
             shown = ", ".join(s.selectors)
-            if s.expired(context.today):
+            if s.expired(suppressions.today):
                 message = (f"ignore[{shown}] expired on {s.until.isoformat()} and no longer suppresses anything; "
                            "expected the comment removed, or renewed with a new until= date")
             elif not s.used:
@@ -58,4 +57,4 @@ class UnusedSuppression(Rule):
                            "or block it excuses)")
             else:
                 continue
-            yield Finding(self.id, self.slug, self.severity, message, s.path, s.line, s.column, s.line, s.column + 1)
+            yield self.finding(s.loc, message)

@@ -22,8 +22,8 @@ def test_documented_example(rule, heading, should_fire, tmp_path):
     # A rule about suppressions judges them by what the other rules found.
     rules = RULES if rule.stage == "suppressions" else [rule]
     # A rule that is silent until configured (MWAA504's budget) names the options its Example
-    # assumes in `example_options`; both examples run with them.
-    options = {rule.id: dict(getattr(rule, "example_options", {}))}
+    # assumes in `example_options` (declared on the Rule base class); both examples run with them.
+    options = {rule.id: dict(rule.example_options)}
     result = run([str(tmp_path)], rules, RunOptions(environ={}, rule_options=options), root=tmp_path)
     assert result.diagnostics == []
     fired = [f for f in result.findings if f.rule_id == rule.id]
