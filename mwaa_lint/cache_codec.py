@@ -22,9 +22,10 @@ import operator
 import os
 import stat
 import typing
+from collections.abc import Callable
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional, Protocol, TypeAlias, Union
 
 FORMAT = "mwaa-lint cache entry"
 VERSION = 1
@@ -37,6 +38,25 @@ MAX_CONTAINERS = 2_000_000
 _PathType = type(Path())
 _NoneType = type(None)
 _ENTRY_KEYS = {"format", "version", "key", "paths", "value"}
+_Encode = Callable[[Any], Any]  # a value → its JSON form; Invalid if it is not of the codec's type
+_Decode = Callable[[Any], Any]  # JSON → a value of the codec's type; Invalid if it is not one
+_Codec = tuple[_Encode, _Decode]
+
+
+class _Copied(Protocol):
+    """A decoder of a plain type, `kind`: the value is copied as it is once its type is checked."""
+
+    kind: type
+
+    def __call__(self, value: Any, /) -> Any: ...
+
+
+class _CopiedItems(Protocol):
+    """A decoder of sequences of a plain type: `items_kind` is (the items' type, the sequence's)."""
+
+    items_kind: tuple[type, type]
+
+    def __call__(self, value: Any, /) -> Any: ...
 
 
 class Invalid(Exception):
@@ -281,11 +301,12 @@ class _Layout:
                 raise Invalid(f"{cls.__name__}: a field of the wrong type")
             for i, decode in decode_calls:
                 data[i] = decode(data[i])
-            obj = _new(cls)
+            obj: Any = _new(cls)
             obj.__dict__.update(zip(names, data))  # as __init__ would, also for a frozen class
             return obj
 
-        self.fields, self.build = fields, build
+        # the lazy methods above are replaced on the instance by the compiled functions, of the same signatures
+        self.fields, self.build = fields, build  # type: ignore[method-assign]
 
 
 def _items(indices: list):
@@ -299,7 +320,7 @@ def _items(indices: list):
 _new = object.__new__
 _layouts: dict = {}  # class → _Layout
 _by_name: dict = {}  # class name → _Layout
-_codecs: dict = {}  # spec → (encode, decode)
+_codecs: dict[Any, _Codec] = {}  # spec → (encode, decode)
 _TAGS = {"list", "tuple", "set", "dict", "Path", "date", "float"}
 
 
@@ -314,7 +335,8 @@ def _results() -> dict:
     from .rule import Finding, Severity
     from .suppress import Suppression
 
-    E, L = m.Expr, m.Location
+    E: TypeAlias = m.Expr  # short names for the table below
+    L: TypeAlias = m.Location
     return {
         m.Location: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int},
         m.Literal: {"loc": L, "value": Union[str, int, float, bool, None]},
@@ -385,7 +407,7 @@ def _allow_more() -> bool:
 # --- Codecs, one per declared type -------------------------------------------------------------
 
 
-def _codec(spec) -> tuple:
+def _codec(spec) -> _Codec:
     """(encode, decode) for values declared `spec`; TypeError for a type the caches cannot hold."""
     found = _codecs.get(spec)
     if found is None:
@@ -395,7 +417,7 @@ def _codec(spec) -> tuple:
     return found
 
 
-def _make(spec) -> tuple:
+def _make(spec) -> _Codec:
     if spec in (str, int, bool):
         return _same, _exactly(spec)
     if spec is float:
@@ -439,12 +461,12 @@ def _same(value):
     return value
 
 
-def _exactly(kind: type):
+def _exactly(kind: type) -> _Decode:
     def decode(value):
         if type(value) is not kind:  # a bool is no int
             raise Invalid(f"{value!r:.40} is not a {kind.__name__}")
         return value
-    decode.kind = kind  # copied as it is once its type is checked (_Layout, _sequence)
+    typing.cast(_Copied, decode).kind = kind  # copied as it is once its type is checked (_Layout, _sequence)
     return decode
 
 
@@ -494,7 +516,7 @@ def _decode_date(value):
     return datetime.date.fromisoformat(value)  # ValueError: a miss
 
 
-def _enumeration(kind: type) -> tuple:
+def _enumeration(kind: type) -> _Codec:
     def encode(value):
         if type(value) is not kind:
             raise Invalid(f"{value!r:.40} is not a {kind.__name__}")
@@ -507,24 +529,24 @@ def _enumeration(kind: type) -> tuple:
     return encode, decode
 
 
-def _optional(codec: tuple) -> tuple:
+def _optional(codec: _Codec) -> _Codec:
     encode_value, decode_value = codec
     return (lambda value: None if value is None else encode_value(value),
             lambda value: None if value is None else decode_value(value))
 
 
-def _union(members) -> tuple:
+def _union(members) -> _Codec:
     """Values of any of `members` (classes stand for their allow-listed subclasses), each
     written with its tag."""
-    allowed = set()
+    members_allowed: set[type] = set()
     for member in members:
         if member in (str, int, float, bool, _NoneType, _PathType, Path, datetime.date):
-            allowed.add(_PathType if member is Path else member)
+            members_allowed.add(_PathType if member is Path else member)
         elif isinstance(member, type) and any(issubclass(cls, member) for cls in _layouts):
-            allowed.update(cls for cls in _layouts if issubclass(cls, member))
+            members_allowed.update(cls for cls in _layouts if issubclass(cls, member))
         else:
             raise TypeError(f"the caches hold no {member!r} in a union")
-    allowed = frozenset(allowed)
+    allowed = frozenset(members_allowed)
 
     def encode(value):
         if type(value) not in allowed:
@@ -539,7 +561,7 @@ def _union(members) -> tuple:
     return encode, decode
 
 
-def _sequence(kind: type, codec: tuple) -> tuple:
+def _sequence(kind: type, codec: _Codec) -> _Codec:
     encode_item, decode_item = codec
 
     def encode(value):
@@ -554,7 +576,7 @@ def _sequence(kind: type, codec: tuple) -> tuple:
             if type(value) is not list or not allowed.issuperset(map(type, value)):
                 raise Invalid(f"{value!r:.40} is not a {kind.__name__} of {decode_item.kind.__name__}")
             return value if kind is list else kind(value)
-        decode.items_kind = decode_item.kind, kind
+        typing.cast(_CopiedItems, decode).items_kind = decode_item.kind, kind
     elif hasattr(decode_item, "items_kind"):  # of tuples of str, say: the same, a level down
         inner_allowed, inner = {decode_item.items_kind[0]}, decode_item.items_kind[1]
 
@@ -571,7 +593,7 @@ def _sequence(kind: type, codec: tuple) -> tuple:
     return encode, decode
 
 
-def _fixed(codecs: tuple) -> tuple:
+def _fixed(codecs: tuple[_Codec, ...]) -> _Codec:
     """A tuple of so many values, each of its own type."""
     encoders, decoders = [c[0] for c in codecs], [c[1] for c in codecs]
     size = len(codecs)
@@ -588,7 +610,7 @@ def _fixed(codecs: tuple) -> tuple:
     return encode, decode
 
 
-def _mapping(string_keys: bool, keys: tuple, values: tuple) -> tuple:
+def _mapping(string_keys: bool, keys: _Codec, values: _Codec) -> _Codec:
     encode_key, decode_key = keys
     encode_value, decode_value = values
     if string_keys:  # a JSON object
@@ -624,7 +646,7 @@ def _mapping(string_keys: bool, keys: tuple, values: tuple) -> tuple:
     return encode_pairs, decode_pairs
 
 
-def _instance(layout: _Layout) -> tuple:
+def _instance(layout: _Layout) -> _Codec:
     """An instance of exactly this class, as the array of its fields."""
     cls = layout.cls
 
