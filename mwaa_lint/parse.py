@@ -12,7 +12,7 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Optional, cast
 
 from hcl2.parser import parser as hcl2_parser
 from lark import Token, Tree
@@ -97,7 +97,8 @@ def parse_hcl(text: str, path: Path) -> m.File:
             errors.append(diagnostic)
             if diagnostic.message != _SINGLE_LINE_BLOCK or len(errors) >= MAX_REPORTED_ERRORS or spent[0] > MAX_TOKENS:
                 raise InputError(*errors) from None
-            attempt = attempt[: exc.pos_in_stream] + " " + attempt[exc.pos_in_stream + 1 :]
+            comma = _offset(exc)
+            attempt = attempt[:comma] + " " + attempt[comma + 1 :]
         except _TooManyTokens:
             message = f"file has more than {MAX_TOKENS:,} tokens, over the limit for one file; not checked"
             raise InputError(Diagnostic(path, 0, 0, message)) from None
@@ -138,6 +139,12 @@ def parse_template(text: str, path: Path, line: int, column: int) -> m.Expr:
     return _template(m.Location(path, line, column, line, column + len(text)), parts)
 
 
+def _offset(exc: UnexpectedInput) -> int:
+    """Where in the text `exc` happened. Lark declares `pos_in_stream = None` on the base class;
+    an UnexpectedCharacters, and an UnexpectedToken for a token of the text, set it to an int."""
+    return cast(int, exc.pos_in_stream)
+
+
 def _short(exc: UnexpectedInput) -> str:
     if isinstance(exc, UnexpectedToken):
         return f"unexpected {_describe(exc.token)}"
@@ -173,10 +180,12 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: Path, scan: _Scan)
         lines = text.splitlines() or [""]
         return Diagnostic(path, len(lines), len(lines[-1]) + 1, "Unexpected end of file")
     if isinstance(exc, UnexpectedCharacters):
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        offset = _offset(exc)
+        char = text[offset] if offset < len(text) else "?"
         if char == '"':
             return Diagnostic(path, line, column, "Unterminated string: a quoted string must end on the line it starts")
         return Diagnostic(path, line, column, f"Invalid character {char!r}")
+    assert isinstance(exc, UnexpectedToken)  # lark's third kind, after UnexpectedEOF and UnexpectedCharacters
     token = exc.token
     source_line = _line(text, line)
     if token.type == "COMMA" and _is_single_line_block(source_line):
@@ -204,9 +213,9 @@ def _is_single_line_block(line: str) -> bool:
 
 @dataclass
 class _Scan:
-    open_brackets: list  # (line, column, char) still open at the end of the text
-    unterminated: Optional[tuple]  # (line, column) of the first quote not closed on its line
-    heredoc: Optional[tuple] = None  # (line, column, marker) of a heredoc the file never closes
+    open_brackets: list[tuple[int, int, str]]  # (line, column, char) still open at the end of the text
+    unterminated: Optional[tuple[int, int]]  # (line, column) of the first quote not closed on its line
+    heredoc: Optional[tuple[int, int, str]] = None  # (line, column, marker) of a heredoc the file never closes
 
 
 _PAIRS = {"}": "{", "]": "[", ")": "("}
@@ -217,12 +226,13 @@ def _scan(text: str) -> _Scan:
     brackets left open, the first quoted string not closed on its line, a heredoc never closed."""
     line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
 
-    def position(offset: int) -> tuple:
+    def position(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(line_starts, offset)
         return line, offset - line_starts[line - 1] + 1
 
-    stack: list = []
-    unterminated = heredoc = None
+    stack: list[tuple[int, int, str]] = []
+    unterminated: Optional[tuple[int, int]] = None
+    heredoc: Optional[tuple[int, int, str]] = None
     for token in lexer.tokens(text):
         if token.kind == "string":
             if unterminated is None and (not token.closed or "\n" in text[token.start:token.end]):
@@ -259,11 +269,13 @@ class _Builder:
             self.depth -= 1
 
     # -- positions
-    def _pos(self, line: int, column: int) -> tuple:
+    def _pos(self, line: int, column: int) -> tuple[int, int]:
         return line + self.line_offset, column + (self.col_offset if line == 1 else 0)
 
     def loc(self, node) -> m.Location:
         if isinstance(node, Token):
+            # lark types a token's position Optional (a token made by hand has none); the lexer's have one
+            assert node.line is not None and node.column is not None and node.end_line is not None and node.end_column is not None
             l1, c1 = self._pos(node.line, node.column)
             l2, c2 = self._pos(node.end_line, node.end_column)
         else:
@@ -435,7 +447,7 @@ class _Builder:
                 parts.append(m.Call(loc, "<template directive>", []))
             i = end + 1
 
-    def _start(self, node: Tree) -> tuple:
+    def _start(self, node: Tree) -> tuple[int, int]:
         loc = self.loc(node)
         return loc.line, loc.column
 
