@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from . import model as m
 from .knowledge import table
@@ -105,6 +105,14 @@ class Estimate:
     hours: int = 730
 
 
+class Levels(NamedTuple):
+    """The counts of a figure that is a range: {kind: n} at its low end and at its high end
+    (n is None where no bound is known)."""
+
+    lowest: dict[str, Optional[int]]
+    highest: dict[str, Optional[int]]
+
+
 # --- arithmetic (pure: numbers in, numbers out) -------------------------------------------
 
 def hourly(price: Any) -> Optional[Decimal]:
@@ -175,11 +183,12 @@ def money(amount: Decimal, currency: str = "USD") -> str:
 
 def show(value: Money, currency: str = "USD") -> str:
     """`$357.70`, `$357.70 to $1,967.35`, or `unknown (why)`."""
-    if not value.known:
+    low, high = value.low, value.high
+    if low is None or high is None:  # not value.known
         return f"unknown ({value.reason})" if value.reason else "unknown"
-    if value.exact:
-        return money(value.low, currency)
-    return f"{money(value.low, currency)} to {money(value.high, currency)}"
+    if low == high:  # value.exact
+        return money(low, currency)
+    return f"{money(low, currency)} to {money(high, currency)}"
 
 
 # --- reading an environment -------------------------------------------------------------
@@ -218,6 +227,7 @@ def estimate(env, root: Optional[Path] = None) -> Estimate:
     priced = floor.known or ceiling.known
     parts = _ceiling_parts(counts, prices, included, hours) if priced else {}
     if priced:
+        assert prices is not None and included is not None  # a figure is made only from both (above)
         assumptions.append(included_assumption(prices_table["included"]))
         for kind, field_name in KINDS.items():
             used = max((c.high or 0) for c in counts.values() if c.name.endswith(kind)) > included.get(kind, 0)
@@ -237,13 +247,14 @@ def estimate(env, root: Optional[Path] = None) -> Estimate:
     )
 
 
-def _floor_and_ceiling(counts: dict, prices: dict, included: dict, hours: int) -> tuple:
+def _floor_and_ceiling(counts: dict, prices: dict, included: dict, hours: int) -> tuple[Money, Money]:
+    """(floor, ceiling)."""
     low, high = _levels(counts, "min"), _levels(counts, "max")
     floor_names = ("min_workers", "schedulers", "min_webservers")
     floor_unknown = [c.name for c in counts.values() if not c.exact and c.name in floor_names]
     ceiling_unknown = [c.name for c in counts.values() if not c.exact]
-    return (_explained(figure(prices, included, low[0], low[1], hours), _are_unknown(floor_unknown)),
-            _explained(figure(prices, included, high[0], high[1], hours), _are_unknown(ceiling_unknown)))
+    return (_explained(figure(prices, included, low.lowest, low.highest, hours), _are_unknown(floor_unknown)),
+            _explained(figure(prices, included, high.lowest, high.highest, hours), _are_unknown(ceiling_unknown)))
 
 
 def _are_unknown(names: list) -> str:
@@ -255,7 +266,7 @@ def _explained(value: Money, reason: str) -> Money:
     return Money(value.low, value.high, reason) if value.known and not value.exact else value
 
 
-def _levels(counts: dict, side: str) -> tuple:
+def _levels(counts: dict, side: str) -> Levels:
     """({kind: lowest}, {kind: highest}) for the floor ("min") or the ceiling ("max").
 
     The ceiling never has fewer than the minimum (MWAA rejects min > max; MWAA502 reports it)."""
@@ -268,26 +279,26 @@ def _levels(counts: dict, side: str) -> tuple:
         high_side = getattr(counts[f"max_{kind}"], bound)
         return None if high_side is None or low_side is None else max(low_side, high_side)
 
-    return ({kind: pick(kind, "low") for kind in KINDS}, {kind: pick(kind, "high") for kind in KINDS})
+    return Levels({kind: pick(kind, "low") for kind in KINDS}, {kind: pick(kind, "high") for kind in KINDS})
 
 
 def _ceiling_parts(counts: dict, prices: Optional[dict], included: Optional[dict], hours: int) -> dict:
     """The (lowest) ceiling split by what drives it ({} when it is unknown)."""
     if prices is None or included is None:
         return {}
-    low = ceiling_counts(counts)[0]
+    low = ceiling_counts(counts).lowest
     if any(v is None for v in low.values()):
         return {}
     parts = monthly_parts(prices, included, low, hours)
     return {} if any(v is None for v in parts.values()) else parts
 
 
-def ceiling_counts(counts: dict) -> tuple:
+def ceiling_counts(counts: dict) -> Levels:
     """({kind: lowest}, {kind: highest}) count of the ceiling."""
     return _levels(counts, "max")
 
 
-def _class(env, classes: dict) -> tuple:
+def _class(env, classes: dict) -> tuple[Optional[str], str, str]:
     """(class name or None, source, note)."""
     attribute = env.attribute("environment_class")
     value = env.eval(attribute.expr) if attribute is not None else None
@@ -365,7 +376,7 @@ def _absurd_note(env, attribute: m.Attribute, value: float) -> str:
     return f"{value:g} is no count MWAA accepts ({_rel(loc.path)}:{loc.line})"
 
 
-def _region(env, prices_table: dict) -> tuple:
+def _region(env, prices_table: dict) -> tuple[str, str, Optional[dict], str]:
     """(Region, where it was set or why it is assumed, its prices or None, assumption or "")."""
     regions = prices_table["regions"]
     fallback = prices_table["default_region"]
@@ -380,7 +391,7 @@ def _region(env, prices_table: dict) -> tuple:
     return fallback, f"assumed: {why}", regions.get(fallback), f"{why}: {fallback} prices are used"
 
 
-def region_of(env) -> tuple:
+def region_of(env) -> tuple[Any, str]:
     """(the environment's Region: str, Unknown or None when Terraform does not say, where it came from).
 
     The resource's own `region` (provider 6.x), else its provider's `region`: the `provider`

@@ -133,9 +133,16 @@ def _estimate(e: Estimate, budget: Optional[Decimal]) -> dict:
         "floor": _money(e.floor),
         "ceiling": _money(e.ceiling),
         "ceiling_parts": {k: _number(v) for k, v in e.ceiling_parts.items()},
-        "over_budget": None if budget is None or not e.ceiling.known else e.ceiling.low > budget,
+        "over_budget": _over_budget(e.ceiling, budget),
         "assumptions": e.assumptions,
     }
+
+
+def _over_budget(ceiling: Money, budget: Optional[Decimal]) -> Optional[bool]:
+    """Whether the (lowest) ceiling exceeds the budget; None without a budget or a known ceiling."""
+    if budget is None or ceiling.low is None or ceiling.high is None:  # not ceiling.known
+        return None
+    return ceiling.low > budget
 
 
 def _count_json(c: Count) -> dict:
@@ -192,11 +199,12 @@ def _cell(value: Money, currency: str) -> str:
 
 
 def _verdict(ceiling: Money, budget: Decimal, currency: str) -> str:
-    if not ceiling.known:
+    low, high = ceiling.low, ceiling.high
+    if low is None or high is None:  # not ceiling.known
         return "unknown"
-    if ceiling.low > budget:
-        return f"ceiling exceeds it by {money(ceiling.low - budget, currency)}" + ("" if ceiling.exact else " or more")
-    if ceiling.high > budget:
+    if low > budget:
+        return f"ceiling exceeds it by {money(low - budget, currency)}" + ("" if ceiling.exact else " or more")
+    if high > budget:
         return "the ceiling may exceed it"
     return "within"
 
