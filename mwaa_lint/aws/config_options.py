@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional, Union
 
 from .. import model as m
 from ..knowledge import table
@@ -34,6 +34,29 @@ class _Entry:
     instance: Any = None
     written: Optional[str] = None
     from_input: bool = False  # the whole map came from a variable file, TF_VAR_ or --var
+
+
+class Blocked(NamedTuple):
+    """The keys MWAA does not let you override, each with the value it forces (or None), and
+    the versions that list is for ("Airflow 3.x", "every Airflow version MWAA runs", or "")."""
+
+    keys: dict[str, Optional[str]]
+    versions: str
+
+
+class _FromExpr(NamedTuple):
+    """A variable's value is this expression (the caller's argument, or the default), read in `ev`."""
+
+    ev: Any
+    expr: m.Expr
+    instance: Any
+
+
+class _FromInput(NamedTuple):
+    """A root variable set from outside the code: its value, and where (`terraform.tfvars:3`, TF_VAR_x, --var)."""
+
+    value: Any
+    source: str
 
 
 def options(env) -> list:
@@ -64,18 +87,18 @@ def options(env) -> list:
     return found
 
 
-def blocked_keys(version: Any) -> tuple:
+def blocked_keys(version: Any) -> Blocked:
     """({key: value MWAA forces, or None}, "Airflow 3.x") for a known version; for an unknown or
     absent one only the keys blocked on every major version. ({}, "") for a major with no data."""
     rows = table("airflow_config_options")["blocked"]
     if isinstance(version, str):
         row = rows.get(version.strip().split(".")[0])
         if row is None:
-            return {}, ""
-        return {k: row["forced"].get(k) for k in row["keys"]}, f"Airflow {version.strip().split('.')[0]}.x"
+            return Blocked({}, "")
+        return Blocked({k: row["forced"].get(k) for k in row["keys"]}, f"Airflow {version.strip().split('.')[0]}.x")
     common = set.intersection(*(set(row["keys"]) for row in rows.values()))
     forced = {k: v for row in rows.values() for k, v in row["forced"].items()}
-    return {k: forced.get(k) for k in sorted(common)}, "every Airflow version MWAA runs"
+    return Blocked({k: forced.get(k) for k in sorted(common)}, "every Airflow version MWAA runs")
 
 
 def secret_names(name: str, option: bool) -> list:
@@ -139,9 +162,9 @@ def _entries(ev, expr: m.Expr, instance, depth: int) -> dict:
     followed = _follow(ev, expr, instance)
     if followed is None:
         return {}
-    if followed[0] == "expr":
-        return _entries(*followed[1:], depth + 1)
-    _, value, source = followed
+    if isinstance(followed, _FromExpr):
+        return _entries(followed.ev, followed.expr, followed.instance, depth + 1)
+    value, source = followed
     if not isinstance(value, dict):
         return {}
     out = {}
@@ -165,9 +188,9 @@ def _written(ev, expr: m.Expr, instance, depth: int) -> Optional[str]:
         followed = _follow(ev, expr, instance)
         if followed is None:
             return None
-        if followed[0] == "expr":
-            return _written(*followed[1:], depth + 1)
-        _, value, source = followed
+        if isinstance(followed, _FromExpr):
+            return _written(followed.ev, followed.expr, followed.instance, depth + 1)
+        value, source = followed
         if _outside(source):
             return None
         return where(ev, value.loc) if isinstance(value, LocatedStr) and value.loc is not None else source
@@ -178,19 +201,19 @@ def _written(ev, expr: m.Expr, instance, depth: int) -> Optional[str]:
     return where(ev, expr.loc)
 
 
-def _follow(ev, expr: m.Expr, instance) -> Optional[tuple]:
-    """`var.x` → ("expr", ev, expr, instance) of the caller's argument or the default, or
-    ("input", value, "terraform.tfvars:3") for a root variable set from outside the code; None: unset."""
+def _follow(ev, expr: m.Expr, instance) -> Union[_FromExpr, _FromInput, None]:
+    """`var.x` → the caller's argument or the default (_FromExpr), or the value of a root
+    variable set from outside the code (_FromInput); None: unset."""
     origin = setting(ev, expr, instance)
     name = direct_variable(origin.expr)
     if name is None:
-        return "expr", origin.ev, origin.expr, origin.instance
+        return _FromExpr(origin.ev, origin.expr, origin.instance)
     module = origin.ev.module
     if origin.ev.caller is None and name in module.variable_values:
-        return "input", module.variable_values[name], module.variable_sources.get(name, "")
+        return _FromInput(module.variable_values[name], module.variable_sources.get(name, ""))
     block = module.variable(name)
     default = block.attr("default") if block is not None else None
-    return ("expr", origin.ev, default.expr, None) if default is not None else None
+    return _FromExpr(origin.ev, default.expr, None) if default is not None else None
 
 
 def _outside(source: str) -> bool:

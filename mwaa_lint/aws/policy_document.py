@@ -22,7 +22,9 @@ class Statement:
     actions: list  # [(value, Location)] — value is a str or Unknown
     not_actions: list
     resources: list
-    loc: Location  # where the statement is written (fallback for its parts)
+    # where the statement is written (fallback for its parts); None for a statement of a document
+    # passed as a value (jsonencode(), a data source) with no located string in it
+    loc: Optional[Location]
 
 
 @dataclass
@@ -126,10 +128,11 @@ def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocume
     return doc
 
 
-def _located(value: Any, finder: Optional[_TextFinder], fallback: Location) -> list:
+def _located(value: Any, finder: Optional[_TextFinder], fallback: Optional[Location]) -> list[tuple[Any, Optional[Location]]]:
+    """[(value, where it is written)]: each value a str, a LocatedStr or Unknown."""
     if value is None:
         return []
-    out = []
+    out: list[tuple[Any, Optional[Location]]] = []
     for item in _as_list(value):
         if isinstance(item, LocatedStr) and item.loc is not None:
             out.append((item, item.loc))
