@@ -52,7 +52,7 @@ class JsonReader:
         self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
     # -- positions
-    def position(self, offset: int) -> tuple:
+    def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.line_starts, offset)
         return line, offset - self.line_starts[line - 1] + 1
 
@@ -68,7 +68,9 @@ class JsonReader:
         return self.text[self.i] if self.i < len(self.text) else ""
 
     def skip_whitespace(self) -> None:
-        self.i = _WHITESPACE.match(self.text, self.i).end()
+        blanks = _WHITESPACE.match(self.text, self.i)
+        assert blanks is not None  # `*`: it always matches, if only the empty string
+        self.i = blanks.end()
 
     def found(self) -> str:
         char = self.peek()
@@ -199,7 +201,9 @@ class JsonReader:
         chunks: list = []
         offsets: Optional[list] = None  # built only once an escape makes offsets differ
         while True:
-            run_end = _PLAIN_STRING_RUN.match(self.text, self.i).end()
+            run = _PLAIN_STRING_RUN.match(self.text, self.i)
+            assert run is not None  # `*`: it always matches, if only the empty string
+            run_end = run.end()
             if run_end > self.i:
                 chunks.append(self.text[self.i : run_end])
                 if offsets is not None:

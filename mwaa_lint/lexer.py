@@ -16,9 +16,12 @@ so even a 10 MB file is one linear pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from json.decoder import scanstring
+from collections.abc import Callable, Iterator
+from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]  # undocumented: typeshed leaves it out
 from typing import NamedTuple
+
+# (text, offset just past the opening quote, strict) → (the string, offset just past its closing quote); ValueError if not JSON
+scanstring: Callable[[str, int, bool], tuple[str, int]] = _scanstring
 
 
 class Token(NamedTuple):
@@ -61,9 +64,9 @@ def tokens(text: str) -> Iterator[Token]:
             end = len(text) if close < 0 else close + 2
             yield Token("comment", start, end, close >= 0)
         elif token[0] == "<":
-            close = _heredoc_close(heredoc_marker(token)).search(text, match.end())
-            end = len(text) if close is None else close.end()
-            yield Token("heredoc", start, end, close is not None)
+            closing = _heredoc_close(heredoc_marker(token)).search(text, match.end())
+            end = len(text) if closing is None else closing.end()
+            yield Token("heredoc", start, end, closing is not None)
         else:
             end = match.end()
             yield Token(token, start, end)
@@ -79,7 +82,7 @@ def _heredoc_close(marker: str) -> re.Pattern:
     return re.compile(rf"^[ \t]*{re.escape(marker)}\r?$", re.M)
 
 
-def _string_end(text: str, pos: int) -> tuple:
+def _string_end(text: str, pos: int) -> tuple[int, bool]:
     """(the offset just past the quote closing a string opened before `pos`, closed?)."""
     stack: list = [None]  # None: the literal text of a string; an int: a template expression's open braces
     while stack:
@@ -109,18 +112,18 @@ def _string_end(text: str, pos: int) -> tuple:
     return pos, True
 
 
-def hcl_comments(text: str) -> list:
+def hcl_comments(text: str) -> list[Comment]:
     return [Comment(t.start, t.end, text[t.start:t.end]) for t in tokens(text) if t.kind == "comment"]
 
 
 _JSON_COLON = re.compile(r'\s*:\s*"')
 
 
-def json_comments(text: str) -> list:
+def json_comments(text: str) -> list[Comment]:
     """The `"//": "..."` properties, which Terraform's JSON syntax reads as comments. Each
     string is read once, by the json module's own reader; the walk stops at a string the text
     ends inside or one that is not JSON (the parser rejects that file)."""
-    found = []
+    found: list[Comment] = []
     pos = 0
     try:
         while True:
@@ -140,11 +143,11 @@ def json_comments(text: str) -> list:
 _PIP_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*", re.M)
 
 
-def pip_comments(text: str) -> list:
+def pip_comments(text: str) -> list[Comment]:
     return [Comment(m.start(), m.end(), m.group()) for m in _PIP_COMMENT.finditer(text)]
 
 
-def comments(name: str, text: str) -> list:
+def comments(name: str, text: str) -> list[Comment]:
     """The comments of a file, by the syntax its name says: Terraform JSON (and other JSON),
     HCL, templates (which have none: all of their text is output), else requirements files."""
     if name.endswith(".json"):
