@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Optional
 
 from . import model as m
 from .diagnostic import Diagnostic, InputError
@@ -35,7 +36,7 @@ def load_calls(ev: Evaluator, load_module: Callable[[Path], m.Module], depth: in
         calls = []
         for call in ev.instances(block):
             child = None
-            if directory is not None and not isinstance(call.key, Unknown):
+            if directory is not None and source_attr is not None and not isinstance(call.key, Unknown):
                 child, problems = _child(ev, call, directory, load_module, depth, source_attr.loc)
                 diagnostics.extend(problems)
             calls.append((call, child))
@@ -48,13 +49,14 @@ def called_directories(ev: Evaluator) -> set:
     return {real(child.module.directory) for child in ev.tree[1:]}
 
 
-def _directory(ev: Evaluator, source: object):
+def _directory(ev: Evaluator, source: object) -> Optional[Path]:
     if not is_local_source(source):
         return None
     return Path(ev.module.directory, str(source))
 
 
-def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location) -> tuple:
+def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location) -> tuple[Optional[Evaluator], list[Diagnostic]]:
+    """(the Evaluator of the module called, or None when it is not followed; the diagnostics of the call and below)"""
     if depth >= MAX_DEPTH or _in_call_stack(ev, directory):
         message = f"{call.address} calls a module that is already being evaluated (a cycle); not followed"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
@@ -77,7 +79,7 @@ def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location
 
 def _in_call_stack(ev: Evaluator, directory: Path) -> bool:
     target = real(directory)
-    current = ev
+    current: Optional[Evaluator] = ev
     while current is not None:
         if real(current.module.directory) == target:
             return True
