@@ -7,6 +7,7 @@ resources (to the resource, so rules can follow them), `count`/`for_each` instan
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -374,7 +375,8 @@ class Evaluator:
             pairs = list(enumerate(collection))
         else:
             return Unknown()
-        results_list, results_map = [], {}
+        results_list: list[Any] = []
+        results_map: dict[str, Any] = {}
         for key, value in pairs:
             inner = {**scope, expr.value_var: value}
             if expr.key_var:
@@ -561,7 +563,8 @@ class Evaluator:
 
 # How each kind of expression is evaluated: one entry per expression class of the model
 # (tests/test_evaluate.py checks that none is missing), so renaming a class fails at import.
-_EVALUATE = {
+# (the evaluator, the expression: an instance of the key, the instance, the scope) → its value
+_EVALUATE: dict[type[m.Expr], Callable[[Evaluator, Any, Optional[Instance], dict], Any]] = {
     m.Literal: Evaluator._e_Literal,
     m.Template: Evaluator._e_Template,
     m.TupleExpr: Evaluator._e_TupleExpr,
