@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from .inputs import note
@@ -76,13 +77,13 @@ def _parse(text: str) -> ParsedRequirements:
     return parsed
 
 
-def included_files(path, seen=None) -> list:
+def included_files(path: Path, seen: Optional[set[Path]] = None) -> list[Path]:
     """The local files `path` pulls in with `-r`, transitively, each once (cycles are fine)."""
     from .diagnostic import InputError
     from .source import read_text
 
     seen = seen if seen is not None else {real(path)}
-    found = []
+    found: list[Path] = []
     try:
         parsed = parse_requirements(read_text(path))
     except InputError:
@@ -96,7 +97,7 @@ def included_files(path, seen=None) -> list:
     return found
 
 
-def local_include(path, include: Include):
+def local_include(path: Path, include: Include) -> Optional[Path]:
     """The local file a `-r`/`-c` line of the requirements file at `path` names, when there is
     one the project may read; one outside it is reported by the gate at the line, not read."""
     from .model import Location
@@ -189,7 +190,8 @@ def _requirement(number: int, column: int, text: str, editable: bool) -> Require
     return RequirementLine(number, column, end, text, name, specifier, pinned, reason, None, markers)
 
 
-def _specifier_pinned(specs: list) -> tuple:
+def _specifier_pinned(specs: list) -> tuple[bool, str]:
+    """(pinned?, why not, or "")"""
     if not specs:
         return False, "no version specifier"
     exact = [s for s in specs if s.operator in ("==", "===")]
@@ -211,7 +213,7 @@ def _bare_url(number: int, column: int, end: int, text: str) -> RequirementLine:
     return RequirementLine(number, column, end, text, name, "", pinned, reason, text, None)
 
 
-def _url_pinned(url: str) -> tuple:
+def _url_pinned(url: str) -> tuple[bool, str]:
     """A URL is pinned when it names an immutable thing: a commit, a hashed or versioned file."""
     if _VCS.match(url):
         if _COMMIT.search(url):

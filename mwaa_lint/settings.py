@@ -38,9 +38,13 @@ class Settings:
 
     @classmethod
     def build(cls, paths: list, flags: dict, all_rules: list) -> Settings:
-        path = Path(flags["config_file"]) if flags.get("config_file") else cfg.find(Path(paths[0]))
-        if flags.get("config_file") and not path.is_file():
-            raise cfg.ConfigError(f"{path}: no such configuration file")
+        path: Optional[Path]
+        if flags.get("config_file"):
+            path = Path(flags["config_file"])
+            if not path.is_file():
+                raise cfg.ConfigError(f"{path}: no such configuration file")
+        else:
+            path = cfg.find(Path(paths[0]))
         project = _project(paths, flags, path)
         if path is not None and not flags.get("config_file"):
             _refuse_planted_link(path, project)

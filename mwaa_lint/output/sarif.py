@@ -11,6 +11,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from .. import __version__
@@ -68,7 +69,7 @@ def render(result: Result, color: bool = False) -> str:
 
     notifications = []
     for d in result.diagnostics:
-        note = {"level": "error", "message": {"text": d.message}, "descriptor": {"id": d.kind}}
+        note: dict[str, Any] = {"level": "error", "message": {"text": d.message}, "descriptor": {"id": d.kind}}
         if d.path:
             note["locations"] = [_location(result, d.path, d.line, d.column)]
         notifications.append(note)
