@@ -24,6 +24,7 @@ knowledge-tables:               # your own copy of a table, when AWS moves faste
 from __future__ import annotations
 
 import fnmatch
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -211,9 +212,9 @@ def _matches_any(path: Path, base: Path, patterns: list) -> bool:
 
 
 def _pyproject_table(path: Path) -> Optional[dict]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         import tomli as tomllib
     try:
         data = tomllib.loads(_read(path))
