@@ -320,8 +320,175 @@ class Context:
 
 # --- views for the argument rules (environment class, versions, logging, workers, KMS) -------
 
+from decimal import Decimal as _Decimal  # noqa: E402
+
+from . import cost as _cost  # noqa: E402
+from .aws import airflow_versions as _versions  # noqa: E402
+
+# Methods these views add to the classes above are bound at the end of the section.
+
+
+class _AirflowVersions:
+    """The dated table of the Airflow versions MWAA offers (`airflow_versions`): every status is as of `checked`."""
+
+    @property
+    def checked(self) -> str:
+        """The date (YYYY-MM-DD) the table was last checked."""
+        return _versions.checked()
+
+    def lookup(self, version: str) -> Optional[dict]:
+        """The row (`version`, `end_of_support`: a date or None) of an exact version, or None if MWAA never listed it."""
+        return _versions.lookup(version)
+
+    def ended(self, row: dict) -> bool:
+        """Has the row's version reached its end of support (on or before `checked`)?"""
+        return _versions.ended(row)
+
+    def latest(self, major: Optional[str] = None) -> Optional[str]:
+        """The highest version with no end of support announced, optionally of one major version ("2")."""
+        return _versions.latest_supported(major)
+
+
+airflow_versions = _AirflowVersions()
+
+
+@dataclass(frozen=True)
+class _KmsKeyProblem:
+    """What `kms_key_problem` finds wrong with a `kms_key`."""
+
+    shown: str  # the value as a message shows it: `"alias/x"`, or the reference `aws_kms_alias.x.arn`
+    form: str  # what it is (`alias ARN`, `key id`, ...), or "" when it is no form of KMS key at all
+    problem: str  # why the provider or MWAA rejects it
+    expected: str  # what to write instead (`aws_kms_key.x.arn` when the module where it is written can)
+
+
+def kms_key_problem(argument: Argument, kms: dict) -> Optional[_KmsKeyProblem]:
+    """Why MWAA cannot take this `kms_key` (`kms`: the `environment_arguments` table's `kms_key`);
+    None for a key ARN, an unknown value, and null or "" (an AWS owned key)."""
+    found = _arguments.bad_kms_key(argument.value, kms, argument._origin.ev if argument._origin is not None else None)
+    return _KmsKeyProblem(*found) if found is not None else None
+
+
+def monthly_budget(option: Any) -> Optional[_Decimal]:
+    """A budget option (US dollars, `1,000`, `$1000`) as an amount a month; None for none; ValueError when it is no amount."""
+    return _cost.parse_budget(option)
+
+
+class _CostCeiling:
+    """An environment's monthly cost ceiling, as `mwaa-lint cost` prints it (`env.cost_ceiling()`)."""
+
+    def __init__(self, estimate: Any):
+        self._estimate = estimate
+
+    @property
+    def low(self) -> _Decimal:
+        """The ceiling in the price table's currency (its lowest when an unknown count makes it a range)."""
+        return self._estimate.ceiling.low
+
+    @property
+    def exact(self) -> bool:
+        """False when an unknown count makes the ceiling a range."""
+        return self._estimate.ceiling.exact
+
+    @property
+    def parts(self) -> dict:
+        """What `low` is made of: "environment" (the class's hour) and "workers", "schedulers", "webservers" beyond it."""
+        return self._estimate.ceiling_parts
+
+    @property
+    def environment_class(self) -> str:
+        return self._estimate.environment_class
+
+    def count(self, name: str) -> Optional[int]:
+        """How many `name` (`max_workers`, `schedulers`, ...) it counts: as written, MWAA's default, or the lowest accepted."""
+        return self._estimate.counts[name].low
+
+    def included(self, kind: str) -> int:
+        """How many `kind` ("workers", "schedulers", "webservers") the environment's hour includes."""
+        return self._estimate.included.get(kind, 0)
+
+    def monthly_price(self, kind: str) -> Optional[_Decimal]:
+        """What one more of `kind` beyond the included ones costs a month; None when the table has no price."""
+        price = _cost.hourly(self._estimate.prices.get(_cost.KINDS[kind]))
+        return None if price is None else price * self._estimate.hours
+
+    def money(self, amount: _Decimal) -> str:
+        """`$2,325.05` (`2,325.05 EUR` for a table in another currency)."""
+        return _cost.money(amount, self._estimate.currency)
+
+
+def _cost_ceiling(self: Environment) -> Optional[_CostCeiling]:
+    """Its monthly cost with `max_workers` workers and `max_webservers` web servers all month; None when it is unknown."""
+    found = _cost.estimate(self._legacy())
+    return _CostCeiling(found) if found.ceiling.known and found.ceiling_parts else None
+
+
+def _provenance(self: Argument) -> str:
+    """`passed`, with what set a root module's `var.NAME`, in one parenthesis:
+    ` (passed to module.mwaa for …; var.max_workers, set by terraform.tfvars:3)`, or ""."""
+    notes = [f"{self._origin.passed_to()} for {self._resource.address}"] if self.calls and self._origin is not None else []
+    if self.set_by() is not None:
+        notes.append(f"var.{self.variable}, set by {self.set_by()}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+class _Validation:
+    """One `validation` block of a variable the value of an argument came through (`variable.validations()`)."""
+
+    def __init__(self, variable: _VariableView, condition: _m.Attribute):
+        self._variable, self._condition = variable, condition
+
+    def rejects(self, value: Any) -> Any:
+        """Would its condition reject `value`? True, False, or Unknown when it cannot be evaluated with it."""
+        import dataclasses
+
+        from .evaluate import Evaluator
+
+        module, name = self._variable._ev.module, self._variable.name
+        trial = dataclasses.replace(module, variable_values={**module.variable_values, name: value})
+        verdict = to_bool(Evaluator(trial).value(self._condition.expr))
+        return verdict if isinstance(verdict, Unknown) else verdict is False
+
+
+def _validations(self: _VariableView) -> list:
+    """Its `validation` blocks that have a condition, one by one (`rejects` judges them all at once)."""
+    found = [validation.attr("condition") for validation in self._block.children("validation")]
+    return [_Validation(self, condition) for condition in found if condition is not None]
+
+
+Environment.cost_ceiling = _cost_ceiling  # type: ignore[attr-defined]
+Argument.provenance = property(_provenance)  # type: ignore[attr-defined]
+_VariableView.validations = _validations  # type: ignore[attr-defined]
+
 
 # --- views for the IAM and network rules (policies, subnets, security groups) ----------------
+
+import os as _os  # noqa: E402
+
+from .values import LocatedStr as _LocatedStr  # noqa: E402
+
+
+def elements(argument: Argument) -> list:
+    """(element, where to report it) for each element of the value: its item in a literal list, its .tf literal, or `loc`."""
+    if not argument.written:
+        return []
+    value = argument.value
+    expr = argument._origin.expr if argument._origin is not None else None
+    if isinstance(value, list) and isinstance(expr, _m.TupleExpr) and expr.items and len(expr.items) == len(value):
+        return [(element, item.loc) for element, item in zip(value, expr.items)]
+    return [(element, _literal_loc(element) or argument.loc) for element in (value if isinstance(value, list) else [value])]
+
+
+def _literal_loc(value: Any) -> Optional[Location]:
+    """Where a string literal is written, when that is in a Terraform file (not a tfvars file or the environment)."""
+    loc = value.loc if isinstance(value, _LocatedStr) else None
+    return loc if loc is not None and loc.path.name.endswith((".tf", ".tf.json")) else None
+
+
+def file_line(loc: Location, context: Context) -> str:
+    """`modules/vpc/main.tf:12` for a message: the file relative to the root module (the same from any cwd), and the line."""
+    root = context._legacy.ev.tree[0].module.directory.absolute()
+    return f"{_os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
 
 
 # --- views for the bucket, upload, log group, configuration option and requirements rules ----
