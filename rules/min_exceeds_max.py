@@ -1,7 +1,4 @@
-from mwaa_lint.aws.environment_class import class_name, limits
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, to_number
+from mwaa_lint.api import Rule, Severity, Unknown, to_number
 
 
 class MinExceedsMax(Rule):
@@ -49,12 +46,12 @@ class MinExceedsMax(Rule):
 
     def check(self, context):
         for env in context.environments():
-            name = class_name(env)
-            table_row = limits(name)
+            name = env.class_name()
+            table_row = env.class_limits()
             for kind in ("workers", "webservers"):
                 defaults = table_row[kind] if table_row else {}
-                low = _side(env, f"min_{kind}", defaults.get("default_min"))
-                high = _side(env, f"max_{kind}", defaults.get("default_max"))
+                low = _side(env.argument(f"min_{kind}"), defaults.get("default_min"))
+                high = _side(env.argument(f"max_{kind}"), defaults.get("default_max"))
                 if low is None or high is None or low[0] <= high[0]:
                     continue
                 (low_value, low_where), (high_value, high_where) = low, high
@@ -72,14 +69,11 @@ class MinExceedsMax(Rule):
                 yield self.finding(low_where or high_where, message, address=env.address)
 
 
-def _side(env, name: str, default):
+def _side(argument, default):
     """(number, Location or None when defaulted), or None when the value cannot be known."""
-    attribute = env.attribute(name)
-    value = env.eval(attribute.expr) if attribute is not None else None
-    if value is None:  # not set, or null: MWAA applies its default
+    if argument.value is None:  # not set, or null: MWAA applies its default
         return (default, None) if isinstance(default, (int, float)) else None
-    number = to_number(value)
+    number = to_number(argument.value)
     if isinstance(number, Unknown):
         return None
-    origin = setting(env.ev, attribute.expr, env.instance)
-    return number, origin.loc or attribute.loc
+    return number, argument.loc

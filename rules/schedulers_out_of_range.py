@@ -1,8 +1,4 @@
-from mwaa_lint.aws.environment_class import all_classes, class_name, limits
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, to_number
+from mwaa_lint.api import Rule, Severity, Unknown, table, to_number
 
 
 class SchedulersOutOfRange(Rule):
@@ -50,26 +46,23 @@ class SchedulersOutOfRange(Rule):
     severity = Severity.ERROR
 
     def check(self, context):
-        api = table("environment_classes")["schedulers"]
+        classes = table("environment_classes")
+        api = classes["schedulers"]
         for env in context.environments():
-            attribute = env.attribute("schedulers")
-            if attribute is None:
-                continue
-            raw = env.eval(attribute.expr)
-            value = to_number(raw)
-            if raw is None or isinstance(value, Unknown):
-                continue
-            version = env.attr("airflow_version")
-            if isinstance(version, str) and not isinstance(version, Unknown) and version.strip().startswith("1."):
+            schedulers = env.argument("schedulers")
+            value = to_number(schedulers.value)
+            if schedulers.value is None or isinstance(value, Unknown):
+                continue  # not set or null (MWAA's default), or unknown
+            version = env.get("airflow_version")
+            if isinstance(version, str) and version.strip().startswith("1."):
                 continue  # Airflow 1.10 environments had exactly one scheduler (MWAA305 reports the version)
-            name = class_name(env)
-            row = limits(name)
+            name = env.class_name()
+            row = env.class_limits()
             if row is None and not isinstance(name, Unknown):
                 continue  # a class the table does not know
-            ranges = [_range(row, api)] if row else [_range(c, api) for c in all_classes().values()]
+            ranges = [_range(row, api)] if row else [_range(c, api) for c in classes["classes"].values()]
             if any(_inside(value, low, high) for low, high in ranges):
                 continue
-            origin = setting(env.ev, attribute.expr, env.instance)
             low = min((r[0] for r in ranges if r[0] is not None), default=None)
             high = max((r[1] for r in ranges if r[1] is not None), default=None)
             if any(r[0] is None for r in ranges):
@@ -83,7 +76,7 @@ class SchedulersOutOfRange(Rule):
                 found = f"schedulers is {value} but {name} accepts {low} to {high}"
             expected = f"{low} <= schedulers <= {high}" if low is not None else f"schedulers <= {high}"
             yield self.finding(
-                origin.loc or attribute.loc,
+                schedulers.loc,
                 f"{found}; expected {expected} (the MWAA API rejects it)",
                 address=env.address,
             )
