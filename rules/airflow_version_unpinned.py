@@ -1,6 +1,4 @@
-from mwaa_lint.aws import airflow_versions
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, airflow_versions
 
 
 class AirflowVersionUnpinned(Rule):
@@ -45,23 +43,21 @@ class AirflowVersionUnpinned(Rule):
     severity = Severity.WARNING
 
     def check(self, context):
-        latest = airflow_versions.latest_supported()
-        today = f"{latest} as of {airflow_versions.checked()}"
+        today = f"{airflow_versions.latest()} as of {airflow_versions.checked}"
         for env in context.environments():
-            attribute = env.attribute("airflow_version")
-            if attribute is None:
+            version = env.argument("airflow_version")
+            if not version.written:
                 yield self.finding(
-                    env.block.loc,
+                    env.loc,
                     f"airflow_version is not set, so a new environment gets the latest version MWAA offers "
                     f"({today}); expected an explicit airflow_version",
                     address=env.address,
                 )
-            elif env.eval(attribute.expr) is None:
-                origin = setting(env.ev, attribute.expr, env.instance)
-                where = f" ({origin.passed_to()} for {env.address})" if origin.calls else (
-                    f" (for {env.address})" if env.ev.caller is not None else "")
+            elif version.value is None:
+                # inside a module, the line of a null does not say which environment it is for
+                where = version.passed or (f" (for {env.address})" if env.address.startswith("module.") else "")
                 yield self.finding(
-                    origin.loc or attribute.loc,
+                    version.loc,
                     f"airflow_version is null{where}, so a new environment gets the latest version MWAA offers "
                     f"({today}); expected an explicit airflow_version",
                     address=env.address,

@@ -1,7 +1,4 @@
-from mwaa_lint.aws import airflow_versions
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown
+from mwaa_lint.api import Rule, Severity, airflow_versions
 
 
 class UnsupportedAirflowVersion(Rule):
@@ -46,15 +43,12 @@ class UnsupportedAirflowVersion(Rule):
     security_severity = 5.0
 
     def check(self, context):
-        checked = airflow_versions.checked()
+        checked = airflow_versions.checked
         for env in context.environments():
-            attribute = env.attribute("airflow_version")
-            if attribute is None:
-                continue
-            value = env.eval(attribute.expr)
-            if not isinstance(value, str) or isinstance(value, Unknown):
-                continue
-            row = airflow_versions.lookup(value)
+            argument = env.argument("airflow_version")
+            if not argument.known or not isinstance(argument.value, str):
+                continue  # not set, null (MWAA304's), or unknown
+            row = airflow_versions.lookup(argument.value)
             if row is None or not row["end_of_support"]:
                 continue
             version, eos = row["version"], row["end_of_support"]
@@ -63,9 +57,8 @@ class UnsupportedAirflowVersion(Rule):
                         "environments on it or upgrades to it, and gives no technical support")
             else:
                 what = f"has an MWAA end of support announced for {eos} (as of {checked})"
-            origin = setting(env.ev, attribute.expr, env.instance)
             yield self.finding(
-                origin.loc or attribute.loc,
+                argument.loc,
                 f"airflow_version is {version}, which {what}; expected a supported version"
                 f"{_suggestion(version)}",
                 address=env.address,
@@ -75,8 +68,8 @@ class UnsupportedAirflowVersion(Rule):
 def _suggestion(version: str) -> str:
     """` such as 2.11.2 (the latest 2.x)`, or the latest of all when its major has none left."""
     major = version.split(".")[0]
-    same_major = airflow_versions.latest_supported(major)
+    same_major = airflow_versions.latest(major)
     if same_major:
         return f" such as {same_major} (the latest {major}.x)"
-    latest = airflow_versions.latest_supported()
+    latest = airflow_versions.latest()
     return f" such as {latest}" if latest else ""
