@@ -1,7 +1,4 @@
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, to_bool
+from mwaa_lint.api import Rule, Severity, table, to_bool
 
 
 class DebugLogLevel(Rule):
@@ -57,20 +54,16 @@ class DebugLogLevel(Rule):
         log_types = table("log_types")["types"]
         for env in context.environments():
             for block_name, info in log_types.items():
-                for block in env.nested("logging_configuration", block_name):
-                    level = block.attr("log_level")
-                    enabled = block.attr("enabled")
-                    if block.unknown or level is None or enabled is None:
-                        continue
-                    value = env.eval(level.expr)
-                    if not isinstance(value, str) or isinstance(value, Unknown) or value.upper() != "DEBUG":
-                        continue
-                    if to_bool(env.eval(enabled.expr)) is not True:
-                        continue
-                    origin = setting(env.ev, level.expr, env.instance)
-                    yield self.finding(
-                        origin.loc or level.loc,
-                        f'{block_name} sends {info["name"]} logs at log_level "DEBUG", which multiplies the '
-                        'CloudWatch Logs volume billed; expected "INFO" or higher outside an investigation',
-                        address=env.address,
-                    )
+                for config in env.blocks("logging_configuration"):
+                    for block in config.blocks(block_name):
+                        level = block.argument("log_level")
+                        if not isinstance(level.value, str) or level.value.upper() != "DEBUG":
+                            continue  # not set, another level, or unknown
+                        if to_bool(block.argument("enabled").value) is not True:
+                            continue  # disabled, not set (the provider sends false), or unknown
+                        yield self.finding(
+                            level.loc,
+                            f'{block_name} sends {info["name"]} logs at log_level "DEBUG", which multiplies the '
+                            'CloudWatch Logs volume billed; expected "INFO" or higher outside an investigation',
+                            address=env.address,
+                        )

@@ -1,7 +1,4 @@
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import to_bool
+from mwaa_lint.api import Rule, Severity, table, to_bool
 
 
 class LoggingDisabled(Rule):
@@ -91,12 +88,12 @@ class LoggingDisabled(Rule):
             return
         off_by_default = [name for name, info in log_types.items() if not info["enabled_by_default"]]
         for env in context.environments():
-            configs = env.nested("logging_configuration")
+            configs = env.blocks("logging_configuration")
             if not configs:
                 if not off_by_default:
                     continue
                 yield self.finding(
-                    env.block.loc,
+                    env.loc,
                     f"logging_configuration is not set, so MWAA sends only task logs to CloudWatch and "
                     f"{_names(off_by_default, log_types)} logs are off; expected a logging_configuration "
                     "that enables them",
@@ -107,7 +104,7 @@ class LoggingDisabled(Rule):
                 continue  # a dynamic block we could not expand
             missing = []
             for block_name, info in log_types.items():
-                blocks = env.nested("logging_configuration", block_name)
+                blocks = [block for config in configs for block in config.blocks(block_name)]
                 if not blocks and not info["enabled_by_default"]:
                     missing.append(block_name)
                 for block in blocks:
@@ -125,8 +122,8 @@ class LoggingDisabled(Rule):
 
     def _check_block(self, env, block, block_name, log_types):
         label = log_types[block_name]["name"]
-        enabled = block.attr("enabled")
-        if enabled is None:
+        enabled = block.argument("enabled")
+        if not enabled.written:
             yield self.finding(
                 block.loc,
                 f"{block_name} does not set enabled, so the provider sends enabled = false and {label} logs "
@@ -134,10 +131,9 @@ class LoggingDisabled(Rule):
                 address=env.address,
             )
             return
-        if to_bool(env.eval(enabled.expr)) is False:
-            origin = setting(env.ev, enabled.expr, env.instance)
+        if to_bool(enabled.value) is False:
             yield self.finding(
-                origin.loc or block.loc,
+                enabled.loc if enabled.calls else block.loc,  # the caller's line when it was passed in
                 f"{block_name} has enabled = false, so {label} logs are not sent to CloudWatch; "
                 "expected enabled = true",
                 address=env.address,
