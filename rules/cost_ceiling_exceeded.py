@@ -1,8 +1,4 @@
-from mwaa_lint.aws.arguments import written
-from mwaa_lint.aws.environment_class import limits
-from mwaa_lint.cost import CENT, KINDS, estimate, hourly, money, parse_budget
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, monthly_budget
 
 
 class CostCeilingExceeded(Rule):
@@ -61,59 +57,59 @@ class CostCeilingExceeded(Rule):
     example_options = {"budget": 1000}  # the documented Example's budget (tests/test_rule_docs.py)
 
     def check(self, context):
-        budget = parse_budget(self.opts.get("budget"))
+        budget = monthly_budget(self.opts.get("budget"))
         if budget is None:
             return
         for env in context.environments():
-            found = estimate(env)
-            ceiling = found.ceiling
-            if not ceiling.known or ceiling.low.quantize(CENT) <= budget or not found.ceiling_parts:
+            ceiling = env.cost_ceiling()  # None when it is unknown
+            if ceiling is None or round(ceiling.low, 2) <= budget:
                 continue
-            name, count, part = _driver(found, budget)
-            attribute = env.attribute(name)
-            currency = found.currency
+            name, count, part = _driver(ceiling, budget)
+            argument = env.argument(name)
             at_least = "" if ceiling.exact else " at least"
-            shown = f"{name} = {count}" if attribute is not None else f"{name} (not set: MWAA's default, {count})"
-            message = (f"monthly ceiling{at_least} {money(ceiling.low, currency)} exceeds the budget "
-                       f"{money(budget, currency)}; {shown} accounts for {money(part, currency)} of it")
-            if attribute is None:
-                where, note = env.block.loc, f" ({found.address})" if env.instance.key is not None else ""
-            else:
-                origin = setting(env.ev, attribute.expr, env.instance)
-                where, note = written(env.eval(attribute.expr), origin, attribute, env)
-            yield self.finding(where, f"{message}{note}; expected {_expected(found, name, part, budget)}",
+            shown = f"{name} = {count}" if argument.written else f"{name} (not set: MWAA's default, {count})"
+            message = (f"monthly ceiling{at_least} {ceiling.money(ceiling.low)} exceeds the budget "
+                       f"{ceiling.money(budget)}; {shown} accounts for {ceiling.money(part)} of it")
+            if argument.written:
+                where, note = argument.where_written()
+            else:  # at the resource header, which does not say which instance of count/for_each it is
+                where, note = env.loc, f" ({env.address})" if env.address.endswith("]") else ""
+            yield self.finding(where, f"{message}{note}; expected {_expected(env, ceiling, name, part, budget)}",
                                address=env.address)
 
 
-def _driver(found, budget) -> tuple:
+KINDS = ("workers", "schedulers", "webservers")  # what the ceiling counts beyond the environment
+
+
+def _driver(ceiling, budget) -> tuple:
     """(argument, its value, what it adds to the ceiling) for the part that drives the ceiling."""
-    parts = found.ceiling_parts
+    parts = ceiling.parts
     if parts["environment"] > budget:
-        return "environment_class", found.environment_class, parts["environment"]
+        return "environment_class", ceiling.environment_class, parts["environment"]
     kind = max(KINDS, key=lambda k: parts[k])
     if kind == "schedulers":
-        return "schedulers", found.counts["schedulers"].low, parts[kind]
-    low, high = found.counts[f"min_{kind}"], found.counts[f"max_{kind}"]
+        return "schedulers", ceiling.count("schedulers"), parts[kind]
+    low, high = ceiling.count(f"min_{kind}"), ceiling.count(f"max_{kind}")
     # the ceiling counts the minimum when it is above the maximum (MWAA502 reports that)
-    side = low if low.low is not None and high.low is not None and low.low > high.low else high
-    return side.name, side.low, parts[kind]
+    name = f"min_{kind}" if low is not None and high is not None and low > high else f"max_{kind}"
+    return name, ceiling.count(name), parts[kind]
 
 
-def _expected(found, name: str, part, budget) -> str:
+def _expected(env, ceiling, name: str, part, budget) -> str:
     """`max_workers <= 12 for this budget`, or a smaller class or a larger budget."""
     fallback = "a smaller environment_class or a larger budget"
     if name == "environment_class":
         return fallback
     kind = name.removeprefix("min_").removeprefix("max_")
-    price = hourly(found.prices.get(KINDS[kind]))
-    room = budget - (found.ceiling.low - part)
+    price = ceiling.monthly_price(kind)
+    room = budget - (ceiling.low - part)
     if price is None or not price or room < 0:
         return fallback
-    most = found.included.get(kind, 0) + int(room // (price * found.hours))
-    row = limits(found.environment_class) or {}
+    most = ceiling.included(kind) + int(room // price)
+    row = env.class_limits() or {}
     least = (row.get(kind) or {}).get("min") or 1
     if kind != "schedulers":  # the ceiling cannot go below the minimum that is written
-        least = max(least, found.counts[f"min_{kind}"].low or 1) if name.startswith("max_") else least
+        least = max(least, ceiling.count(f"min_{kind}") or 1) if name.startswith("max_") else least
     if most < least:
         return fallback
     return f"{name} <= {most} to stay within the budget"
