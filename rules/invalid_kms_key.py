@@ -1,7 +1,4 @@
-from mwaa_lint.aws.arguments import bad_kms_key, written
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, kms_key_problem, table
 
 
 class InvalidKmsKey(Rule):
@@ -76,15 +73,14 @@ class InvalidKmsKey(Rule):
     def check(self, context):
         kms = table("environment_arguments")["kms_key"]
         for env in context.environments():
-            attribute = env.attribute("kms_key")
-            if attribute is None:
-                continue  # an AWS owned key: MWAA603's
-            value = env.eval(attribute.expr)
-            origin = setting(env.ev, attribute.expr, env.instance)
-            found = bad_kms_key(value, kms, origin.ev)  # None for null and "" too
+            kms_key = env.argument("kms_key")
+            found = kms_key_problem(kms_key, kms)  # None for a key ARN, an unknown value, or no key (MWAA603)
             if found is None:
                 continue
-            shown, form, problem, expected = found
-            loc, source = written(value, origin, attribute, env)
-            what = f"{'an' if form[0] in 'aeiou' else 'a'} {form}: {problem}" if form else f"which {problem}"
-            yield self.finding(loc, f"kms_key is {shown}{source}, {what}; expected {expected}", address=env.address)
+            loc, source = kms_key.where_written()
+            if found.form:
+                what = f"{'an' if found.form[0] in 'aeiou' else 'a'} {found.form}: {found.problem}"
+            else:
+                what = f"which {found.problem}"
+            yield self.finding(loc, f"kms_key is {found.shown}{source}, {what}; expected {found.expected}",
+                               address=env.address)

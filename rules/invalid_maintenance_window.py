@@ -1,10 +1,6 @@
 import re
 
-from mwaa_lint.aws.arguments import written
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown
+from mwaa_lint.api import Rule, Severity, table
 
 # Loose DAY:HH:MM, so a near miss ("sun:3:15") gets a precise reason instead of "wrong form".
 _SHAPE = re.compile(r"(?P<day>[A-Za-z]+):(?P<hour>\d{1,2}):(?P<minute>\d{1,2})", re.ASCII)
@@ -58,17 +54,14 @@ class InvalidMaintenanceWindow(Rule):
     def check(self, context):
         spec = table("environment_arguments")["weekly_maintenance_window_start"]
         for env in context.environments():
-            attribute = env.attribute("weekly_maintenance_window_start")
-            if attribute is None:
-                continue  # MWAA chooses a window
-            value = env.eval(attribute.expr)
-            if not isinstance(value, str) or isinstance(value, Unknown):
-                continue  # null (MWAA chooses), unknown, or not a string (Terraform's type error)
+            window = env.argument("weekly_maintenance_window_start")
+            value = window.value
+            if not isinstance(value, str):
+                continue  # not set or null (MWAA chooses), unknown, or not a string (Terraform's type error)
             if len(value) <= spec["max_length"] and re.fullmatch(spec["pattern"], value, re.ASCII):  # \d as in the API
                 continue
             reasons, suggestions = diagnose(str(value), spec)
-            origin = setting(env.ev, attribute.expr, env.instance)
-            loc, source = written(value, origin, attribute, env)
+            loc, source = window.where_written()
             examples = " or ".join(f'"{s}"' for s in suggestions)
             yield self.finding(
                 loc,

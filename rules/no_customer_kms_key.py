@@ -1,7 +1,4 @@
-from mwaa_lint.aws.arguments import written
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, table
 
 
 class NoCustomerKmsKey(Rule):
@@ -65,14 +62,12 @@ class NoCustomerKmsKey(Rule):
                  "expected a customer managed key ARN if you need that control, decided at creation (setting "
                  "kms_key later replaces the environment)")
         for env in context.environments():
-            attribute = env.attribute("kms_key")
-            if attribute is None:
-                yield self.finding(env.block.loc, f"kms_key is not set, {unset}", address=env.address)
+            kms_key = env.argument("kms_key")
+            if not kms_key.written:
+                yield self.finding(env.loc, f"kms_key is not set, {unset}", address=env.address)
                 continue
-            value = env.eval(attribute.expr)
-            if value is not None and value != "":
+            if kms_key.value is not None and kms_key.value != "":
                 continue  # a key (MWAA604 judges its form), or unknown
-            origin = setting(env.ev, attribute.expr, env.instance)
-            loc, source = written(value, origin, attribute, env)
-            what = "null" if value is None else '""'
+            loc, source = kms_key.where_written()
+            what = "null" if kms_key.value is None else '""'
             yield self.finding(loc, f"kms_key is {what}{source}, {unset}", address=env.address)
