@@ -169,7 +169,7 @@ def same_value(a: Any, b: Any) -> Optional[bool]:
     return None
 
 
-def _parts(value: Any) -> Optional[tuple]:
+def _parts(value: Any) -> Optional[tuple[Any, ...]]:
     if isinstance(value, PartialString):
         return value.parts
     if isinstance(value, str):

@@ -23,7 +23,7 @@ def ended(row: dict) -> bool:
     return bool(row["end_of_support"]) and row["end_of_support"] <= checked()
 
 
-def sort_key(version: str) -> tuple:
+def sort_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version))
 
 

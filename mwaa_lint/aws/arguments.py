@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ..model import Location
 from ..provenance import direct_variable
 from ..values import LocatedStr, Ref, Unknown, to_bool
 
 
-def written(value, origin, attribute, env) -> tuple:
+def written(value, origin, attribute, env) -> tuple[Location, str]:
     """(where to report, " (how the value got here)").
 
     A literal in a .tf file (a caller's argument, a variable default, a local, a for_each
@@ -39,7 +40,7 @@ def _within(inner, outer) -> bool:
     return inner.path == outer.path and outer.line <= inner.line <= outer.end_line
 
 
-def bad_kms_key(value, kms: dict, here) -> Optional[tuple]:
+def bad_kms_key(value, kms: dict, here) -> Optional[tuple[str, str, str, str]]:
     """(how to show it, form or "", problem, expected) for a `kms_key` MWAA cannot take.
 
     None when the key is fine, unknown, or not set at all (null or "": an AWS owned key).

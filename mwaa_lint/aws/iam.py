@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..model import Location
 from ..values import Unknown, same_value
 from .policy_document import PolicyDocument, parse_policy
+
+if TYPE_CHECKING:
+    from ..evaluate import Instance
 
 
 @dataclass
@@ -32,7 +35,7 @@ def refers_to(ev, value: Any, instance) -> Optional[bool]:
     return None if isinstance(value, Unknown) else False
 
 
-def execution_role(ev, env):
+def execution_role(ev, env) -> Optional[Instance]:
     """The aws_iam_role instance an environment's `execution_role_arn` designates, or None
     (an ARN written as text, a role from a data source, unknown)."""
     role = ev.target(env.attr("execution_role_arn"))
@@ -50,7 +53,7 @@ def role_policies(ev, role) -> Iterator[AttachedPolicy]:
         yield from _documents(ev, policy, policy.block.attr("policy"), policy.address)
 
 
-def attachments(ev, role) -> Iterator[tuple]:
+def attachments(ev, role) -> Iterator[tuple[Instance, str]]:
     """(instance, attribute) for every place a managed policy is attached to `role`: the
     attachment resources that name it, and its own `managed_policy_arns`."""
     for inst in ev.all_instances("aws_iam_role_policy_attachment"):

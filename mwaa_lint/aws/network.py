@@ -4,11 +4,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..model import Location
 from ..values import Unknown, to_bool
 from .iam import refers_to
+
+if TYPE_CHECKING:
+    from ..evaluate import Instance
 
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 
@@ -54,7 +57,7 @@ def _where(ev, loc: Location) -> str:
     return f"{os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
 
 
-def _route_table(ev, subnet) -> tuple:
+def _route_table(ev, subnet) -> tuple[Optional[Instance], str]:
     """The subnet's route table instance and how it applies, or (None, '') if unknown."""
     for assoc in ev.all_instances("aws_route_table_association"):
         if refers_to(ev, ev.attr(assoc, "subnet_id"), subnet):
@@ -76,7 +79,7 @@ def _route_table(ev, subnet) -> tuple:
     return None, ""
 
 
-def _routes(ev, table) -> Iterator[tuple]:
+def _routes(ev, table) -> Iterator[tuple[Any, Any, Location]]:
     """(destination, gateway value, location) for inline routes and aws_route resources."""
     for route in ev.children(table.block, "route", table):
         yield from _route_entries(ev, table, route.attributes, ("cidr_block", "ipv6_cidr_block"), route.loc)
@@ -88,7 +91,7 @@ def _routes(ev, table) -> Iterator[tuple]:
             )
 
 
-def _route_entries(ev, instance, attributes: dict, destination_names: tuple, loc: Location) -> Iterator[tuple]:
+def _route_entries(ev, instance, attributes: dict, destination_names: tuple, loc: Location) -> Iterator[tuple[Any, Any, Location]]:
     gateway_attr = attributes.get("gateway_id")
     gateway = ev.eval(gateway_attr.expr, instance) if gateway_attr is not None else None
     for name in destination_names:

@@ -6,14 +6,15 @@ import re
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from ..evaluate import ResourceSet
+from ..evaluate import Instance, ResourceSet
+from ..model import Location
 from ..provenance import setting
 from ..values import PartialString, Unknown, join_parts, same_value
 
 _ARN_PREFIX = re.compile(r"arn:aws(-[a-z]+)*:s3:::")
 
 
-def source_buckets(context) -> Iterator[tuple]:
+def source_buckets(context) -> Iterator[tuple[Instance, Any]]:
     """(aws_s3_bucket instance, first environment using it) for every source bucket we can see.
 
     A bucket shared by several environments comes once, so its problem is reported once.
@@ -50,14 +51,15 @@ def source_bucket(env) -> Optional[Any]:
     return None
 
 
-def configurations(ev, bucket, resource_type: str) -> tuple:
+def configurations(ev, bucket, resource_type: str) -> tuple[list[Instance], bool]:
     """(instances of `resource_type` whose `bucket` is this bucket, unsure).
 
     `unsure` is True when some other instance might configure it too (its `bucket` cannot be
     resolved), or when the bucket is handed to a module we cannot read: a rule that would
     report "nothing configures it" must then stay silent.
     """
-    found, unsure = [], False
+    found: list[Instance] = []
+    unsure = False
     for inst in ev.all_instances(resource_type):
         same = refers_to_bucket(ev, ev.attr(inst, "bucket"), bucket)
         if same:
@@ -131,7 +133,7 @@ def _is_bucket_data(instance) -> bool:
     return instance.block.type == "data" and instance.block.labels[0] == "aws_s3_bucket"
 
 
-def source_arn_related(env) -> tuple:
+def source_arn_related(env) -> tuple[tuple[Location, str], ...]:
     """The `related` entry pointing at where the environment's source_bucket_arn is written."""
     attribute = env.attribute("source_bucket_arn")
     if attribute is None:
@@ -140,7 +142,7 @@ def source_arn_related(env) -> tuple:
     return ((origin.loc or attribute.loc, f"source_bucket_arn of {env.address}"),)
 
 
-def written(ev, attribute, instance) -> tuple:
+def written(ev, attribute, instance) -> tuple[Location, str]:
     """(location, " (passed to module.x)" or "") of where an attribute's value was written:
     the module caller's argument when the value is a `var.*` passed in."""
     origin = setting(instance.ev or ev, attribute.expr, instance)
