@@ -13,6 +13,10 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .rule import Finding
 
 VERSION = 1
 _LINE_REFERENCE = re.compile(r"(\.[\w.]+):\d+(?::\d+)?")
@@ -50,10 +54,11 @@ class Baseline:
                 raise fail(f"baseline entry {entry!r} lacks rule_id, path, address or message") from None
         return cls(counts, path.resolve().parent)
 
-    def split(self, findings: list) -> tuple:
+    def split(self, findings: list) -> tuple[list[Finding], list[Finding]]:
         """(new findings, findings the baseline already has)."""
         left = Counter(self.counts)
-        new, known = [], []
+        new: list[Finding] = []
+        known: list[Finding] = []
         for finding in sorted(findings, key=lambda f: f.sort_key()):
             k = key(finding, self.base)
             if left[k] > 0:
@@ -64,7 +69,8 @@ class Baseline:
         return new, known
 
 
-def key(finding, base: Path) -> tuple:
+def key(finding, base: Path) -> tuple[str, str, str, str]:
+    """(rule id, path relative to `base`, address, message with `main.tf:12` cut to `main.tf`): what a baseline entry matches."""
     path = Path(os.path.relpath(Path(finding.path).resolve(), base)).as_posix()
     return (finding.rule_id, path, finding.address, _LINE_REFERENCE.sub(r"\1", finding.message))
 

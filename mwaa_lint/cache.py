@@ -81,7 +81,7 @@ class ParseCache:
             self.directory = None  # a read-only or full disk: carry on without a cache
 
 
-def _entry(key: str) -> tuple:
+def _entry(key: str) -> tuple[str, str]:
     """Where the entry under `key` is, below the cache directory."""
     return key[:2], f"{key}.json"
 

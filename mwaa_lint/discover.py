@@ -40,13 +40,13 @@ def is_auto_var_file(path: Path) -> bool:
     return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
 
 
-def _var_file_order(path: Path) -> tuple:
+def _var_file_order(path: Path) -> tuple[int, str]:
     # Terraform's precedence: terraform.tfvars, then terraform.tfvars.json, then *.auto.* by name
     order = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
     return (order.get(path.name, 2), path.name)
 
 
-def discover(paths: list) -> tuple:
+def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
     """Returns (jobs in a stable order, diagnostics for paths that cannot be used)."""
     jobs: dict = {}
     diagnostics: list = []

@@ -9,7 +9,7 @@ from typing import Optional
 
 from . import model as m
 from .cache import ParseCache
-from .diagnostic import InputError
+from .diagnostic import Diagnostic, InputError
 from .discover import is_terraform
 from .inputs import digest, note, record
 from .paths import real
@@ -104,8 +104,10 @@ class Loader:
             raise found
         return found
 
-    def files(self, paths: list) -> tuple:
-        parsed, diagnostics = [], []
+    def files(self, paths: list) -> tuple[list[m.File], list[Diagnostic]]:
+        """(the files that parse, the diagnostics of those that do not)"""
+        parsed: list[m.File] = []
+        diagnostics: list[Diagnostic] = []
         for path in paths:
             try:
                 parsed.append(self.file(path))
@@ -128,7 +130,7 @@ class Loader:
         if key and not isinstance(parsed, InputError):  # errors are rare and cheap to find again
             self.cache.put(key, parsed)
 
-    def _read(self, path: Path) -> tuple:
+    def _read(self, path: Path) -> tuple[Optional[bytes], Optional[str]]:
         """(its bytes, or None for parse_file to say why it cannot read them; the parse cache
         key of those bytes, or None). The model, its cache key and the digest a result is kept
         under all come from this one read, through the project's gate (bounded, inside it)."""

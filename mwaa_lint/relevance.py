@@ -105,7 +105,7 @@ class FactsIndex:
                 paths, *facts = columns
                 self.entries = dict(zip(paths, zip(*facts)))
 
-    def facts(self, path: str) -> tuple:
+    def facts(self, path: str) -> tuple[bool, tuple[str, ...]]:
         """(holds an environment?, local module sources it names) for the file at this
         absolute path. A string, not a Path: a monorepo has thousands of files to look at."""
         try:

@@ -20,7 +20,7 @@ def variable_values(
     cli_vars: list,
     environ: Mapping,
     declared: dict,
-) -> tuple:
+) -> tuple[dict[str, Any], dict[str, str], list[Diagnostic]]:
     """Returns ({name: value}, {name: where it was set}, [Diagnostic]).
 
     `declared` maps variable names to their blocks; "where" reads like `terraform.tfvars:3`,

@@ -93,7 +93,7 @@ def _source_line(cache: dict, path: Path, line: int):
     return mask_credentials(lines[line - 1])
 
 
-def _excerpt(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple:
+def _excerpt(source: str, line: int, column: int, end_line: int, end_column: int) -> tuple[str, str, str]:
     """The source line (windowed when long), the padding to the span, and a caret under it."""
     start = max(column - 1, 0)
     end = end_column - 1 if end_line == line else len(source)
