@@ -1,7 +1,6 @@
 import re
 
-from mwaa_lint.aws.iam import execution_role, role_policies
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity
 
 _WHOLE_SERVICE = re.compile(r"(\*|\*:\*|[a-z0-9-]+:\*)")
 
@@ -79,12 +78,11 @@ class WildcardAction(Rule):
     security_severity = 8.0
 
     def check(self, context):
-        ev = context.ev
         for env in context.environments():
-            role = execution_role(ev, env)
+            role = env.execution_role()
             if role is None:
                 continue
-            for policy in role_policies(ev, role):
+            for policy in role.policies():
                 for statement in policy.document.statements:
                     if statement.effect != "Allow":
                         continue

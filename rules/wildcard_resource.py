@@ -1,9 +1,7 @@
 import re
 from functools import cache
 
-from mwaa_lint.aws.iam import execution_role, role_policies
-from mwaa_lint.knowledge import table
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, table
 
 _EXAMPLES = 3  # scoped actions named in a message for an action pattern
 
@@ -93,12 +91,11 @@ class WildcardResource(Rule):
     options = {"min_scoped_share": 0.5}  # a pattern is reported when this share of its actions is scoped
 
     def check(self, context):
-        ev = context.ev
         for env in context.environments():
-            role = execution_role(ev, env)
+            role = env.execution_role()
             if role is None:
                 continue
-            for policy in role_policies(ev, role):
+            for policy in role.policies():
                 for statement in policy.document.statements:
                     if statement.effect != "Allow":
                         continue
