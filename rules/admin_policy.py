@@ -1,11 +1,6 @@
 import re
 
-from mwaa_lint import model as m
-from mwaa_lint.aws.iam import attachments, execution_role
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import LocatedStr, PartialString, Unknown
+from mwaa_lint.api import PartialString, Rule, Severity, Unknown, elements, table
 
 
 class AdminPolicy(Rule):
@@ -73,56 +68,30 @@ class AdminPolicy(Rule):
     security_severity = 8.8
 
     def check(self, context):
-        ev = context.ev
         data = table("admin_policies")
         policies = {row["name"]: row for row in data["policies"]}
         pattern = re.compile(data["arn_pattern"])
+        managed = set(context.resources("aws_iam_policy"))  # the rest of that type are data sources
         for env in context.environments():
-            role = execution_role(ev, env)
+            role = env.execution_role()
             if role is None:
                 continue
-            attached = ((value, loc, address) for inst, name in attachments(ev, role)
-                        for value, loc, address in _values(ev, inst, name))
-            for value, loc, address in attached:
-                name = _managed_policy_name(ev, value, pattern)
-                if name not in policies:
-                    continue
-                how = " through its managed_policy_arns" if address == role.address else f" by {address}"
-                yield self.finding(
-                    loc,
-                    f"execution role {role.address} has the AWS managed policy {name} attached{how}, which grants "
-                    f"{policies[name]['grants']}; expected a policy that grants only what the environment and "
-                    "its DAGs use",
-                    address=address,
-                )
+            for attachment, argument in role.attachments():
+                for value, loc in elements(attachment.argument(argument)):
+                    name = _managed_policy_name(context, value, pattern, managed)
+                    if name not in policies:
+                        continue
+                    how = " through its managed_policy_arns" if attachment == role else f" by {attachment.address}"
+                    yield self.finding(
+                        loc,
+                        f"execution role {role.address} has the AWS managed policy {name} attached{how}, which "
+                        f"grants {policies[name]['grants']}; expected a policy that grants only what the "
+                        "environment and its DAGs use",
+                        address=attachment.address,
+                    )
 
 
-def _values(ev, inst, name: str):
-    attribute = inst.block.attr(name)
-    if attribute is None:
-        return
-    value = ev.eval(attribute.expr, inst)
-    origin = setting(inst.ev or ev, attribute.expr, inst)
-    where = origin.loc or attribute.loc
-    if not isinstance(value, list):
-        yield value, _written(value) or where, inst.address
-        return
-    items = origin.expr.items if isinstance(origin.expr, m.TupleExpr) else None
-    for index, item in enumerate(value):
-        loc = items[index].loc if items and len(items) == len(value) else (_written(item) or where)
-        yield item, loc, inst.address
-
-
-def _written(value):
-    """Where a literal ARN is written (a caller's list item, a local), when in a Terraform file."""
-    if isinstance(value, LocatedStr) and value.loc is not None:
-        name = value.loc.path.name
-        if name.endswith(".tf") or name.endswith(".tf.json"):
-            return value.loc
-    return None
-
-
-def _managed_policy_name(ev, value, pattern):
+def _managed_policy_name(context, value, pattern, managed):
     """The AWS managed policy a value names, or None when it names another policy or is unknown."""
     if isinstance(value, str):
         match = pattern.fullmatch(str(value).strip())
@@ -134,12 +103,12 @@ def _managed_policy_name(ev, value, pattern):
             match = pattern.fullmatch(f"arn:aws{parts[2]}")
             return match.group("name") if match else None
         return None
-    target = ev.target(value)
-    if target is None or target.block.type != "data" or target.block.labels[0] != "aws_iam_policy":
+    target = context.target(value)
+    if target is None or target.type != "aws_iam_policy" or target in managed:
         return None
     # data "aws_iam_policy" by name: the provider requires exactly one match among all the account's
     # policies, AWS managed ones (path "/") included, unless path_prefix narrows the search.
-    name, prefix = ev.attr(target, "name"), ev.attr(target, "path_prefix")
+    name, prefix = target.get("name"), target.get("path_prefix")
     if not isinstance(name, str) or isinstance(prefix, Unknown) or prefix not in (None, "/"):
         return None
     return str(name)
