@@ -1,10 +1,6 @@
 import ipaddress
 
-from mwaa_lint import model as m
-from mwaa_lint.aws.iam import refers_to
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import LocatedStr, Unknown, same_value
+from mwaa_lint.api import Rule, Severity, Unknown, elements, same_value
 
 _GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 
@@ -84,70 +80,57 @@ class OpenSecurityGroup(Rule):
     security_severity = 7.5
 
     def check(self, context):
+        groups = {group for kind in _GROUP_TYPES for group in context.resources(kind)}
         for env in context.environments():
-            ev = env.ev
-            for _, values in env.network_lists("security_group_ids"):
-                for value in values:
-                    group = ev.target(value)
+            for network in env.blocks("network_configuration"):
+                values = network.get("security_group_ids")
+                for value in values if isinstance(values, list) else []:
+                    group = context.target(value)
                     if group is not None:
-                        if group.block.labels[0] not in _GROUP_TYPES or group.block.type != "resource":
-                            continue
-                        yield from self._inline(ev, group)
-                        yield from self._rules(ev, group.address, group)
+                        if group not in groups:
+                            continue  # another kind of resource, or a data source
+                        yield from self._inline(group)
+                        yield from self._rules(context, group.address, group)
                     elif isinstance(value, str):
-                        yield from self._rules(ev, str(value), value)
+                        yield from self._rules(context, str(value), value)
 
-    def _inline(self, ev, group):
-        for block in ev.children(group.block, "ingress", group):
-            if block.unknown:
-                continue
-            yield from self._open(ev, group, block.attributes, ("cidr_blocks", "ipv6_cidr_blocks"),
-                                  ("protocol", "from_port", "to_port"), group.address, group.address)
+    def _inline(self, group):
+        for block in group.blocks("ingress"):
+            yield from self._open(block, ("cidr_blocks", "ipv6_cidr_blocks"), ("protocol", "from_port", "to_port"),
+                                  group.address, group.address)
 
-    def _rules(self, ev, name: str, group):
-        """Standalone ingress rules of `group`: a resource instance, or a literal `sg-…` ID."""
-        for inst in ev.all_instances("aws_security_group_rule"):
-            if ev.attr(inst, "type") != "ingress" or not _belongs(ev, ev.attr(inst, "security_group_id"), group):
+    def _rules(self, context, name: str, group):
+        """Standalone ingress rules of `group`: a resource, or a literal `sg-…` ID."""
+        for rule in context.resources("aws_security_group_rule"):
+            if rule.get("type") != "ingress" or not _belongs(rule.get("security_group_id"), group):
                 continue
-            yield from self._open(ev, inst, inst.block.attributes, ("cidr_blocks", "ipv6_cidr_blocks"),
-                                  ("protocol", "from_port", "to_port"), inst.address, name)
-        for inst in ev.all_instances("aws_vpc_security_group_ingress_rule"):
-            if not _belongs(ev, ev.attr(inst, "security_group_id"), group):
+            yield from self._open(rule, ("cidr_blocks", "ipv6_cidr_blocks"), ("protocol", "from_port", "to_port"),
+                                  rule.address, name)
+        for rule in context.resources("aws_vpc_security_group_ingress_rule"):
+            if not _belongs(rule.get("security_group_id"), group):
                 continue
-            yield from self._open(ev, inst, inst.block.attributes, ("cidr_ipv4", "cidr_ipv6"),
-                                  ("ip_protocol", "from_port", "to_port"), inst.address, name)
+            yield from self._open(rule, ("cidr_ipv4", "cidr_ipv6"), ("ip_protocol", "from_port", "to_port"),
+                                  rule.address, name)
 
-    def _open(self, ev, inst, attributes: dict, cidr_names: tuple, port_names: tuple, address: str, group: str):
+    def _open(self, rule, cidr_names: tuple, port_names: tuple, address: str, group: str):
+        """Each CIDR from anywhere in an ingress rule (an inline `ingress` block or a resource)."""
         for cidr_name in cidr_names:
-            attribute = attributes.get(cidr_name)
-            if attribute is None:
-                continue
-            value = ev.value(attribute.expr, inst)
-            origin = setting(inst.ev or ev, attribute.expr, inst)
-            fallback = origin.loc or attribute.loc
-            items = origin.expr.items if isinstance(origin.expr, m.TupleExpr) else None
-            for index, cidr in enumerate(value if isinstance(value, list) else [value]):
+            for cidr, loc in elements(rule.argument(cidr_name)):
                 if not _anywhere(cidr):
                     continue
-                if isinstance(value, list) and items and len(items) == len(value):
-                    loc = items[index].loc
-                elif isinstance(cidr, LocatedStr) and cidr.loc is not None and _in_configuration(cidr.loc):
-                    loc = cidr.loc
-                else:
-                    loc = fallback
                 where = "" if address == group else f" ({address})"
                 yield self.finding(
                     loc,
-                    f"security group {group}{where} allows ingress from {cidr}{_traffic(ev, inst, attributes, port_names)}; "
+                    f"security group {group}{where} allows ingress from {cidr}{_traffic(rule, port_names)}; "
                     "expected a self-referencing rule or specific source ranges (MWAA needs no ingress from anywhere)",
                     address=address,
                 )
 
 
-def _belongs(ev, value, group) -> bool:
+def _belongs(value, group) -> bool:
     if isinstance(group, str):
         return same_value(value, group) is True
-    return refers_to(ev, value, group) is True
+    return group.is_named_by(value) is True
 
 
 def _anywhere(cidr) -> bool:
@@ -159,21 +142,10 @@ def _anywhere(cidr) -> bool:
         return False
 
 
-def _in_configuration(loc) -> bool:
-    name = loc.path.name
-    return name.endswith(".tf") or name.endswith(".tf.json")
-
-
-def _traffic(ev, inst, attributes: dict, names: tuple) -> str:
-    protocol_name, from_name, to_name = names
-    values = {}
-    for name in names:
-        attribute = attributes.get(name)
-        values[name] = ev.value(attribute.expr, inst) if attribute is not None else None
-    protocol = values[protocol_name]
+def _traffic(rule, names: tuple) -> str:
+    protocol, low, high = (rule.argument(name).value for name in names)
     if isinstance(protocol, str) and str(protocol).lower() in ("-1", "all"):
         return " on all protocols and ports"
-    low, high = values[from_name], values[to_name]
     if isinstance(protocol, str) and isinstance(low, (int, str)) and isinstance(high, (int, str)):
         ports = f"port {low}" if str(low) == str(high) else f"ports {low}-{high}"
         return f" on {protocol} {ports}"

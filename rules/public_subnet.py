@@ -1,6 +1,4 @@
-from mwaa_lint.aws.network import subnet_exposure
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
+from mwaa_lint.api import Rule, Severity, elements
 
 
 class PublicSubnet(Rule):
@@ -63,20 +61,15 @@ class PublicSubnet(Rule):
 
     def check(self, context):
         for env in context.environments():
-            ev = env.ev
-            for attribute, values in env.network_lists("subnet_ids"):
-                origin = setting(env.ev, attribute.expr, env.instance)  # the caller's list, if passed in
-                items = getattr(origin.expr, "items", None)
-                passed = f" ({origin.passed_to()})" if origin.calls else ""
-                for index, value in enumerate(values):
-                    subnet = ev.target(value)
-                    if subnet is None or subnet.block.labels[0] != "aws_subnet":
+            for subnet_ids, subnets in env.subnets():
+                passed = f" ({subnet_ids.passed_to})" if subnet_ids.passed_to else ""
+                for subnet, (_, loc) in zip(subnets, elements(subnet_ids)):
+                    if subnet is None or subnet.type != "aws_subnet":
                         continue
-                    exposure = subnet_exposure(ev, subnet)
+                    exposure = subnet.exposure()
                     if exposure.public:
-                        where = items[index].loc if items and len(items) == len(values) else (origin.loc or attribute.loc)
                         yield self.finding(
-                            where,
+                            loc,
                             f"subnet {subnet.address}{passed} is public: {exposure.reason}; "
                             "expected a private subnet (MWAA needs two private subnets)",
                             address=env.address,

@@ -1,10 +1,6 @@
-import os
 from itertools import combinations
 
-from mwaa_lint.knowledge import table
-from mwaa_lint.provenance import setting
-from mwaa_lint.rule import Rule, Severity
-from mwaa_lint.values import Unknown, same_value
+from mwaa_lint.api import Rule, Severity, Unknown, file_line, same_value, table
 
 _EXACT_CLIQUE_LIMIT = 12  # beyond this many candidates, a greedy lower bound is enough
 
@@ -58,70 +54,67 @@ class SubnetCount(Rule):
 
     def check(self, context):
         required = table("network_configuration")["subnets"]["count"]
+        resources = set(context.resources("aws_subnet"))  # two subnet resources are two subnets
         for env in context.environments():
-            ev = env.ev
-            for attribute, values in env.network_lists("subnet_ids"):
-                if any(v is None for v in values):
+            for subnet_ids, subnets in env.subnets():
+                if any(v is None for v in subnet_ids.value):
                     continue
-                origin = setting(ev, attribute.expr, env.instance)
-                where = origin.loc or attribute.loc
-                passed = f" ({origin.passed_to()} for {env.address})" if origin.calls else ""
-                classes = _classes(ev, values)
-                low, high = _clique(ev, classes), len(classes)
+                classes = _classes(list(zip(subnet_ids.value, subnets)), resources)
+                low, high = _clique(classes, resources), len(classes)
                 if high < required or low > required:
                     if high < required:
                         held = f"{high} subnet{'s' if high != 1 else ''}"
                         repeated = next((group for group in classes if len(group) > 1), None)
                         if repeated is not None:
-                            held += f" ({_label(ev, repeated[0])} is listed {len(repeated)} times)"
+                            held += f" ({_label(repeated[0])} is listed {len(repeated)} times)"
                     else:
                         held = f"{'' if low == high else 'at least '}{low} subnets"
                     yield self.finding(
-                        where,
-                        f"network_configuration.subnet_ids holds {held}{passed}; expected exactly {required} "
-                        "(the MWAA API rejects any other number)",
+                        subnet_ids.loc,
+                        f"network_configuration.subnet_ids holds {held}{subnet_ids.passed}; expected exactly "
+                        f"{required} (the MWAA API rejects any other number)",
                         address=env.address,
                     )
                 elif high == required == 2:
-                    zone = _same_zone(ev, classes[0][0], classes[1][0])
+                    zone = _same_zone(context, classes[0][0], classes[1][0])
                     if zone is not None:
                         yield self.finding(
-                            where,
-                            f"network_configuration.subnet_ids{passed} holds {zone}; expected two subnets in "
-                            "different Availability Zones (MWAA requires them)",
+                            subnet_ids.loc,
+                            f"network_configuration.subnet_ids{subnet_ids.passed} holds {zone}; expected two subnets "
+                            "in different Availability Zones (MWAA requires them)",
                             address=env.address,
                         )
 
 
-def _equal(ev, a, b):
-    """True/False when two subnet ID values are known to be the same subnet or different ones."""
-    ta, tb = ev.target(a), ev.target(b)
-    if ta is not None and tb is not None:
-        if ta is tb:
-            return True if getattr(a, "attr", None) == getattr(b, "attr", None) else None
-        if all(t.block.type == "resource" and t.block.labels[0] == "aws_subnet" for t in (ta, tb)):
+def _equal(a, b, resources):
+    """True/False when two (subnet ID value, what it refers to) are known to be the same subnet or different ones."""
+    (value_a, target_a), (value_b, target_b) = a, b
+    if target_a is not None and target_b is not None:
+        if target_a == target_b:
+            return same_value(value_a, value_b)  # `.id` and `.id` are one subnet; `.id` and `.arn` cannot be compared
+        if target_a in resources and target_b in resources:
             return False  # two subnet resources have two IDs
         return None
-    return same_value(a, b)
+    return same_value(value_a, value_b)
 
 
-def _classes(ev, values: list) -> list:
-    """Values grouped by known equality: the number of groups is the most subnets the set can hold."""
+def _classes(items: list, resources: set) -> list:
+    """Items grouped by known equality: the number of groups is the most subnets the set can hold."""
     classes: list = []
-    for value in values:
+    for item in items:
         for group in classes:
-            if _equal(ev, group[0], value) is True:
-                group.append(value)
+            if _equal(group[0], item, resources) is True:
+                group.append(item)
                 break
         else:
-            classes.append([value])
+            classes.append([item])
     return classes
 
 
-def _clique(ev, classes: list) -> int:
+def _clique(classes: list, resources: set) -> int:
     """The fewest subnets the set can hold: the largest group of classes known to differ pairwise."""
     heads = [group[0] for group in classes]
-    differ = {(i, j) for i, j in combinations(range(len(heads)), 2) if _equal(ev, heads[i], heads[j]) is False}
+    differ = {(i, j) for i, j in combinations(range(len(heads)), 2) if _equal(heads[i], heads[j], resources) is False}
     if len(heads) <= _EXACT_CLIQUE_LIMIT:
         for size in range(len(heads), 1, -1):
             for subset in combinations(range(len(heads)), size):
@@ -135,31 +128,25 @@ def _clique(ev, classes: list) -> int:
     return len(chosen)
 
 
-def _same_zone(ev, a, b):
+def _same_zone(context, a, b):
     """`aws_subnet.a and aws_subnet.b, both in us-east-1a (...)` when both are known to share a zone."""
-    subnets = [ev.target(a), ev.target(b)]
-    if any(s is None or s.block.labels[0] != "aws_subnet" for s in subnets):
+    subnets = [a[1], b[1]]
+    if any(s is None or s.type != "aws_subnet" for s in subnets):
         return None
     for name in ("availability_zone", "availability_zone_id"):
-        zones = [ev.attr(s, name) for s in subnets]
+        zones = [s.get(name) for s in subnets]
         if any(z is None for z in zones):
             continue
         if same_value(zones[0], zones[1]) is True:
             shown = zones[0] if not isinstance(zones[0], Unknown) else (zones[0].origin or "one zone")
-            lines = ", ".join(dict.fromkeys(_where(ev, s.block.attr(name).loc) for s in subnets))
+            lines = ", ".join(dict.fromkeys(file_line(s.argument(name).attribute_loc, context) for s in subnets))
             return f"{subnets[0].address} and {subnets[1].address}, both in {name} {shown} ({lines})"
         return None
     return None
 
 
-def _where(ev, loc) -> str:
-    """`modules/vpc/main.tf:12`, relative to the root module, so it reads the same from any cwd."""
-    root = ev.tree[0].module.directory.absolute()
-    return f"{os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
-
-
-def _label(ev, value) -> str:
-    target = ev.target(value)
+def _label(item) -> str:
+    value, target = item
     if target is not None:
         return target.address
     return f'"{value}"' if isinstance(value, str) else (getattr(value, "origin", "") or "a subnet")
