@@ -468,7 +468,7 @@ import os as _os  # noqa: E402
 from .values import LocatedStr as _LocatedStr  # noqa: E402
 
 
-def elements(argument: Argument) -> list:
+def elements(argument: Argument) -> list[tuple[Any, Location]]:
     """(element, where to report it) for each element of the value: its item in a literal list, its .tf literal, or `loc`."""
     if not argument.written:
         return []
