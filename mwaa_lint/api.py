@@ -516,7 +516,7 @@ from .values import to_template_string as _to_template_string  # noqa: E402
 class _Configurations(NamedTuple):
     """What `bucket.configurations(type)` finds."""
 
-    resources: list  # the instances of the type whose `bucket` is this bucket
+    resources: list[Resource]  # the instances of the type whose `bucket` is this bucket
     unsure: bool  # another might be too (its `bucket` cannot be resolved, or the bucket goes to an unread module)
 
 
@@ -526,9 +526,9 @@ def _configurations(self: Resource, resource_type: str) -> _Configurations:
     return _Configurations([Resource(instance) for instance in found], unsure)
 
 
-def _ignored_changes(self: Resource) -> dict:
+def _ignored_changes(self: Resource) -> dict[str, Location]:
     """Argument names listed in `lifecycle { ignore_changes = [...] }` → where each is listed."""
-    found = {}
+    found: dict[str, Location] = {}
     for lifecycle in self._instance.block.children("lifecycle"):
         attribute = lifecycle.attr("ignore_changes")
         if attribute is None or not isinstance(attribute.expr, _m.TupleExpr):
@@ -586,20 +586,20 @@ class _Option:
         """The value MWAA sets instead, for a blocked option (None when not known or not blocked)."""
         return _config_options.blocked_keys(self._env.get("airflow_version"))[0].get(self.key)
 
-    def secret_names(self, field: Optional[str] = None) -> list:
+    def secret_names(self, field: Optional[str] = None) -> list[str]:
         """The sensitive names of Airflow's masking list that the option (or `field`, a field of its
         JSON value) is named with; [] for a path, a command or a secret's name (`_cmd`, `_secret`)."""
         if field is not None:
             return _config_options.secret_names(field, option=False)
         return _config_options.secret_names(self.key.split(".", 1)[-1], option=True)
 
-    def where_written(self) -> tuple:
+    def where_written(self) -> tuple[Location, str]:
         """(where to report the value: `value_loc` or `loc`; `written` when that names another line, else "")."""
         loc = self.value_loc or self.loc
         return loc, self.written if self.written != _config_options.where(self._env._ev, loc) else ""
 
 
-def _configuration_options(self: Environment) -> list:
+def _configuration_options(self: Environment) -> list[_Option]:
     """Its `airflow_configuration_options` entries whose keys are known ([] when the map is unknown)."""
     return [_Option(option, self) for option in _config_options.options(self._legacy())]
 
@@ -614,13 +614,13 @@ class _RequirementsFile:
     """
 
     def __init__(self, path: Path, text: Optional[str] = None, first_line: int = 1, loc: Optional[Location] = None,
-                 inline: bool = False, unreadable: tuple = ()):
+                 inline: bool = False, unreadable: tuple[Diagnostic, ...] = ()):
         self.path, self.unreadable = path, list(unreadable)
         self._text, self._first, self._loc, self._inline = text or "", first_line, loc, inline
         parsed = _parse_requirements(text) if text is not None else _ParsedRequirements()
         self.requirements, self.includes, self.problems = parsed.requirements, parsed.includes, parsed.problems
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (self.path, self._first) if self._inline else (_real(self.path),)
 
     def __eq__(self, other: object) -> bool:
@@ -657,11 +657,11 @@ class _RequirementsFile:
         column = len(text) - len(text.lstrip()) + 1  # a `<<-` heredoc is indented in the file
         return Location(self.path, line, column, line, max(len(text) + 1, column + 1))
 
-    def constraints(self) -> list:
+    def constraints(self) -> list[_RequirementsFile]:
         """The local files its `-c` lines name, parsed (remote, refused or unreadable ones left out)."""
         if self._inline or self.unreadable:
             return []
-        found = []
+        found: list[_RequirementsFile] = []
         for include in self.includes:
             target = _local_include(self.path, include) if include.kind == "constraint" else None
             if target is not None:
@@ -678,11 +678,11 @@ def _read_requirements(path: Path) -> _RequirementsFile:
         return _RequirementsFile(path, unreadable=tuple(exc.diagnostics))
 
 
-def _with_includes(path: Path) -> list:
+def _with_includes(path: Path) -> list[_RequirementsFile]:
     return [_read_requirements(each) for each in [path, *_included_files(path)]]
 
 
-def _requirements(self: Environment) -> list:
+def _requirements(self: Environment) -> list[_RequirementsFile]:
     """The requirements MWAA installs: the uploaded requirements.txt then the local files it
     includes with `-r`, or the inline `content` of the upload; [] when none is found."""
     path = _uploaded_file(self._ev, self._legacy(), "requirements_s3_path")
@@ -695,7 +695,7 @@ def _requirements(self: Environment) -> list:
     return [_RequirementsFile(tf_path, text, first_line, loc, inline=True)]
 
 
-def _requirement_files(self: Context) -> list:
+def _requirement_files(self: Context) -> list[list[_RequirementsFile]]:
     """The requirements files the user named, each as `env.requirements()` gives its files."""
     return [_with_includes(path) for path in self._legacy.requirement_files]
 
