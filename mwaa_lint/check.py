@@ -19,8 +19,8 @@ from .suppress import suppressions_in
 def outcome(prepared: Root, rules: list, options: RunOptions) -> Outcome:
     with recording(prepared.records):
         findings, diagnostics, checked = _check(prepared, rules, options)
-        refused = [refused(r) for r in [*prepared.refusals, *current_project().take_refusals()]]
-        diagnostics = [*diagnostics, *(d for i, d in enumerate(refused) if d not in refused[:i] and d not in diagnostics)]
+        not_read = [refused(r) for r in [*prepared.refusals, *current_project().take_refusals()]]
+        diagnostics = [*diagnostics, *(d for i, d in enumerate(not_read) if d not in not_read[:i] and d not in diagnostics)]
         not_checked: set = set()
         if diagnostics and not checked:
             not_checked = {real(p) for p in prepared.job.files} | {real(d.path) for d in diagnostics if d.path}
