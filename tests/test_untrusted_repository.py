@@ -132,4 +132,7 @@ def test_an_untrusted_repository(tmp_path, case):
 
 
 def test_every_case_has_an_expectation():
-    assert len(CASES) == len([p for p in (UNTRUSTED / "cases").iterdir() if p.is_dir()])
+    # a case is a directory of Terraform; running mwaa-lint inside config_output_outside in this
+    # repository (the project) rightly writes its report to cases/outside/, which is no case
+    cases = [p for p in (UNTRUSTED / "cases").iterdir() if p.is_dir() and any(p.glob("*.tf"))]
+    assert CASES == sorted(p.name for p in cases)
