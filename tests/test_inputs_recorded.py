@@ -32,7 +32,7 @@ FILE_SYSTEM = {
 def _code_of_a_check() -> list:
     package = REPO / "mwaa_lint"
     files = [p for p in package.glob("*.py") if p.name not in NOT_DURING_A_CHECK]
-    return files + sorted((package / "aws").glob("*.py")) + sorted((REPO / "rules").glob("*.py"))
+    return files + sorted((package / "aws").glob("*.py")) + sorted((package / "api").glob("*.py")) + sorted((REPO / "rules").glob("*.py"))
 
 
 def _unmarked_calls(path: Path) -> list:

@@ -1,0 +1,42 @@
+"""The public rule API: the one module a rule imports.
+
+A rule is a class with its metadata and documentation (`Rule`), and a `check(context)` that
+looks at each environment and yields `Finding`s (through `self.finding(...)`) and, for what it
+could not judge, `Diagnostic`s. What it sees:
+
+- `Context`: the environments of one root module and the local modules it calls, every other
+  resource by type (`context.resources("aws_subnet")`), what a reference points to
+  (`context.target(value)`), and the requirements files the user named;
+- `Environment` and `Resource`: an `aws_mwaa_environment` (or any resource instance) with
+  `argument(name)` — its value, whether it is known, where it was written (the caller's line
+  when it was passed into a module) and how it got there — and `blocks(name)` for nested blocks;
+- the AWS views the engine computes: the execution role and its policies
+  (`env.execution_role()`, `role.policies()`), the network (`env.subnets()`,
+  `subnet.exposure()`), the source bucket (`env.source_bucket()`), the environment class limits
+  (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`), the
+  configuration options (`env.configuration_options()`);
+- values: `Unknown` (a value that could not be resolved: never report on it), `to_number`,
+  `to_bool`, `same_value`; and the dated knowledge tables (`table(name)`).
+
+Rules never see the evaluator, never read files and never build provenance phrases by hand.
+A rule pack imports only this module; `tests/test_rule_api.py` holds the built-in rules to it.
+"""
+from __future__ import annotations
+
+from ..diagnostic import Diagnostic
+from ..knowledge import table
+from ..model import Location
+from ..rule import Finding, Severity
+from ..values import PartialString, Unknown, same_value, to_bool, to_number
+from .mwaa import Context, Environment, Role, Subnet, airflow_versions, file_line, kms_key_problem, monthly_budget
+from .terraform import Argument, Resource, Rule, elements, is_known
+
+__all__ = [
+    # the contract
+    "Rule", "Severity", "Finding", "Diagnostic", "Location",
+    # what a rule looks at
+    "Context", "Environment", "Resource", "Argument", "Role", "Subnet", "elements", "file_line",
+    # values and knowledge
+    "Unknown", "PartialString", "is_known", "same_value", "to_bool", "to_number", "table", "airflow_versions",
+    "kms_key_problem", "monthly_budget",
+]

@@ -1,0 +1,356 @@
+"""The MWAA side of the rule API: an environment and what it uses (its execution role and
+policies, subnets, source bucket, configuration options, the requirements MWAA installs, its
+class and cost), the Airflow versions table, and the Context a rule is given. Everything here
+is re-exported by `mwaa_lint.api`, the only module a rule imports."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from .. import cost as _cost
+from ..aws import airflow_versions as _versions
+from ..aws import arguments as _arguments
+from ..aws import config_options as _config_options
+from ..aws import iam as _iam
+from ..aws import network as _network
+from ..aws import s3_buckets as _buckets
+from ..aws.environment_class import class_name as _class_name
+from ..aws.environment_class import limits as _limits
+from ..aws.s3_objects import uploaded_content as _uploaded_content
+from ..aws.s3_objects import uploaded_file as _uploaded_file
+from ..diagnostic import Diagnostic, InputError
+from ..model import Location
+from ..paths import real
+from ..requirements import ParsedRequirements, included_files, local_include, parse_requirements
+from ..source import read_text
+from ..values import join_parts, to_template_string
+from .terraform import Argument, Resource
+
+
+class Environment(Resource):
+    """An `aws_mwaa_environment` instance, with the AWS views of what it uses."""
+
+    def execution_role(self) -> Optional[Role]:
+        """The `aws_iam_role` its `execution_role_arn` designates, or None (a literal ARN of a
+        role elsewhere, a data source, unknown)."""
+        role = _iam.execution_role(self._ev, self._legacy())
+        return Role(role) if role is not None else None
+
+    def source_bucket(self) -> Optional[Resource]:
+        """The `aws_s3_bucket` its `source_bucket_arn` designates, or None."""
+        bucket = _buckets.source_bucket(self._legacy())
+        return Resource(bucket) if bucket is not None else None
+
+    def subnets(self) -> list:
+        """(the Argument `network_configuration.subnet_ids`, [Subnet, or None for an item not
+        in the code, ...]) for each subnet list whose items are known to be a list."""
+        found = []
+        for attribute, values in self._legacy().network_lists("subnet_ids"):
+            targets = [self._ev.target(v) for v in values]
+            argument = self._argument("subnet_ids", attribute, self.loc)
+            found.append((argument, [Subnet(t) if t is not None else None for t in targets]))
+        return found
+
+    def class_name(self) -> Any:
+        """`environment_class`, or MWAA's default class when it is not set; Unknown if unknown."""
+        return _class_name(self._legacy())
+
+    def class_limits(self) -> Optional[dict]:
+        """The environment class's row of the `environment_classes` table, or None."""
+        return _limits(self.class_name())
+
+    def log_group_name(self, log_type: str) -> Any:
+        """The CloudWatch log group MWAA sends `log_type` (`Task`) logs to, `airflow-<name>-Task`."""
+        return join_parts(["airflow-", self.get("name"), "-", log_type])
+
+    def configuration_options(self) -> list[_Option]:
+        """Its `airflow_configuration_options` entries whose keys are known ([] when the map is unknown)."""
+        return [_Option(option, self) for option in _config_options.options(self._legacy())]
+
+    def requirements(self) -> list[_RequirementsFile]:
+        """The requirements MWAA installs: the uploaded requirements.txt then the local files it
+        includes with `-r`, or the inline `content` of the upload; [] when none is found."""
+        path = _uploaded_file(self._ev, self._legacy(), "requirements_s3_path")
+        if path is not None:
+            return _with_includes(path)
+        found = _uploaded_content(self._ev, self._legacy(), "requirements_s3_path")
+        if found is None:
+            return []
+        text, tf_path, first_line, loc = found
+        return [_RequirementsFile(tf_path, text, first_line, loc, inline=True)]
+
+    def cost_ceiling(self) -> Optional[_CostCeiling]:
+        """Its monthly cost with `max_workers` workers and `max_webservers` web servers all month; None when it is unknown."""
+        found = _cost.estimate(self._legacy())
+        return _CostCeiling(found) if found.ceiling.known and found.ceiling_parts else None
+
+
+class Role(Resource):
+    """An `aws_iam_role`: the policies on it, wherever they are attached."""
+
+    def policies(self) -> Iterator[Any]:
+        """Each readable policy on the role (inline, `aws_iam_role_policy`, attached
+        `aws_iam_policy`): `.address`, `.loc` (its `policy = ...`), `.document.statements`
+        (each with `.effect`, `.actions`, `.not_actions`, `.resources` as located strings)."""
+        return _iam.role_policies(self._ev, self._instance)
+
+    def attachments(self) -> Iterator[tuple]:
+        """(Resource, argument name) for every place a managed policy is attached to the role."""
+        for instance, name in _iam.attachments(self._ev, self._instance):
+            yield Resource(instance), name
+
+
+class Subnet(Resource):
+    """An `aws_subnet`, and whether it is public."""
+
+    def exposure(self) -> Any:
+        """`.public` (True, False, or None when it cannot be told), `.reason` (why, naming the
+        route table or `map_public_ip_on_launch` and where) and `.loc` (where that is written)."""
+        return _network.subnet_exposure(self._ev, self._instance)
+
+
+class Context:
+    """What a rule sees of one check: a root module and the local modules it calls."""
+
+    def __init__(self, legacy):
+        self._legacy = legacy
+
+    @property
+    def requirement_files(self) -> list[list[_RequirementsFile]]:
+        """The requirements files the user named, each as `env.requirements()` gives its files."""
+        return [_with_includes(path) for path in self._legacy.requirement_files]
+
+    def environments(self) -> Iterator[Environment]:
+        """Every `aws_mwaa_environment` instance in the root module and the modules it calls.
+        (While a rule looks at one, a crash is reported at it.)"""
+        for env in self._legacy.environments():
+            yield Environment(env.instance)
+
+    def resources(self, resource_type: str) -> list:
+        """Every instance of `resource_type` in the tree."""
+        return [Resource(instance) for instance in self._legacy.ev.all_instances(resource_type)]
+
+    def target(self, value: Any) -> Optional[Resource]:
+        """The resource instance a reference (`aws_iam_role.mwaa.arn`) designates, or None."""
+        instance = self._legacy.ev.target(value)
+        return Resource(instance) if instance is not None else None
+
+
+class _AirflowVersions:
+    """The dated table of the Airflow versions MWAA offers (`airflow_versions`): every status is as of `checked`."""
+
+    @property
+    def checked(self) -> str:
+        """The date (YYYY-MM-DD) the table was last checked."""
+        return _versions.checked()
+
+    def lookup(self, version: str) -> Optional[dict]:
+        """The row (`version`, `end_of_support`: a date or None) of an exact version, or None if MWAA never listed it."""
+        return _versions.lookup(version)
+
+    def ended(self, row: dict) -> bool:
+        """Has the row's version reached its end of support (on or before `checked`)?"""
+        return _versions.ended(row)
+
+    def latest(self, major: Optional[str] = None) -> Optional[str]:
+        """The highest version with no end of support announced, optionally of one major version ("2")."""
+        return _versions.latest_supported(major)
+
+
+airflow_versions = _AirflowVersions()
+
+
+@dataclass(frozen=True)
+class _KmsKeyProblem:
+    """What `kms_key_problem` finds wrong with a `kms_key`."""
+
+    shown: str  # the value as a message shows it: `"alias/x"`, or the reference `aws_kms_alias.x.arn`
+    form: str  # what it is (`alias ARN`, `key id`, ...), or "" when it is no form of KMS key at all
+    problem: str  # why the provider or MWAA rejects it
+    expected: str  # what to write instead (`aws_kms_key.x.arn` when the module where it is written can)
+
+
+def kms_key_problem(argument: Argument, kms: dict) -> Optional[_KmsKeyProblem]:
+    """Why MWAA cannot take this `kms_key` (`kms`: the `environment_arguments` table's `kms_key`);
+    None for a key ARN, an unknown value, and null or "" (an AWS owned key)."""
+    found = _arguments.bad_kms_key(argument.value, kms, argument._origin.ev if argument._origin is not None else None)
+    return _KmsKeyProblem(*found) if found is not None else None
+
+
+def monthly_budget(option: Any) -> Optional[Decimal]:
+    """A budget option (US dollars, `1,000`, `$1000`) as an amount a month; None for none; ValueError when it is no amount."""
+    return _cost.parse_budget(option)
+
+
+class _CostCeiling:
+    """An environment's monthly cost ceiling, as `mwaa-lint cost` prints it (`env.cost_ceiling()`)."""
+
+    def __init__(self, estimate: Any):
+        self._estimate = estimate
+
+    @property
+    def low(self) -> Decimal:
+        """The ceiling in the price table's currency (its lowest when an unknown count makes it a range)."""
+        return self._estimate.ceiling.low
+
+    @property
+    def exact(self) -> bool:
+        """False when an unknown count makes the ceiling a range."""
+        return self._estimate.ceiling.exact
+
+    @property
+    def parts(self) -> dict:
+        """What `low` is made of: "environment" (the class's hour) and "workers", "schedulers", "webservers" beyond it."""
+        return self._estimate.ceiling_parts
+
+    @property
+    def environment_class(self) -> str:
+        return self._estimate.environment_class
+
+    def count(self, name: str) -> Optional[int]:
+        """How many `name` (`max_workers`, `schedulers`, ...) it counts: as written, MWAA's default, or the lowest accepted."""
+        return self._estimate.counts[name].low
+
+    def included(self, kind: str) -> int:
+        """How many `kind` ("workers", "schedulers", "webservers") the environment's hour includes."""
+        return self._estimate.included.get(kind, 0)
+
+    def monthly_price(self, kind: str) -> Optional[Decimal]:
+        """What one more of `kind` beyond the included ones costs a month; None when the table has no price."""
+        price = _cost.hourly(self._estimate.prices.get(_cost.KINDS[kind]))
+        return None if price is None else price * self._estimate.hours
+
+    def money(self, amount: Decimal) -> str:
+        """`$2,325.05` (`2,325.05 EUR` for a table in another currency)."""
+        return _cost.money(amount, self._estimate.currency)
+
+
+class _Option:
+    """One `airflow_configuration_options` entry whose key is known (`env.configuration_options()`).
+
+    `key`, `value`; `loc`: where the key is written; `value_loc`: the module caller's argument
+    when the value was passed in, else None; `passed_to`: `passed to module.mwaa`, or "";
+    `written`: `variables.tf:12` where the value was written, None when it came from outside
+    the code (TF_VAR_, --var) or cannot be told.
+    """
+
+    def __init__(self, option: Any, env: Environment):
+        self.key, self.value, self.loc, self.written = option.key, option.value, option.loc, option.written
+        self.value_loc, self.passed_to = option.value_loc, option.passed
+        self._env = env
+
+    @property
+    def text(self) -> Any:
+        """The value as the string MWAA is given (`true`, `64`, jsonencode()'s JSON), else Unknown."""
+        return to_template_string(self.value)
+
+    @property
+    def blocked_on(self) -> str:
+        """The Airflow versions on which MWAA sets the option itself (`Airflow 2.x`), or ""."""
+        blocked, versions = _config_options.blocked_keys(self._env.get("airflow_version"))
+        return versions if self.key in blocked else ""
+
+    @property
+    def forced(self) -> Any:
+        """The value MWAA sets instead, for a blocked option (None when not known or not blocked)."""
+        return _config_options.blocked_keys(self._env.get("airflow_version"))[0].get(self.key)
+
+    def secret_names(self, field: Optional[str] = None) -> list[str]:
+        """The sensitive names of Airflow's masking list that the option (or `field`, a field of its
+        JSON value) is named with; [] for a path, a command or a secret's name (`_cmd`, `_secret`)."""
+        if field is not None:
+            return _config_options.secret_names(field, option=False)
+        return _config_options.secret_names(self.key.split(".", 1)[-1], option=True)
+
+    def where_written(self) -> tuple[Location, str]:
+        """(where to report the value: `value_loc` or `loc`; `written` when that names another line, else "")."""
+        loc = self.value_loc or self.loc
+        return loc, self.written if self.written != _config_options.where(self._env._ev, loc) else ""
+
+
+class _RequirementsFile:
+    """A requirements file MWAA installs (or the inline `content` of an upload), parsed.
+
+    `path` (for inline content, the .tf file); `requirements`, `includes` (`-r`/`-c` lines) and
+    `problems` (lines pip cannot read), each with `.line` and `.column`; `unreadable`: the
+    Diagnostics saying why the file could not be read ([] when it was). Two are equal when they
+    are the same file (or the same inline content).
+    """
+
+    def __init__(self, path: Path, text: Optional[str] = None, first_line: int = 1, loc: Optional[Location] = None,
+                 inline: bool = False, unreadable: tuple[Diagnostic, ...] = ()):
+        self.path, self.unreadable = path, list(unreadable)
+        self._text, self._first, self._loc, self._inline = text or "", first_line, loc, inline
+        parsed = parse_requirements(text) if text is not None else ParsedRequirements()
+        self.requirements, self.includes, self.problems = parsed.requirements, parsed.includes, parsed.problems
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.path, self._first) if self._inline else (real(self.path),)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _RequirementsFile) and other._key() == self._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def locate(self, item: Any) -> Location:
+        """Where a requirement, include or problem is: its own columns, on its line of the file."""
+        line = self._first + item.line - 1
+        end = getattr(item, "end_column", item.column + 1)
+        return self._loc or Location(self.path, line, item.column, line, end)
+
+    def line(self, item: Any = None) -> Location:
+        """The whole line an item (None: the first line) is on, from where its text starts."""
+        if self._inline:
+            return self._inline_line(item)
+        lines = self._text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        line = item.line if item is not None else 1
+        column = item.column if item is not None else 1
+        end = len(lines[line - 1]) + 1 if line <= len(lines) else column + 1
+        return Location(self.path, line, column, line, max(end, column + 1))
+
+    def _inline_line(self, item: Any) -> Location:
+        if self._loc is not None:
+            return self._loc  # a one-line string: its lines cannot be told apart in the .tf file
+        try:
+            lines = read_text(self.path).splitlines()
+        except InputError:
+            lines = []
+        line = self._first + (item.line - 1 if item is not None else 0)
+        text = lines[line - 1] if line <= len(lines) else ""
+        column = len(text) - len(text.lstrip()) + 1  # a `<<-` heredoc is indented in the file
+        return Location(self.path, line, column, line, max(len(text) + 1, column + 1))
+
+    def constraints(self) -> list[_RequirementsFile]:
+        """The local files its `-c` lines name, parsed (remote, refused or unreadable ones left out)."""
+        if self._inline or self.unreadable:
+            return []
+        found: list[_RequirementsFile] = []
+        for include in self.includes:
+            target = local_include(self.path, include) if include.kind == "constraint" else None
+            if target is not None:
+                read = _read_requirements(target)
+                if not read.unreadable:
+                    found.append(read)
+        return found
+
+
+def _read_requirements(path: Path) -> _RequirementsFile:
+    try:
+        return _RequirementsFile(path, read_text(path))
+    except InputError as exc:  # the file cannot be judged: the rule says so
+        return _RequirementsFile(path, unreadable=tuple(exc.diagnostics))
+
+
+def _with_includes(path: Path) -> list[_RequirementsFile]:
+    return [_read_requirements(each) for each in [path, *included_files(path)]]
+
+
+def file_line(loc: Location, context: Context) -> str:
+    """`modules/vpc/main.tf:12` for a message: the file relative to the root module (the same from any cwd), and the line."""
+    root = context._legacy.ev.tree[0].module.directory.absolute()
+    return f"{os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
