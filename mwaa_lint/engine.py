@@ -91,7 +91,7 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
         outcomes.append(checked.outcome)
     stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
     for each in prepared.values():
-        if _keep(each):
+        if _keep(each) and each.ev is not None:
             store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
     return result(outcomes, diagnostics, stats, rules, options, root)
 
@@ -122,11 +122,11 @@ def load_roots(paths: list, options: RunOptions) -> tuple:
         called = set().union(*(called_directories(r.ev) for r in prepared if r.ev is not None))
         roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []
-    for prepared in roots:
-        diagnostics.extend(d for d in map(refused, prepared.refusals) if d not in diagnostics)
-        if prepared.ev is None or prepared.diagnostics:
-            diagnostics.extend(d for d in prepared.diagnostics if d not in diagnostics)
+    for root in roots:
+        diagnostics.extend(d for d in map(refused, root.refusals) if d not in diagnostics)
+        if root.ev is None or root.diagnostics:
+            diagnostics.extend(d for d in root.diagnostics if d not in diagnostics)
             continue
-        contexts.append(Context(module=prepared.ev.module, ev=prepared.ev, options=options.rule_options,
-                                requirement_files=prepared.job.requirement_files))
+        contexts.append(Context(module=root.ev.module, ev=root.ev, options=options.rule_options,
+                                requirement_files=root.job.requirement_files))
     return contexts, diagnostics

@@ -25,7 +25,7 @@ import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from .paths import real_text
 from .run_state import holding, state
@@ -48,7 +48,7 @@ class Refused(OSError):
 class Refusal(NamedTuple):
     path: str  # as the configuration wrote it (joined to its directory)
     reason: str
-    where: Optional[object]  # the Location that asked for it, when known
+    where: Any  # the Location that asked for it (model.Location), or None
 
 
 @dataclass

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .rule import Rule
 
@@ -118,7 +119,7 @@ def load_rules() -> list:
     return sorted(rules.values(), key=lambda r: r.id)
 
 
-def matches(rule: type, selector: str) -> bool:
+def matches(rule: Any, selector: str) -> bool:
     """`MWAA201`, `wildcard-action`, a prefix such as `MWAA2`, or `ALL`."""
     selector = selector.strip()
     return selector.upper() == "ALL" or rule.id.startswith(selector.upper()) or selector.lower() == rule.slug

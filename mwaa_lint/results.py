@@ -203,7 +203,7 @@ def _file_stamps(package: str, suffixes: tuple = ()) -> Optional[list]:
     stamps = []
     for path, shown in files:
         try:
-            status = os.stat(path)
+            status = os.stat(path or "")
         except (OSError, TypeError):
             return None  # a module without a file (built into the interpreter, frozen, zipped)
         stamps.append(f"{shown}:{status.st_size}:{status.st_mtime_ns}")

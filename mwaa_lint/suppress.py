@@ -118,7 +118,9 @@ def _code_after(text: str, comment, comment_at: dict) -> Optional[int]:
     when the file ends first."""
     pos = comment.end
     while True:
-        pos = _BLANKS.match(text, pos).end()
+        blanks = _BLANKS.match(text, pos)
+        assert blanks is not None  # the pattern matches the empty string
+        pos = blanks.end()
         if pos >= len(text):
             return None
         following = comment_at.get(pos)
@@ -132,7 +134,8 @@ def apply(findings: list, suppressions: list, today: datetime.date) -> tuple:
     by_path: dict = {}
     for suppression in suppressions:
         by_path.setdefault(real(suppression.path), []).append(suppression)
-    kept, suppressed = [], []
+    kept: list = []
+    suppressed: list = []
     for finding in findings:
         hits = [
             s for s in by_path.get(real(finding.path), [])
@@ -169,7 +172,7 @@ def _block_ranges(blocks: list) -> dict:
 def _argument_spans(blocks: list) -> list:
     """((line, column), (end line, end column)) of every argument's value, in nested blocks too,
     sorted (they never overlap)."""
-    spans = []
+    spans: list = []
     stack = list(blocks)
     while stack:
         block = stack.pop()
