@@ -331,7 +331,7 @@ def _results() -> dict:
     together). Bound is left out: evaluation makes it, never a parse."""
     from . import model as m
     from .diagnostic import Diagnostic
-    from .results import Entry, Outcome
+    from .result_cache import Entry, Outcome
     from .rule import Finding, Severity
     from .suppress import Suppression
 

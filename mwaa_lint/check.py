@@ -7,11 +7,11 @@ from __future__ import annotations
 from .api import Context as ApiContext  # also registers what AWS data sources compute (aws/__init__.py)
 from .context import Context
 from .diagnostic import Diagnostic
-from .inputs import recording
+from .observations import recording
 from .paths import real
 from .prepare import Root, refused
 from .project import current as current_project
-from .results import Outcome
+from .result_cache import Outcome
 from .run_options import RunOptions
 from .suppress import suppressions_in
 

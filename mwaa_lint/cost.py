@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional
 
 from . import model as m
 from .knowledge import table
-from .provenance import direct_variable, setting
+from .provenance import direct_variable, origin_of
 from .redact import escape_undecodable
 from .values import Unknown, to_number
 
@@ -340,7 +340,7 @@ def _count(env, argument: str, class_name: Optional[str], default, least, most) 
             return Count(argument, least, most, "unknown", f"{note}; no bound is known")
         return Count(argument, least, most, "unknown", f"{note}; counted as anything MWAA accepts, {least} to {most}")
     number = int(value)
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     return Count(argument, number, number, "written", _where(env, attribute), origin.loc or attribute.loc)
 
 
@@ -348,7 +348,7 @@ def _where(env, attribute: m.Attribute, literal: Optional[m.Location] = None) ->
     """`main.tf:12`, `main.tf:5, passed to module.mwaa` or `main.tf:9, var.x set by prod.tfvars:2`.
 
     `literal` is where a string value was written, when it is known (a `for_each` map entry)."""
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     loc = origin.loc or attribute.loc
     if literal is not None and literal.path.name.endswith((".tf", ".tf.json")):
         loc = literal
@@ -362,7 +362,7 @@ def _where(env, attribute: m.Attribute, literal: Optional[m.Location] = None) ->
 
 
 def _unknown_note(env, attribute: m.Attribute) -> str:
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     name = direct_variable(origin.expr)
     loc = origin.loc or attribute.loc
     if name is not None:
@@ -371,7 +371,7 @@ def _unknown_note(env, attribute: m.Attribute) -> str:
 
 
 def _absurd_note(env, attribute: m.Attribute, value: float) -> str:
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     loc = origin.loc or attribute.loc
     return f"{value:g} is no count MWAA accepts ({_rel(loc.path)}:{loc.line})"
 

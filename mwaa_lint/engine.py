@@ -2,7 +2,7 @@
 run the rules, collect one Result. Data flows one way: paths → files → model → values → findings,
 in three stages: prepare.py (a job becomes an evaluated tree), check.py (the rules on one
 root), policy.py (suppressions, severity, baseline: one Result). A root whose check looked at
-nothing that has changed since it was stored skips to its findings (results.py)."""
+nothing that has changed since it was stored skips to its findings (result_cache.py)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -21,7 +21,7 @@ from .project import Project, confined_to
 from .project import current as current_project
 from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
-from .results import Entry, ResultStore
+from .result_cache import Entry, ResultStore
 from .run_options import RunOptions
 
 __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
@@ -67,7 +67,7 @@ def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
 
 def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     # Each job is answered by its stored result when nothing its check looked at has changed
-    # (results.py); the others are parsed (from the parse cache where it can), evaluated, and,
+    # (result_cache.py); the others are parsed (from the parse cache where it can), evaluated, and,
     # if no other scanned root calls them as a module, checked; their results are stored.
     jobs, diagnostics, stats = _jobs(paths, options)
     store = ResultStore(options.cache_dir, rules, options)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import inputs
-from .inputs import note
+from . import observations
+from .observations import note
 from .project import Refused
 from .project import current as current_project
 from .values import JsonDocument, LocatedStr, Unknown, contains_unknown, plain, to_number, to_template_string
@@ -343,7 +343,7 @@ def _file(here: Here, path: str) -> Any:
     # over the limit is not read, the value is unknown, and the run says which and why.
     target = _resolve(here, path)
     try:
-        return FileText(inputs.read_text(target, limit=MAX_READ_BYTES, where=here.where), target)
+        return FileText(observations.read_text(target, limit=MAX_READ_BYTES, where=here.where), target)
     except (OSError, UnicodeDecodeError):
         note("read", target)
         return Unknown()

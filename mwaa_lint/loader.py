@@ -11,7 +11,7 @@ from . import model as m
 from .cache import ParseCache
 from .diagnostic import Diagnostic, InputError
 from .discover import is_terraform
-from .inputs import digest, note, record
+from .observations import digest, note, record
 from .paths import real
 from .project import current as current_project
 from .source import decode, read_text
@@ -95,7 +95,7 @@ class Loader:
                 self._files[resolved] = hit
             else:
                 self._store(resolved, key, _parse_or_error((path, data)))
-        if resolved in self._digests:  # what the module's check read (inputs.py): these bytes
+        if resolved in self._digests:  # what the module's check read (observations.py): these bytes
             record("read", path, self._digests[resolved])
         else:
             note("read", path)

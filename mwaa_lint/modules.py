@@ -12,7 +12,7 @@ from typing import Optional
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
-from .inputs import note
+from .observations import note
 from .paths import real
 from .project import current as current_project
 from .values import Unknown

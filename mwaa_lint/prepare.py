@@ -12,12 +12,12 @@ from . import model as m
 from .diagnostic import Diagnostic
 from .discover import ModuleJob
 from .evaluate import Evaluator
-from .inputs import recording
 from .loader import Loader
 from .modules import load_calls
+from .observations import recording
 from .project import Refusal
 from .project import current as current_project
-from .results import Outcome
+from .result_cache import Outcome
 from .run_options import RunOptions
 from .variables import variable_values
 
@@ -29,7 +29,7 @@ class Root:
     job: ModuleJob
     ev: Optional[Evaluator] = None
     diagnostics: list = field(default_factory=list)
-    records: list = field(default_factory=list)  # what preparing and checking it looked at (inputs.py)
+    records: list = field(default_factory=list)  # what preparing and checking it looked at (observations.py)
     refusals: list = field(default_factory=list)  # reads the gate refused while preparing it (project.py)
     outcome: Optional[Outcome] = None  # once checked
 

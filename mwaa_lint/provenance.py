@@ -9,7 +9,7 @@ from . import model as m
 
 
 @dataclass
-class Setting:
+class Origin:
     expr: m.Expr  # the expression that holds the value, after following `var.*` to callers
     ev: Any  # the Evaluator that expression belongs to
     instance: Any  # the instance it is evaluated for (a module call when it is a caller's argument)
@@ -29,8 +29,8 @@ def direct_variable(expr: m.Expr) -> Optional[str]:
     return None
 
 
-def setting(ev, expr: m.Expr, instance=None) -> Setting:
-    found = Setting(expr, ev, instance)
+def origin_of(ev, expr: m.Expr, instance=None) -> Origin:
+    found = Origin(expr, ev, instance)
     for _ in range(64):  # nesting depth is bounded by the module loader; this is a backstop
         name = direct_variable(found.expr)
         if name is None:

@@ -4,7 +4,7 @@ A run reads deep inside the evaluator and the rules, where nothing is passed dow
 files may be read (the project), which parse cache serves them, which paths are already
 resolved, what the check of the current root has looked at, and which knowledge tables the
 user replaced. Each of those lives here, as a field of the one `RunState`; the module that
-owns the idea reads and sets its field (project.py, cache.py, paths.py, inputs.py,
+owns the idea reads and sets its field (project.py, cache.py, paths.py, observations.py,
 knowledge/__init__.py), and `engine._one_run` sets them for a run.
 """
 from __future__ import annotations

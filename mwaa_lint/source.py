@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from .diagnostic import Diagnostic, InputError
-from .inputs import digest, note, record
+from .observations import digest, note, record
 from .project import MAX_FILE_BYTES, Refused, current
 
 __all__ = ["MAX_FILE_BYTES", "decode", "read_text"]
@@ -18,7 +18,7 @@ def read_text(path: Path) -> str:
     try:
         data = current().read_bytes(path, quiet=True)
     except OSError as error:
-        note("read", path)  # what a module's check looked at (inputs.py)
+        note("read", path)  # what a module's check looked at (observations.py)
         # shown at the file itself: "file is 20.0 MB, over the 10 MB limit; not checked"
         reason = f"file {error.reason.replace('not read', 'not checked')}" if isinstance(error, Refused) \
             else f"cannot read file: {error.strerror or error}"

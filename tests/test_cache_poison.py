@@ -24,14 +24,14 @@ import pytest
 from conftest import FIXTURES
 
 from mwaa_lint import cache_codec as codec
-from mwaa_lint import inputs
 from mwaa_lint import model as m
+from mwaa_lint import observations
 from mwaa_lint.diagnostic import Diagnostic
 from mwaa_lint.parse import parse_hcl
 from mwaa_lint.parse_json import parse_tf_json
 from mwaa_lint.relevance import COLUMNS
 from mwaa_lint.requirements import ParsedRequirements, _parse
-from mwaa_lint.results import Entry, Outcome
+from mwaa_lint.result_cache import Entry, Outcome
 from mwaa_lint.rule import Finding, Severity
 from mwaa_lint.suppress import Suppression
 
@@ -229,7 +229,7 @@ def test_an_observation_outside_the_project_is_a_miss(tree, genuine, expected, t
     outside = tmp_path / "home"
     outside.mkdir()
     (outside / "id_rsa").write_text("a secret")
-    record = ["listing", str(outside), inputs.observe("listing", str(outside))]  # a right guess
+    record = ["listing", str(outside), observations.observe("listing", str(outside))]  # a right guess
 
     def plant(entry: Path):
         document = json.loads(entry.read_bytes())

@@ -7,10 +7,10 @@ import shutil
 import pytest
 from conftest import FIXTURES
 
-from mwaa_lint import inputs
+from mwaa_lint import observations
 from mwaa_lint.engine import RunOptions
 from mwaa_lint.project import Project, confined_to
-from mwaa_lint.results import ResultStore
+from mwaa_lint.result_cache import ResultStore
 from mwaa_lint.rule import Rule, Severity
 
 LAYOUTS = FIXTURES / "layouts"
@@ -172,10 +172,10 @@ def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
         target.write_text("max_workers = 10\n")
     records = []
     project = Project(str(tmp_path.resolve()), "test")  # reads go through the project's gate
-    with confined_to(project), inputs.recording(records):
-        inputs.note(kind, target)
+    with confined_to(project), observations.recording(records):
+        observations.note(kind, target)
     with confined_to(project):
-        assert inputs.unchanged(records)
+        assert observations.unchanged(records)
     if kind == "read":
         target.write_text("max_workers = 11\n")
     elif kind == "file":
@@ -188,7 +188,7 @@ def test_every_kind_of_observation_sees_a_change(tmp_path, kind):
         target.unlink()
         target.symlink_to(tmp_path / "b")
     with confined_to(project):
-        assert not inputs.unchanged(records)
+        assert not observations.unchanged(records)
 
 
 ENVIRONMENT = '''resource "aws_s3_bucket" "source" {

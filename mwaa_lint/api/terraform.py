@@ -11,9 +11,9 @@ from ..aws import arguments as _arguments
 from ..aws import iam as _iam
 from ..aws import s3_buckets as _buckets
 from ..model import Location
-from ..provenance import Setting as _Setting
+from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
-from ..provenance import setting as _setting
+from ..provenance import origin_of as _origin_of
 from ..rule import Rule as _Rule
 from ..values import LocatedStr, Unknown, contains_unknown, to_bool
 
@@ -52,7 +52,7 @@ class Argument:
     attribute_loc: Optional[Location]  # the `name = ...` line in the resource block itself
     calls: tuple  # module addresses the value was passed through, outermost first
     passed: str  # " (passed to module.mwaa for module.mwaa.aws_mwaa_environment.this)", or ""
-    _origin: Optional[_Setting]
+    _origin: Optional[_Origin]
     _resource: Resource
 
     @property
@@ -239,7 +239,7 @@ class Resource:
     def _argument(self, name: str, attribute: Optional[_m.Attribute], fallback: Location) -> Argument:
         if attribute is None:
             return Argument(name, None, False, fallback, None, (), "", None, self)
-        origin = _setting(self._ev, attribute.expr, self._instance)
+        origin = _origin_of(self._ev, attribute.expr, self._instance)
         passed = f" ({origin.passed_to()} for {self.address})" if origin.calls else ""
         return Argument(name, self._value(attribute.expr), True, origin.loc or attribute.loc, attribute.loc,
                         tuple(origin.calls), passed, origin, self)

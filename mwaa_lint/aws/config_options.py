@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, Optional, Union
 
 from .. import model as m
 from ..knowledge import table
-from ..provenance import direct_variable, setting
+from ..provenance import direct_variable, origin_of
 from ..values import LocatedStr, to_bool
 
 _MAX_DEPTH = 32  # references followed (locals that refer to locals, module inputs); cycles stop here
@@ -67,7 +67,7 @@ def options(env) -> list:
     value = env.eval(attribute.expr)
     if not isinstance(value, dict):
         return []
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     fallback = origin.loc or attribute.loc
     entries = _entries(env.ev, attribute.expr, env.instance, 0)
     found = []
@@ -79,7 +79,7 @@ def options(env) -> list:
         if entry.from_input:
             found.append(Option(key, item, entry.key_loc or fallback, entry.written))
             continue
-        passed = setting(entry.ev, entry.expr, entry.instance)
+        passed = origin_of(entry.ev, entry.expr, entry.instance)
         found.append(Option(
             key, item, entry.key_loc or fallback, _written(entry.ev, entry.expr, entry.instance, 0),
             passed.loc if passed.calls else None, passed.passed_to(),
@@ -204,7 +204,7 @@ def _written(ev, expr: m.Expr, instance, depth: int) -> Optional[str]:
 def _follow(ev, expr: m.Expr, instance) -> Union[_FromExpr, _FromInput, None]:
     """`var.x` → the caller's argument or the default (_FromExpr), or the value of a root
     variable set from outside the code (_FromInput); None: unset."""
-    origin = setting(ev, expr, instance)
+    origin = origin_of(ev, expr, instance)
     name = direct_variable(origin.expr)
     if name is None:
         return _FromExpr(origin.ev, origin.expr, origin.instance)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .. import inputs
+from .. import observations
 from ..functions import MAX_READ_BYTES, FileText
-from ..inputs import note
 from ..model import Location
+from ..observations import note
 from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
 
 # stands in for a `${...}` we cannot evaluate; printable, because JSON strings forbid control characters
@@ -182,7 +182,7 @@ class _TextFinder:
         self.first_line = first_line
         if text is None:
             try:
-                text = inputs.read_text(path, limit=MAX_READ_BYTES)  # a file() or templatefile() read before
+                text = observations.read_text(path, limit=MAX_READ_BYTES)  # a file() or templatefile() read before
             except (OSError, UnicodeDecodeError):
                 note("read", path)
                 text = ""

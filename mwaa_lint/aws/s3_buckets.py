@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 from ..evaluate import Instance, ResourceSet
 from ..model import Location
-from ..provenance import setting
+from ..provenance import origin_of
 from ..values import PartialString, Unknown, join_parts, same_value
 
 _ARN_PREFIX = re.compile(r"arn:aws(-[a-z]+)*:s3:::")
@@ -138,12 +138,12 @@ def source_arn_related(env) -> tuple[tuple[Location, str], ...]:
     attribute = env.attribute("source_bucket_arn")
     if attribute is None:
         return ()
-    origin = setting(env.ev, attribute.expr, env.instance)
+    origin = origin_of(env.ev, attribute.expr, env.instance)
     return ((origin.loc or attribute.loc, f"source_bucket_arn of {env.address}"),)
 
 
 def written(ev, attribute, instance) -> tuple[Location, str]:
     """(location, " (passed to module.x)" or "") of where an attribute's value was written:
     the module caller's argument when the value is a `var.*` passed in."""
-    origin = setting(instance.ev or ev, attribute.expr, instance)
+    origin = origin_of(instance.ev or ev, attribute.expr, instance)
     return origin.loc or attribute.loc, f" ({origin.passed_to()})" if origin.calls else ""

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..functions import FileText
-from ..inputs import note
+from ..observations import note
 from ..project import Refused
 from ..project import current as current_project
 from ..values import Unknown

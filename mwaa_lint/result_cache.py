@@ -2,7 +2,7 @@
 
 A warm run answers most roots from here: no model is loaded and nothing is evaluated. An entry
 is found by a key made of the tool's own code, the run's settings and the module job, and it
-holds every observation the check made of the file system (inputs.py). It is used only when
+holds every observation the check made of the file system (observations.py). It is used only when
 all of them still hold. A rule from a third-party pack may read anything, so a run with one of
 its rules selected keeps no results (the parse cache still serves it), unless the rule declares
 `reads_only_the_model = True`: it reads nothing but what mwaa_lint.api hands it. The files of
@@ -24,7 +24,7 @@ from typing import Optional
 
 from . import __version__, cache_codec
 from .cache import library_stamp
-from .inputs import digest, observe
+from .observations import digest, observe
 from .project import current as current_project
 from .registry import is_built_in
 
@@ -43,7 +43,7 @@ class Outcome:
 
 @dataclass
 class Entry:
-    records: list  # the observations (inputs.py) the check made
+    records: list  # the observations (observations.py) the check made
     called: set  # resolved directories this root calls as local modules
     outcome: Optional[Outcome]  # None: evaluated only, as a module some other root calls
 
@@ -89,7 +89,7 @@ _KINDS = {"read", "file", "directory", "listing", "real"}
 
 
 def _still_hold(records: list) -> bool:
-    """Does the file system still look the way these observations saw it (inputs.unchanged)?
+    """Does the file system still look the way these observations saw it (observations.unchanged)?
     An entry may have been planted, so each path is looked at once, only inside the project
     (an observation outside it is a miss: the answer would tell whoever planted it something
     about the machine), and only a regular file is read: a device or a FIFO is a miss too."""

@@ -1,5 +1,5 @@
 """What a module's check looked at on disk, so that a later run can tell whether its findings
-still hold (the result cache, results.py).
+still hold (the result cache, result_cache.py).
 
 Every file the evaluation and the rules read, and every question they ask of the file system
 (is there a file here? what is in this module directory?), is observed here. A read records
@@ -7,7 +7,7 @@ the digest of the very bytes it used (`read_text()` below, `source.read_text()`,
 any other question is observed by `note()` just before it is asked, so a change during the
 run can only make the next run check again. While `recording()` is active each observation
 is kept; `unchanged()` makes them again and compares.
-`tests/test_inputs_recorded.py` fails when code of the check reads the file system elsewhere.
+`tests/test_observations_recorded.py` fails when code of the check reads the file system elsewhere.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The result cache is only as good as the record of what a check looked at (inputs.py). This
+"""The result cache is only as good as the record of what a check looked at (observations.py). This
 test reads the code that runs while a root module is evaluated and checked — the evaluator,
 the AWS helpers, every rule — and fails on any file system call that is not marked `# noted`:
-the mark says an `inputs.note()` of the same path comes just before it. A new rule that reads
+the mark says an `observations.note()` of the same path comes just before it. A new rule that reads
 a file therefore fails here until it records what it read."""
 import ast
 from pathlib import Path
@@ -15,7 +15,7 @@ from conftest import REPO
 # ones are part of the code stamp, a user's replacement is hashed into the run key.
 NOT_DURING_A_CHECK = {
     "__init__.py", "__main__.py", "cli.py", "settings.py", "config.py", "baseline.py", "discover.py", "relevance.py",
-    "cache.py", "cache_codec.py", "results.py", "inputs.py", "paths.py", "loader.py", "source.py", "engine.py", "registry.py",
+    "cache.py", "cache_codec.py", "result_cache.py", "observations.py", "paths.py", "loader.py", "source.py", "engine.py", "registry.py",
     "project.py",  # the gate itself: its callers note what they ask of it
     "result.py",  # the Result, made after every check
     "parse.py", "parse_json.py", "json_reader.py",  # they are given text, never a path to read
@@ -44,8 +44,8 @@ def _unmarked_calls(path: Path) -> list:
             continue
         # `path.read_text()` is pathlib's; a bare `read_text(path)` is source.read_text, which notes
         # what it reads itself. Of bare names only open() touches the file system.
-        if isinstance(node.func, ast.Attribute):  # inputs.read_text() notes what it reads
-            recorder = isinstance(node.func.value, ast.Name) and node.func.value.id == "inputs"
+        if isinstance(node.func, ast.Attribute):  # observations.read_text() notes what it reads
+            recorder = isinstance(node.func.value, ast.Name) and node.func.value.id == "observations"
             touches = node.func.attr in FILE_SYSTEM and not recorder
         else:
             touches = getattr(node.func, "id", "") == "open"
