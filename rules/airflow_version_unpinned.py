@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, airflow_versions
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, airflow_versions
 
 
 class AirflowVersionUnpinned(Rule):
@@ -42,7 +44,7 @@ class AirflowVersionUnpinned(Rule):
     slug = "airflow-version-unpinned"
     severity = Severity.WARNING
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         today = f"{airflow_versions.latest()} as of {airflow_versions.checked}"
         for env in context.environments():
             version = env.argument("airflow_version")

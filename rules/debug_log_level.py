@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, table, to_bool
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table, to_bool
 
 
 class DebugLogLevel(Rule):
@@ -50,7 +52,7 @@ class DebugLogLevel(Rule):
     slug = "debug-log-level"
     severity = Severity.INFO
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         log_types = table("log_types")["types"]
         for env in context.environments():
             for block_name, info in log_types.items():

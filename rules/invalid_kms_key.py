@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, kms_key_problem, table
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, kms_key_problem, table
 
 
 class InvalidKmsKey(Rule):
@@ -70,7 +72,7 @@ class InvalidKmsKey(Rule):
     slug = "invalid-kms-key"
     severity = Severity.ERROR
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         kms = table("environment_arguments")["kms_key"]
         for env in context.environments():
             kms_key = env.argument("kms_key")

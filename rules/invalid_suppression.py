@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Diagnostic, Finding, Rule, Severity
 
 
 class InvalidSuppression(Rule):
@@ -40,7 +43,7 @@ class InvalidSuppression(Rule):
     severity = Severity.WARNING
     stage = "suppressions"
 
-    def check_suppressions(self, suppressions):
+    def check_suppressions(self, suppressions: Any) -> Iterator[Finding | Diagnostic]:
         for s in suppressions:
             where = "ignore-file" if s.file_level else "ignore"
             for selector in (sel for sel in s.selectors if not suppressions.rules_named(sel)):

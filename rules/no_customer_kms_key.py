@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, table
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
 
 class NoCustomerKmsKey(Rule):
@@ -56,7 +58,7 @@ class NoCustomerKmsKey(Rule):
     security_severity = 2.0
     enabled_by_default = False
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         kms = table("environment_arguments")["kms_key"]
         unset = (f"so MWAA encrypts the environment's data with {kms['default']}, which you cannot audit or revoke; "
                  "expected a customer managed key ARN if you need that control, decided at creation (setting "

@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, elements
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, elements
 
 
 class PublicSubnet(Rule):
@@ -59,7 +61,7 @@ class PublicSubnet(Rule):
     severity = Severity.ERROR
     security_severity = 7.5
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             for subnet_ids, subnets in env.subnets():
                 passed = f" ({subnet_ids.passed_to})" if subnet_ids.passed_to else ""

@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, table
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
 
 class PublicWebserver(Rule):
@@ -42,7 +44,7 @@ class PublicWebserver(Rule):
     severity = Severity.WARNING
     security_severity = 5.3
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         modes = table("network_configuration")["webserver_access_modes"]["modes"]
         for env in context.environments():
             mode = env.argument("webserver_access_mode")

@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, airflow_versions
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, airflow_versions
 
 
 class UnsupportedAirflowVersion(Rule):
@@ -42,7 +44,7 @@ class UnsupportedAirflowVersion(Rule):
     severity = Severity.WARNING
     security_severity = 5.0
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         checked = airflow_versions.checked
         for env in context.environments():
             argument = env.argument("airflow_version")

@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Diagnostic, Finding, Rule, Severity
 
 
 class UnusedSuppression(Rule):
@@ -41,7 +44,7 @@ class UnusedSuppression(Rule):
     enabled_by_default = False
     stage = "suppressions"
 
-    def check_suppressions(self, suppressions):
+    def check_suppressions(self, suppressions: Any) -> Iterator[Finding | Diagnostic]:
         for s in suppressions:
             if s.bad_until:
                 continue  # MWAA001 reports it

@@ -1,6 +1,7 @@
 import re
+from collections.abc import Iterator
 
-from mwaa_lint.api import Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
 
 _WHOLE_SERVICE = re.compile(r"(\*|\*:\*|[a-z0-9-]+:\*)")
 
@@ -77,7 +78,7 @@ class WildcardAction(Rule):
     severity = Severity.ERROR
     security_severity = 8.0
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             role = env.execution_role()
             if role is None:
