@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from .. import cost as _cost
 from ..aws import airflow_versions as _versions
@@ -45,10 +45,10 @@ class Environment(Resource):
         bucket = _buckets.source_bucket(self._legacy())
         return Resource(bucket) if bucket is not None else None
 
-    def subnets(self) -> list:
+    def subnets(self) -> list[tuple[Argument, list[Optional[Subnet]]]]:
         """(the Argument `network_configuration.subnet_ids`, [Subnet, or None for an item not
         in the code, ...]) for each subnet list whose items are known to be a list."""
-        found = []
+        found: list[tuple[Argument, list[Optional[Subnet]]]] = []
         for attribute, values in self._legacy().network_lists("subnet_ids"):
             targets = [self._ev.target(v) for v in values]
             argument = self._argument("subnet_ids", attribute, self.loc)
@@ -59,7 +59,7 @@ class Environment(Resource):
         """`environment_class`, or MWAA's default class when it is not set; Unknown if unknown."""
         return _class_name(self._legacy())
 
-    def class_limits(self) -> Optional[dict]:
+    def class_limits(self) -> Optional[dict[str, Any]]:
         """The environment class's row of the `environment_classes` table, or None."""
         return _limits(self.class_name())
 
@@ -98,7 +98,7 @@ class Role(Resource):
         (each with `.effect`, `.actions`, `.not_actions`, `.resources` as located strings)."""
         return _iam.role_policies(self._ev, self._instance)
 
-    def attachments(self) -> Iterator[tuple]:
+    def attachments(self) -> Iterator[tuple[Resource, str]]:
         """(Resource, argument name) for every place a managed policy is attached to the role."""
         for instance, name in _iam.attachments(self._ev, self._instance):
             yield Resource(instance), name
@@ -116,7 +116,7 @@ class Subnet(Resource):
 class Context:
     """What a rule sees of one check: a root module and the local modules it calls."""
 
-    def __init__(self, legacy):
+    def __init__(self, legacy: Any) -> None:
         self._legacy = legacy
 
     @property
@@ -130,7 +130,7 @@ class Context:
         for env in self._legacy.environments():
             yield Environment(env.instance)
 
-    def resources(self, resource_type: str) -> list:
+    def resources(self, resource_type: str) -> list[Resource]:
         """Every instance of `resource_type` in the tree."""
         return [Resource(instance) for instance in self._legacy.ev.all_instances(resource_type)]
 
@@ -148,11 +148,11 @@ class _AirflowVersions:
         """The date (YYYY-MM-DD) the table was last checked."""
         return _versions.checked()
 
-    def lookup(self, version: str) -> Optional[dict]:
+    def lookup(self, version: str) -> Optional[dict[str, Any]]:
         """The row (`version`, `end_of_support`: a date or None) of an exact version, or None if MWAA never listed it."""
         return _versions.lookup(version)
 
-    def ended(self, row: dict) -> bool:
+    def ended(self, row: dict[str, Any]) -> bool:
         """Has the row's version reached its end of support (on or before `checked`)?"""
         return _versions.ended(row)
 
@@ -174,7 +174,7 @@ class _KmsKeyProblem:
     expected: str  # what to write instead (`aws_kms_key.x.arn` when the module where it is written can)
 
 
-def kms_key_problem(argument: Argument, kms: dict) -> Optional[_KmsKeyProblem]:
+def kms_key_problem(argument: Argument, kms: dict[str, Any]) -> Optional[_KmsKeyProblem]:
     """Why MWAA cannot take this `kms_key` (`kms`: the `environment_arguments` table's `kms_key`);
     None for a key ARN, an unknown value, and null or "" (an AWS owned key)."""
     found = _arguments.bad_kms_key(argument.value, kms, argument._origin.ev if argument._origin is not None else None)
@@ -189,35 +189,35 @@ def monthly_budget(option: Any) -> Optional[Decimal]:
 class _CostCeiling:
     """An environment's monthly cost ceiling, as `mwaa-lint cost` prints it (`env.cost_ceiling()`)."""
 
-    def __init__(self, estimate: Any):
+    def __init__(self, estimate: Any) -> None:
         self._estimate = estimate
 
     @property
     def low(self) -> Decimal:
         """The ceiling in the price table's currency (its lowest when an unknown count makes it a range)."""
-        return self._estimate.ceiling.low
+        return cast(Decimal, self._estimate.ceiling.low)
 
     @property
     def exact(self) -> bool:
         """False when an unknown count makes the ceiling a range."""
-        return self._estimate.ceiling.exact
+        return cast(bool, self._estimate.ceiling.exact)
 
     @property
-    def parts(self) -> dict:
+    def parts(self) -> dict[str, Decimal]:
         """What `low` is made of: "environment" (the class's hour) and "workers", "schedulers", "webservers" beyond it."""
-        return self._estimate.ceiling_parts
+        return cast(dict[str, Decimal], self._estimate.ceiling_parts)
 
     @property
     def environment_class(self) -> str:
-        return self._estimate.environment_class
+        return cast(str, self._estimate.environment_class)
 
     def count(self, name: str) -> Optional[int]:
         """How many `name` (`max_workers`, `schedulers`, ...) it counts: as written, MWAA's default, or the lowest accepted."""
-        return self._estimate.counts[name].low
+        return cast(Optional[int], self._estimate.counts[name].low)
 
     def included(self, kind: str) -> int:
         """How many `kind` ("workers", "schedulers", "webservers") the environment's hour includes."""
-        return self._estimate.included.get(kind, 0)
+        return cast(int, self._estimate.included.get(kind, 0))
 
     def monthly_price(self, kind: str) -> Optional[Decimal]:
         """What one more of `kind` beyond the included ones costs a month; None when the table has no price."""
@@ -238,7 +238,7 @@ class _Option:
     the code (TF_VAR_, --var) or cannot be told.
     """
 
-    def __init__(self, option: Any, env: Environment):
+    def __init__(self, option: Any, env: Environment) -> None:
         self.key, self.value, self.loc, self.written = option.key, option.value, option.loc, option.written
         self.value_loc, self.passed_to = option.value_loc, option.passed
         self._env = env

@@ -4,7 +4,7 @@ Everything here is re-exported by `mwaa_lint.api`, the only module a rule import
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, cast
 
 from .. import model as _m
 from ..aws import arguments as _arguments
@@ -50,7 +50,7 @@ class Argument:
     written: bool  # the argument is in the resource block
     loc: Location
     attribute_loc: Optional[Location]  # the `name = ...` line in the resource block itself
-    calls: tuple  # module addresses the value was passed through, outermost first
+    calls: tuple[str, ...]  # module addresses the value was passed through, outermost first
     passed: str  # " (passed to module.mwaa for module.mwaa.aws_mwaa_environment.this)", or ""
     _origin: Optional[_Origin]
     _resource: Resource
@@ -64,7 +64,7 @@ class Argument:
         """NAME when the value is exactly `var.NAME` where it was last written."""
         return _direct_variable(self._origin.expr) if self._origin is not None else None
 
-    def where_written(self) -> tuple:
+    def where_written(self) -> tuple[Location, str]:
         """(where the value itself is written, " (how it got here)"): a literal in a .tf file
         (a caller's argument, a variable default, a local, a for_each map) where it is written;
         a value from a tfvars file or the environment at the argument, naming its source."""
@@ -79,9 +79,9 @@ class Argument:
         origin = self._origin
         if origin is None or self.variable is None or origin.ev.caller is not None:
             return None
-        return origin.ev.module.variable_sources.get(self.variable, "its default")
+        return cast(str, origin.ev.module.variable_sources.get(self.variable, "its default"))
 
-    def variables(self) -> list:
+    def variables(self) -> list[_VariableView]:
         """The `variable` blocks the value went through, outermost last, as Resources' blocks."""
         return [_VariableView(ev, block) for ev, block in (self._origin.variables if self._origin else [])]
 
@@ -103,7 +103,7 @@ class Argument:
 class _VariableView:
     """A `variable` block the value of an argument came through (see `Argument.variables`)."""
 
-    def __init__(self, ev, block: _m.Block):
+    def __init__(self, ev: Any, block: _m.Block) -> None:
         self._ev, self._block = ev, block
 
     @property
@@ -129,7 +129,7 @@ class _VariableView:
             return True
         return Unknown() if any(isinstance(v, Unknown) for v in verdicts) else False
 
-    def validations(self) -> list:
+    def validations(self) -> list[_Validation]:
         """Its `validation` blocks that have a condition, one by one (`rejects` judges them all at once)."""
         found = [validation.attr("condition") for validation in self._block.children("validation")]
         return [_Validation(self, condition) for condition in found if condition is not None]
@@ -138,7 +138,7 @@ class _VariableView:
 class _Validation:
     """One `validation` block of a variable the value of an argument came through (`variable.validations()`)."""
 
-    def __init__(self, variable: _VariableView, condition: _m.Attribute):
+    def __init__(self, variable: _VariableView, condition: _m.Attribute) -> None:
         self._variable, self._condition = variable, condition
 
     def rejects(self, value: Any) -> Any:
@@ -156,7 +156,7 @@ class _Validation:
 class _Block:
     """A nested block of a resource instance (`logging_configuration`, `ingress`, ...)."""
 
-    def __init__(self, resource: Resource, block: _m.Block):
+    def __init__(self, resource: Resource, block: _m.Block) -> None:
         self._resource, self._block = resource, block
 
     @property
@@ -174,7 +174,7 @@ class _Block:
     def argument(self, name: str) -> Argument:
         return self._resource._argument(name, self._block.attr(name), self._block.loc)
 
-    def blocks(self, name: str) -> list:
+    def blocks(self, name: str) -> list[_Block]:
         ev, instance = self._resource._ev, self._resource._instance
         return [_Block(self._resource, child) for child in ev.children(self._block, name, instance)]
 
@@ -194,7 +194,7 @@ class _Configurations(NamedTuple):
 class Resource:
     """One instance of a resource or data block (after `count`/`for_each`)."""
 
-    def __init__(self, instance):
+    def __init__(self, instance: Any) -> None:
         self._instance = instance
         self._ev = instance.ev
 
@@ -207,16 +207,16 @@ class Resource:
     @property
     def address(self) -> str:
         """`aws_iam_role.mwaa`, `module.mwaa.aws_mwaa_environment.this["prod"]`."""
-        return self._instance.address
+        return cast(str, self._instance.address)
 
     @property
     def type(self) -> str:
-        return self._instance.block.labels[0]
+        return cast(str, self._instance.block.labels[0])
 
     @property
     def loc(self) -> Location:
         """The block's header line."""
-        return self._instance.block.loc
+        return cast(Location, self._instance.block.loc)
 
     def get(self, name: str, default: Any = None) -> Any:
         """The argument's value (`default` when it is not written)."""
@@ -225,7 +225,7 @@ class Resource:
     def argument(self, name: str) -> Argument:
         return self._argument(name, self._instance.block.attr(name), self.loc)
 
-    def blocks(self, name: str) -> list:
+    def blocks(self, name: str) -> list[_Block]:
         """Nested blocks of that type, `dynamic` blocks expanded."""
         return [_Block(self, child) for child in self._ev.children(self._instance.block, name, self._instance)]
 
@@ -244,7 +244,7 @@ class Resource:
         return Argument(name, self._value(attribute.expr), True, origin.loc or attribute.loc, attribute.loc,
                         tuple(origin.calls), passed, origin, self)
 
-    def _legacy(self):
+    def _legacy(self) -> Any:
         """The engine's view of an environment, for the AWS helpers that take one."""
         from ..context import Environment as _Legacy
 
