@@ -7,8 +7,8 @@ import pkgutil
 from mwaa_lint.rule import Rule
 
 
-def all_rules() -> list:
-    found: list = []
+def all_rules() -> list[type[Rule]]:
+    found: list[type[Rule]] = []
     for info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{info.name}")
         found.extend(

@@ -1,6 +1,8 @@
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import PartialString, Rule, Severity, Unknown, elements, table
+from mwaa_lint.api import Context, Diagnostic, Finding, PartialString, Resource, Rule, Severity, Unknown, elements, table
 
 
 class AdminPolicy(Rule):
@@ -67,7 +69,7 @@ class AdminPolicy(Rule):
     severity = Severity.ERROR
     security_severity = 8.8
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         data = table("admin_policies")
         policies = {row["name"]: row for row in data["policies"]}
         pattern = re.compile(data["arn_pattern"])
@@ -91,7 +93,7 @@ class AdminPolicy(Rule):
                     )
 
 
-def _managed_policy_name(context, value, pattern, managed):
+def _managed_policy_name(context: Context, value: Any, pattern: re.Pattern[str], managed: set[Resource]) -> str | None:
     """The AWS managed policy a value names, or None when it names another policy or is unknown."""
     if isinstance(value, str):
         match = pattern.fullmatch(str(value).strip())

@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity, Unknown, to_number
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Argument, Context, Diagnostic, Finding, Location, Rule, Severity, Unknown, to_number
 
 
 class MinExceedsMax(Rule):
@@ -44,7 +47,7 @@ class MinExceedsMax(Rule):
     slug = "min-exceeds-max"
     severity = Severity.ERROR
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             name = env.class_name()
             table_row = env.class_limits()
@@ -66,10 +69,13 @@ class MinExceedsMax(Rule):
                     message = (f"max_{kind} is {high_value} but min_{kind} is not set and MWAA's default for "
                                f"{name} is {low_value}; expected max_{kind} >= {low_value} (the MWAA API "
                                "rejects a minimum above the maximum)")
-                yield self.finding(low_where or high_where, message, address=env.address)
+                where = low_where or high_where
+                if where is None:
+                    continue  # both defaulted: MWAA's defaults never conflict
+                yield self.finding(where, message, address=env.address)
 
 
-def _side(argument, default):
+def _side(argument: Argument, default: Any) -> tuple[Any, Location | None] | None:
     """(number, Location or None when defaulted), or None when the value cannot be known."""
     if argument.value is None:  # not set, or null: MWAA applies its default
         return (default, None) if isinstance(default, (int, float)) else None

@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity, Unknown, table, to_number
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, Unknown, table, to_number
 
 
 class UnboundedMaxWorkers(Rule):
@@ -43,7 +46,7 @@ class UnboundedMaxWorkers(Rule):
     severity = Severity.WARNING
     options = {"ceiling": None}  # None: the service maximum from the knowledge base
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         classes = table("environment_classes")
         ceiling = self.opts.get("ceiling") or classes["workers"]["service_max"]
         default_max = classes["workers"]["default_max"]
@@ -78,7 +81,7 @@ class UnboundedMaxWorkers(Rule):
                 )
 
 
-def _bounded(variable, ceiling: int) -> bool:
+def _bounded(variable: Any, ceiling: int) -> bool:
     """Does one validation of the variable reject values above the ceiling? One it cannot evaluate counts as yes."""
     for validation in variable.validations():
         verdicts = [validation.rejects(probe) for probe in (ceiling + 1, 1_000_000)]
