@@ -1,6 +1,7 @@
 import re
+from collections.abc import Iterator
 
-from mwaa_lint.api import Rule, Severity, Unknown, table
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, Unknown, table
 
 # .../constraints-<Airflow ref>/constraints[-no-providers|-source-providers]-<Python>.txt
 _CONSTRAINTS_URL = re.compile(
@@ -78,8 +79,8 @@ class ConstraintsMismatch(Rule):
     slug = "constraints-mismatch"
     severity = Severity.WARNING
 
-    def check(self, context):
-        seen = set()
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+        seen: set[tuple[str, int, str]] = set()
         for env in context.environments():
             version = env.get("airflow_version")
             if not isinstance(version, str) or isinstance(version, Unknown):
@@ -91,7 +92,7 @@ class ConstraintsMismatch(Rule):
                     seen.add(key)
                     yield finding
 
-    def _check_env(self, env, version: str):
+    def _check_env(self, env: Environment, version: str) -> Iterator[Finding]:
         files = [each for each in env.requirements() if not each.unreadable]  # discovery reports unreadable files
         if not files:
             return
@@ -113,7 +114,7 @@ class ConstraintsMismatch(Rule):
             match = _CONSTRAINTS_URL.search(include.target)
             if match is None:
                 continue  # a local or differently named constraints file: cannot be read offline
-            problems = []
+            problems: list[str] = []
             named = match.group("airflow")
             if "$" not in named and named != version:
                 problems.append(f"Airflow {named} but airflow_version is {version}")

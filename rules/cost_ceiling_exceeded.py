@@ -1,4 +1,8 @@
-from mwaa_lint.api import Rule, Severity, monthly_budget
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, monthly_budget
 
 
 class CostCeilingExceeded(Rule):
@@ -56,7 +60,7 @@ class CostCeilingExceeded(Rule):
     options = {"budget": "none"}  # USD per month; "none": no budget, the rule is silent
     example_options = {"budget": 1000}  # the documented Example's budget (tests/test_rule_docs.py)
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         budget = monthly_budget(self.opts.get("budget"))
         if budget is None:
             return
@@ -81,7 +85,7 @@ class CostCeilingExceeded(Rule):
 KINDS = ("workers", "schedulers", "webservers")  # what the ceiling counts beyond the environment
 
 
-def _driver(ceiling, budget) -> tuple:
+def _driver(ceiling: Any, budget: Decimal) -> tuple[str, Any, Decimal]:
     """(argument, its value, what it adds to the ceiling) for the part that drives the ceiling."""
     parts = ceiling.parts
     if parts["environment"] > budget:
@@ -95,7 +99,7 @@ def _driver(ceiling, budget) -> tuple:
     return name, ceiling.count(name), parts[kind]
 
 
-def _expected(env, ceiling, name: str, part, budget) -> str:
+def _expected(env: Environment, ceiling: Any, name: str, part: Decimal, budget: Decimal) -> str:
     """`max_workers <= 12 for this budget`, or a smaller class or a larger budget."""
     fallback = "a smaller environment_class or a larger budget"
     if name == "environment_class":

@@ -1,6 +1,8 @@
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import Rule, Severity, table
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
 # Loose DAY:HH:MM, so a near miss ("sun:3:15") gets a precise reason instead of "wrong form".
 _SHAPE = re.compile(r"(?P<day>[A-Za-z]+):(?P<hour>\d{1,2}):(?P<minute>\d{1,2})", re.ASCII)
@@ -51,7 +53,7 @@ class InvalidMaintenanceWindow(Rule):
     slug = "invalid-maintenance-window"
     severity = Severity.ERROR
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         spec = table("environment_arguments")["weekly_maintenance_window_start"]
         for env in context.environments():
             window = env.argument("weekly_maintenance_window_start")
@@ -71,7 +73,7 @@ class InvalidMaintenanceWindow(Rule):
             )
 
 
-def diagnose(value: str, spec: dict) -> tuple:
+def diagnose(value: str, spec: dict[str, Any]) -> tuple[list[str], list[str]]:
     """Why a window is invalid and what it probably meant: ([reason], [suggestion])."""
     days, minutes = spec["days"], spec["minutes"]
     match = _SHAPE.fullmatch(value.strip())

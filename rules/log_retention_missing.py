@@ -1,4 +1,20 @@
-from mwaa_lint.api import Rule, Severity, Unknown, same_value, table, to_bool, to_number
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import (
+    Context,
+    Diagnostic,
+    Environment,
+    Finding,
+    Location,
+    Rule,
+    Severity,
+    Unknown,
+    same_value,
+    table,
+    to_bool,
+    to_number,
+)
 
 
 class LogRetentionMissing(Rule):
@@ -58,7 +74,7 @@ class LogRetentionMissing(Rule):
     severity = Severity.WARNING
     security_severity = 3.0
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         log_types = table("log_types")["types"]
         groups = [
             (group, group.get("name"))
@@ -107,14 +123,14 @@ class LogRetentionMissing(Rule):
                         )
 
 
-def _shown(expected, type_name: str) -> str:
+def _shown(expected: str | Unknown, type_name: str) -> str:
     """The log group name as Terraform would write it: `airflow-${var.name}-Task`."""
     if isinstance(expected, str):
         return expected
     return expected.origin or f"airflow-<environment name>-{type_name}"
 
 
-def _enabled_log_types(env, log_types: dict):
+def _enabled_log_types(env: Environment, log_types: dict[str, Any]) -> Iterator[tuple[str, Location]]:
     """(log type block name, location to report) for each type known to be enabled."""
     configs = env.blocks("logging_configuration")
     if not configs:

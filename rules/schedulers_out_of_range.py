@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity, Unknown, table, to_number
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, Unknown, table, to_number
 
 
 class SchedulersOutOfRange(Rule):
@@ -45,7 +48,7 @@ class SchedulersOutOfRange(Rule):
     slug = "schedulers-out-of-range"
     severity = Severity.ERROR
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         classes = table("environment_classes")
         api = classes["schedulers"]
         for env in context.environments():
@@ -82,7 +85,7 @@ class SchedulersOutOfRange(Rule):
             )
 
 
-def _range(row: dict, api: dict) -> tuple:
+def _range(row: dict[str, Any], api: dict[str, Any]) -> tuple[int | None, int | None]:
     """(low, high) for a class; undocumented bounds fall back to the API model's (None: none)."""
     own = row["schedulers"]
     low = own["min"] if own["min"] is not None else api["api_min"]
@@ -90,5 +93,5 @@ def _range(row: dict, api: dict) -> tuple:
     return low, high
 
 
-def _inside(value, low, high) -> bool:
+def _inside(value: Any, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
