@@ -1,7 +1,9 @@
 import dataclasses
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import PartialString, Rule, Severity, Unknown, table
+from mwaa_lint.api import Context, Diagnostic, Finding, PartialString, Rule, Severity, Unknown, table
 
 
 class InvalidConfigOption(Rule):
@@ -68,7 +70,7 @@ class InvalidConfigOption(Rule):
     slug = "invalid-config-option"
     severity = Severity.ERROR  # the blocked-key findings are downgraded to WARNING (see above)
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         data = table("airflow_config_options")
         key_shape, value_shape = data["key"], data["value"]
         for env in context.environments():
@@ -104,7 +106,7 @@ class InvalidConfigOption(Rule):
                     yield dataclasses.replace(finding, severity=Severity.WARNING)
 
 
-def _bad_key(key: str, shape: dict) -> str:
+def _bad_key(key: str, shape: dict[str, Any]) -> str:
     """What is wrong with a key, or "" when the API accepts it."""
     if not shape["min_length"] <= len(key) <= shape["max_length"]:
         return f"is {len(key)} characters long"
@@ -113,7 +115,7 @@ def _bad_key(key: str, shape: dict) -> str:
     return ""
 
 
-def _hint(key: str, shape: dict) -> str:
+def _hint(key: str, shape: dict[str, Any]) -> str:
     """`; did you mean "core.default_timezone"?` when snake case would fix the key."""
     fixed = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key.strip(" .")).lower().replace("-", "_")
     if fixed != key and len(fixed) <= shape["max_length"] and re.fullmatch(shape["pattern"], fixed):
@@ -121,7 +123,7 @@ def _hint(key: str, shape: dict) -> str:
     return ""
 
 
-def _bad_value(option, shape: dict) -> str:
+def _bad_value(option: Any, shape: dict[str, Any]) -> str:
     """What is wrong with a value, or "". Never quotes the value: it may be a secret."""
     value = option.value
     if isinstance(value, PartialString):
@@ -140,7 +142,7 @@ def _bad_value(option, shape: dict) -> str:
     return _bad_characters(text, shape)
 
 
-def _bad_characters(text: str, shape: dict) -> str:
+def _bad_characters(text: str, shape: dict[str, Any]) -> str:
     char = next((c for c in text if not re.fullmatch(shape["pattern"], c)), None)
     if char is None:
         return ""

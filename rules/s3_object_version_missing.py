@@ -1,4 +1,7 @@
-from mwaa_lint.api import PartialString, Rule, Severity, Unknown, same_value
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Finding, PartialString, Rule, Severity, Unknown, same_value
 
 # (path attribute, version attribute, what MWAA reads there)
 _PAIRS = (
@@ -67,7 +70,7 @@ class S3ObjectVersionMissing(Rule):
     slug = "s3-object-version-missing"
     severity = Severity.WARNING
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             ignored = env.ignored_changes()
             for path_name, version_name, what in _PAIRS:
@@ -81,7 +84,7 @@ class S3ObjectVersionMissing(Rule):
                 version = env.argument(version_name)
                 if not version.written:
                     yield self.finding(
-                        path_argument.attribute_loc,
+                        path_argument.attribute_loc or path_argument.loc,  # written: attribute_loc is set
                         f"{path_name} is {_shown(path)} but {version_name} is not set, so a new upload of "
                         f"{what} does not change the plan and the environment keeps the version MWAA "
                         f"resolved earlier; expected {fix}",
@@ -103,22 +106,22 @@ class S3ObjectVersionMissing(Rule):
                     )
 
 
-def _is_set(value) -> bool:
+def _is_set(value: Any) -> bool:
     """A known non-empty string, or a template with unknown parts (never null)."""
     if isinstance(value, PartialString):
         return True
     return isinstance(value, str) and not isinstance(value, Unknown) and value.strip() != ""
 
 
-def _shown(value) -> str:
+def _shown(value: Any) -> str:
     return f'"{value.origin}"' if isinstance(value, PartialString) else f'"{value}"'
 
 
-def _normal(value):
+def _normal(value: Any) -> Any:
     return value.strip().lstrip("/") if isinstance(value, str) and not isinstance(value, Unknown) else value
 
 
-def _version_ref(context, path) -> str:
+def _version_ref(context: Context, path: Any) -> str:
     """`aws_s3_object.requirements.version_id` when exactly one object uploads the key."""
     matches = [
         obj

@@ -1,4 +1,7 @@
-from mwaa_lint.api import Diagnostic, Rule, Severity
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
 
 
 class UnpinnedRequirement(Rule):
@@ -57,8 +60,8 @@ class UnpinnedRequirement(Rule):
     slug = "unpinned-requirement"
     severity = Severity.WARNING
 
-    def check(self, context):
-        seen = set()
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+        seen: set[Any] = set()
         for env in context.environments():
             files = env.requirements()
             if files and files[0] not in seen:
@@ -69,7 +72,7 @@ class UnpinnedRequirement(Rule):
                 seen.add(files[0])
                 yield from self._check_files(files, "")
 
-    def _check_files(self, files: list, address: str):
+    def _check_files(self, files: list[Any], address: str) -> Iterator[Finding | Diagnostic]:
         """Check a requirements file and the local files it pulls in with `-r`."""
         for each in files:
             if each.unreadable:  # the file MWAA installs from cannot be judged: say so
@@ -90,7 +93,7 @@ class UnpinnedRequirement(Rule):
                 )
 
 
-def _pinned_by_local_constraints(requirements) -> frozenset:
+def _pinned_by_local_constraints(requirements: Any) -> frozenset[str]:
     """Names that a local `-c constraints.txt` pins with `==`: pip installs exactly that version.
 
     A remote constraints file (Airflow's own) cannot be read offline, so it pins nothing here;

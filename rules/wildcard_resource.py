@@ -1,7 +1,8 @@
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 
-from mwaa_lint.api import Rule, Severity, table
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
 _EXAMPLES = 3  # scoped actions named in a message for an action pattern
 
@@ -90,7 +91,7 @@ class WildcardResource(Rule):
     security_severity = 6.5
     options = {"min_scoped_share": 0.5}  # a pattern is reported when this share of its actions is scoped
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             role = env.execution_role()
             if role is None:
@@ -119,7 +120,7 @@ class WildcardResource(Rule):
                         )
 
 
-def scoping(action: str):
+def scoping(action: str) -> tuple[list[str], list[str]] | None:
     """(scoped actions it covers, unscoped ones) when `action` covers at least one action that
     supports resource-level permissions; None when it covers none, is `*` or a whole service
     (MWAA201), or is not known."""
@@ -138,17 +139,17 @@ def scoping(action: str):
     return [f"{service}:{a}" for a in scoped], [f"{service}:{a}" for a in _notable(a for a in row["unscoped"] if pattern.fullmatch(a))]
 
 
-def _notable(actions) -> list:
+def _notable(actions: Iterable[str]) -> list[str]:
     """Shortest names first: `s3:ListBucket` says more than `s3:ListAccessGrantsLocations`."""
     return sorted(actions, key=lambda a: (len(a), a))
 
 
 @cache
-def _lower(service: str, kind: str) -> frozenset:
+def _lower(service: str, kind: str) -> frozenset[str]:
     return frozenset(a.lower() for a in table("iam_unscoped_actions")["services"][service.lower()][kind])
 
 
-def _what(action: str, scoped: list) -> str:
+def _what(action: str, scoped: list[str]) -> str:
     if len(scoped) == 1 and "*" not in action and "?" not in action:
         return "which supports resource-level permissions, so it applies to every resource of its type in the account"
     examples = ", ".join(f"`{a}`" for a in scoped[:_EXAMPLES])
@@ -157,7 +158,7 @@ def _what(action: str, scoped: list) -> str:
             "so they apply to every resource of their type in the account")
 
 
-def _split(unscoped: list) -> str:
+def _split(unscoped: list[str]) -> str:
     if not unscoped:
         return ""
     names = ", ".join(f"`{a}`" for a in unscoped[:_EXAMPLES])
