@@ -1,4 +1,6 @@
-from mwaa_lint.api import Rule, Severity, to_bool
+from collections.abc import Iterator
+
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Location, Resource, Rule, Severity, to_bool
 
 _SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
@@ -75,11 +77,11 @@ class BucketPublicAccess(Rule):
     severity = Severity.WARNING  # MWAA requires it, but S3 enables it by default on new buckets: not a sure failure
     security_severity = 7.5
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         if _account_blocks_all(context) is not False:
             return  # blocked account-wide, or an account setting we cannot read might be
-        seen = set()  # for_each buckets share their lines: one finding per place to fix
-        buckets = set()  # a bucket shared by several environments is reported once
+        seen: set[tuple[Location, str | None]] = set()  # for_each buckets share their lines: one finding per place to fix
+        buckets: set[Resource] = set()  # a bucket shared by several environments is reported once
         for env in context.environments():
             bucket = env.source_bucket()
             if bucket is None or bucket in buckets:
@@ -92,7 +94,7 @@ class BucketPublicAccess(Rule):
                     yield self.finding(loc, message, address=address, related=related)
 
 
-def _problems(bucket, env):
+def _problems(bucket: Resource, env: Environment) -> Iterator[tuple[Location, str | None, str, str]]:
     """(location, setting, message, address) for a missing block, or each setting not true."""
     blocks, unsure = bucket.configurations("aws_s3_bucket_public_access_block")
     where = f"{bucket.address}, the source bucket of {env.address},"
@@ -115,7 +117,7 @@ def _problems(bucket, env):
             )
 
 
-def _open_settings(block):
+def _open_settings(block: Resource) -> Iterator[tuple[str, Location, str, str]]:
     """(setting, location, what was found, " (passed to …)") for each of the four not true."""
     for name in _SETTINGS:
         setting = block.argument(name)
@@ -129,9 +131,9 @@ def _open_settings(block):
         yield name, setting.loc, f"{name} = {'null' if value is None else str(value).lower()}", passed
 
 
-def _account_blocks_all(context):
+def _account_blocks_all(context: Context) -> bool | None:
     """True if an account-level block sets all four true, None if that cannot be told, else False."""
-    answer = False
+    answer: bool | None = False
     for account in context.resources("aws_s3_account_public_access_block"):
         values = [False if v is None else to_bool(v) for v in (account.get(n) for n in _SETTINGS)]
         if all(v is True for v in values):

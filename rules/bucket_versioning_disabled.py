@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity, Unknown, to_bool
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Argument, Context, Diagnostic, Finding, Location, Resource, Rule, Severity, Unknown, to_bool
 
 _ENABLED = 'an aws_s3_bucket_versioning with versioning_configuration { status = "Enabled" }'
 
@@ -63,9 +66,9 @@ class BucketVersioningDisabled(Rule):
     slug = "bucket-versioning-disabled"
     severity = Severity.ERROR
 
-    def check(self, context):
-        seen = set()  # for_each buckets share their lines: one finding per place to fix
-        buckets = set()  # a bucket shared by several environments is reported once
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+        seen: set[Location] = set()  # for_each buckets share their lines: one finding per place to fix
+        buckets: set[Resource] = set()  # a bucket shared by several environments is reported once
         for env in context.environments():
             bucket = env.source_bucket()
             if bucket is None or bucket in buckets:
@@ -85,7 +88,7 @@ class BucketVersioningDisabled(Rule):
                 )
 
 
-def _problems(bucket):
+def _problems(bucket: Resource) -> Iterator[tuple[Location, str, str, str]]:
     """(location, expected, found, address) for each way the bucket is left unversioned."""
     resources, unsure = bucket.configurations("aws_s3_bucket_versioning")
     if resources:  # the separate resource is what the provider applies (v4 and later)
@@ -102,7 +105,7 @@ def _problems(bucket):
     yield bucket.loc, _ENABLED, "no versioning configured for it", bucket.address
 
 
-def _resource_problems(resource):
+def _resource_problems(resource: Resource) -> Iterator[tuple[Location, str, str, str]]:
     configs = resource.blocks("versioning_configuration")
     if not configs:
         yield resource.loc, _ENABLED, f"{resource.address} without versioning_configuration", resource.address
@@ -116,7 +119,7 @@ def _resource_problems(resource):
         yield status.loc, 'status = "Enabled"', f"status = {shown} in {resource.address}{_passed(status)}", resource.address
 
 
-def _inline_problems(bucket, block):
+def _inline_problems(bucket: Resource, block: Any) -> Iterator[tuple[Location, str, str, str]]:
     if block.unknown:
         return
     enabled = block.argument("enabled")
@@ -129,5 +132,5 @@ def _inline_problems(bucket, block):
     yield enabled.loc, "versioning { enabled = true }", f"enabled = {shown}{_passed(enabled)}", bucket.address
 
 
-def _passed(argument) -> str:
+def _passed(argument: Argument) -> str:
     return f" ({argument.passed_to})" if argument.passed_to else ""

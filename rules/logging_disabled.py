@@ -1,4 +1,7 @@
-from mwaa_lint.api import Rule, Severity, table, to_bool
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, table, to_bool
 
 
 class LoggingDisabled(Rule):
@@ -82,7 +85,7 @@ class LoggingDisabled(Rule):
     security_severity = 3.0
     options = {"log_types": "all"}
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         log_types = _required(table("log_types")["types"], self.opts.get("log_types"))
         if not log_types:
             return
@@ -102,7 +105,7 @@ class LoggingDisabled(Rule):
                 continue
             if any(config.unknown for config in configs):
                 continue  # a dynamic block we could not expand
-            missing = []
+            missing: list[str] = []
             for block_name, info in log_types.items():
                 blocks = [block for config in configs for block in config.blocks(block_name)]
                 if not blocks and not info["enabled_by_default"]:
@@ -112,15 +115,15 @@ class LoggingDisabled(Rule):
                         continue
                     yield from self._check_block(env, block, block_name, log_types)
             if missing:
-                blocks = _join(missing, "or")
+                joined = _join(missing, "or")
                 yield self.finding(
                     configs[0].loc,
-                    f"logging_configuration has no {blocks} block, so {_names(missing, log_types)} logs are "
+                    f"logging_configuration has no {joined} block, so {_names(missing, log_types)} logs are "
                     f"off (MWAA's default); expected {_join(missing, 'and')} with enabled = true",
                     address=env.address,
                 )
 
-    def _check_block(self, env, block, block_name, log_types):
+    def _check_block(self, env: Environment, block: Any, block_name: str, log_types: dict[str, Any]) -> Iterator[Finding]:
         label = log_types[block_name]["name"]
         enabled = block.argument("enabled")
         if not enabled.written:
@@ -140,7 +143,7 @@ class LoggingDisabled(Rule):
             )
 
 
-def _required(log_types: dict, option) -> dict:
+def _required(log_types: dict[str, Any], option: Any) -> dict[str, Any]:
     """The log types the option asks for: `all`, or block names separated by commas."""
     if option is None or str(option).strip().lower() in ("", "all"):
         return log_types
@@ -149,9 +152,9 @@ def _required(log_types: dict, option) -> dict:
     return {name: info for name, info in log_types.items() if name in wanted}
 
 
-def _names(block_names: list, log_types: dict) -> str:
+def _names(block_names: list[str], log_types: dict[str, Any]) -> str:
     return _join([log_types[name]["name"] for name in block_names], "and")
 
 
-def _join(words: list, conjunction: str) -> str:
+def _join(words: list[str], conjunction: str) -> str:
     return ", ".join(words[:-1]) + f" {conjunction} " + words[-1] if len(words) > 1 else words[0]
