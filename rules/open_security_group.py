@@ -1,6 +1,8 @@
 import ipaddress
+from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import Rule, Severity, Unknown, elements, same_value
+from mwaa_lint.api import Context, Diagnostic, Finding, Resource, Rule, Severity, Unknown, elements, same_value
 
 _GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 
@@ -79,7 +81,7 @@ class OpenSecurityGroup(Rule):
     severity = Severity.ERROR
     security_severity = 7.5
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         groups = {group for kind in _GROUP_TYPES for group in context.resources(kind)}
         for env in context.environments():
             for network in env.blocks("network_configuration"):
@@ -94,12 +96,12 @@ class OpenSecurityGroup(Rule):
                     elif isinstance(value, str):
                         yield from self._rules(context, str(value), value)
 
-    def _inline(self, group):
+    def _inline(self, group: Resource) -> Iterator[Finding]:
         for block in group.blocks("ingress"):
             yield from self._open(block, ("cidr_blocks", "ipv6_cidr_blocks"), ("protocol", "from_port", "to_port"),
                                   group.address, group.address)
 
-    def _rules(self, context, name: str, group):
+    def _rules(self, context: Context, name: str, group: Resource | str) -> Iterator[Finding]:
         """Standalone ingress rules of `group`: a resource, or a literal `sg-…` ID."""
         for rule in context.resources("aws_security_group_rule"):
             if rule.get("type") != "ingress" or not _belongs(rule.get("security_group_id"), group):
@@ -112,7 +114,7 @@ class OpenSecurityGroup(Rule):
             yield from self._open(rule, ("cidr_ipv4", "cidr_ipv6"), ("ip_protocol", "from_port", "to_port"),
                                   rule.address, name)
 
-    def _open(self, rule, cidr_names: tuple, port_names: tuple, address: str, group: str):
+    def _open(self, rule: Any, cidr_names: tuple[str, ...], port_names: tuple[str, ...], address: str, group: str) -> Iterator[Finding]:
         """Each CIDR from anywhere in an ingress rule (an inline `ingress` block or a resource)."""
         for cidr_name in cidr_names:
             for cidr, loc in elements(rule.argument(cidr_name)):
@@ -127,13 +129,13 @@ class OpenSecurityGroup(Rule):
                 )
 
 
-def _belongs(value, group) -> bool:
+def _belongs(value: Any, group: Resource | str) -> bool:
     if isinstance(group, str):
         return same_value(value, group) is True
     return group.is_named_by(value) is True
 
 
-def _anywhere(cidr) -> bool:
+def _anywhere(cidr: Any) -> bool:
     if not isinstance(cidr, str) or isinstance(cidr, Unknown):
         return False
     try:
@@ -142,7 +144,7 @@ def _anywhere(cidr) -> bool:
         return False
 
 
-def _traffic(rule, names: tuple) -> str:
+def _traffic(rule: Any, names: tuple[str, ...]) -> str:
     protocol, low, high = (rule.argument(name).value for name in names)
     if isinstance(protocol, str) and str(protocol).lower() in ("-1", "all"):
         return " on all protocols and ports"

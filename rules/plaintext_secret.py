@@ -1,7 +1,9 @@
 import json
 import re
+from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
 
 # scheme://user:password@host; a password that is just `${NAME}` is expanded by Airflow from
 # the environment (e.g. exported by a startup script), so it is not the secret itself.
@@ -78,7 +80,7 @@ class PlaintextSecret(Rule):
     security_severity = 7.5
     show_source = False  # the flagged line holds the secret: text output must not print it
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         for env in context.environments():
             for option in env.configuration_options():
                 if not isinstance(option.value, str) or option.written is None:
@@ -99,7 +101,7 @@ class PlaintextSecret(Rule):
                 )
 
 
-def _secret(option, value: str) -> str:
+def _secret(option: Any, value: str) -> str:
     """Why a value is a secret (`its name contains "password"`), or "" when it is not one."""
     text = value.strip()
     if not text or _ENV_REFERENCE.fullmatch(text):
@@ -119,7 +121,7 @@ def _secret(option, value: str) -> str:
     return ""
 
 
-def _json_secret_fields(text: str, option):
+def _json_secret_fields(text: str, option: Any) -> list[str] | None:
     """Secret-named fields with literal values in a JSON object; None if the text is not one."""
     if not text.startswith("{"):
         return None
@@ -129,9 +131,9 @@ def _json_secret_fields(text: str, option):
         return None
     if not isinstance(data, dict):
         return None
-    found: list = []
+    found: list[str] = []
 
-    def walk(node):
+    def walk(node: Any) -> None:
         if isinstance(node, dict):
             for name, item in node.items():
                 if isinstance(item, str) and item.strip() and not _ENV_REFERENCE.fullmatch(item.strip()):

@@ -1,6 +1,8 @@
+from collections.abc import Iterator
 from itertools import combinations
+from typing import Any
 
-from mwaa_lint.api import Rule, Severity, Unknown, file_line, same_value, table
+from mwaa_lint.api import Context, Diagnostic, Finding, Resource, Rule, Severity, Unknown, file_line, same_value, table
 
 _EXACT_CLIQUE_LIMIT = 12  # beyond this many candidates, a greedy lower bound is enough
 
@@ -52,7 +54,7 @@ class SubnetCount(Rule):
     slug = "subnet-count"
     severity = Severity.ERROR
 
-    def check(self, context):
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
         required = table("network_configuration")["subnets"]["count"]
         resources = set(context.resources("aws_subnet"))  # two subnet resources are two subnets
         for env in context.environments():
@@ -86,7 +88,7 @@ class SubnetCount(Rule):
                         )
 
 
-def _equal(a, b, resources):
+def _equal(a: tuple[Any, Resource | None], b: tuple[Any, Resource | None], resources: set[Resource]) -> bool | None:
     """True/False when two (subnet ID value, what it refers to) are known to be the same subnet or different ones."""
     (value_a, target_a), (value_b, target_b) = a, b
     if target_a is not None and target_b is not None:
@@ -98,9 +100,9 @@ def _equal(a, b, resources):
     return same_value(value_a, value_b)
 
 
-def _classes(items: list, resources: set) -> list:
+def _classes(items: list[tuple[Any, Resource | None]], resources: set[Resource]) -> list[list[tuple[Any, Resource | None]]]:
     """Items grouped by known equality: the number of groups is the most subnets the set can hold."""
-    classes: list = []
+    classes: list[list[tuple[Any, Resource | None]]] = []
     for item in items:
         for group in classes:
             if _equal(group[0], item, resources) is True:
@@ -111,7 +113,7 @@ def _classes(items: list, resources: set) -> list:
     return classes
 
 
-def _clique(classes: list, resources: set) -> int:
+def _clique(classes: list[list[tuple[Any, Resource | None]]], resources: set[Resource]) -> int:
     """The fewest subnets the set can hold: the largest group of classes known to differ pairwise."""
     heads = [group[0] for group in classes]
     differ = {(i, j) for i, j in combinations(range(len(heads)), 2) if _equal(heads[i], heads[j], resources) is False}
@@ -121,17 +123,20 @@ def _clique(classes: list, resources: set) -> int:
                 if all(pair in differ for pair in combinations(subset, 2)):
                     return size
         return min(len(heads), 1)
-    chosen: list = []
+    chosen: list[int] = []
     for i in range(len(heads)):
         if all((j, i) in differ for j in chosen):
             chosen.append(i)
     return len(chosen)
 
 
-def _same_zone(context, a, b):
+def _same_zone(context: Context, a: tuple[Any, Resource | None], b: tuple[Any, Resource | None]) -> str | None:
     """`aws_subnet.a and aws_subnet.b, both in us-east-1a (...)` when both are known to share a zone."""
-    subnets = [a[1], b[1]]
-    if any(s is None or s.type != "aws_subnet" for s in subnets):
+    first, second = a[1], b[1]
+    if first is None or second is None:
+        return None
+    subnets = [first, second]
+    if any(s.type != "aws_subnet" for s in subnets):
         return None
     for name in ("availability_zone", "availability_zone_id"):
         zones = [s.get(name) for s in subnets]
@@ -139,13 +144,13 @@ def _same_zone(context, a, b):
             continue
         if same_value(zones[0], zones[1]) is True:
             shown = zones[0] if not isinstance(zones[0], Unknown) else (zones[0].origin or "one zone")
-            lines = ", ".join(dict.fromkeys(file_line(s.argument(name).attribute_loc, context) for s in subnets))
+            lines = ", ".join(dict.fromkeys(file_line(s.argument(name).attribute_loc or s.argument(name).loc, context) for s in subnets))
             return f"{subnets[0].address} and {subnets[1].address}, both in {name} {shown} ({lines})"
         return None
     return None
 
 
-def _label(item) -> str:
+def _label(item: tuple[Any, Resource | None]) -> str:
     value, target = item
     if target is not None:
         return target.address
