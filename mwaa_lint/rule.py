@@ -17,14 +17,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Optional, Union
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
 
 from .diagnostic import Diagnostic
 from .paths import real
 
 if TYPE_CHECKING:
-    from .api import Context as ApiContext
-    from .context import Context
     from .model import Location
     from .suppress import Suppressions
 
@@ -142,15 +140,19 @@ class Rule:
         hook = HOOKS.get(cls.stage)
         if hook is None:
             found.append(f"stage {cls.stage!r} is not one of {', '.join(repr(s) for s in HOOKS)}")
-        elif getattr(cls, hook) is getattr(Rule, hook):
+        elif getattr(getattr(cls, hook), "not_implemented", False):
             found.append(f"a {cls.stage!r} rule does not implement {hook}()")
         return found
 
-    def check(self, context: Union[Context, ApiContext]) -> Iterator[FindingOrDiagnostic]:
+    # Any: the engine's Context, or an api.Context for rules written against mwaa_lint.api
+    # (whose base class narrows it, so the rules' own signatures can say `Context`)
+    def check(self, context: Any) -> Iterator[FindingOrDiagnostic]:
         """A module rule's hook: look at the environments of one root module (and the local
         modules it calls) and yield a Finding for each problem, a Diagnostic for what cannot be
         judged. Rules written against `mwaa_lint.api` get an `api.Context`."""
         raise NotImplementedError
+
+    check.not_implemented = True  # type: ignore[attr-defined]  # (problems(): a hook a rule must write)
 
     def check_suppressions(self, suppressions: Suppressions) -> Iterator[FindingOrDiagnostic]:
         """A suppression rule's hook (`stage = "suppressions"`): iterate the inline suppressions
@@ -159,6 +161,8 @@ class Rule:
         `suppressions.rules_named(selector)` gives the installed rules a selector names,
         `suppressions.ran` the rules that ran, `suppressions.today` the date of the run."""
         raise NotImplementedError
+
+    check_suppressions.not_implemented = True  # type: ignore[attr-defined]
 
     def finding(self, loc: Location, message: str, address: str = "", related: tuple = ()) -> Finding:
         return Finding(

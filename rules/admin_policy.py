@@ -69,7 +69,7 @@ class AdminPolicy(Rule):
     severity = Severity.ERROR
     security_severity = 8.8
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         data = table("admin_policies")
         policies = {row["name"]: row for row in data["policies"]}
         pattern = re.compile(data["arn_pattern"])

@@ -44,7 +44,7 @@ class AirflowVersionUnpinned(Rule):
     slug = "airflow-version-unpinned"
     severity = Severity.WARNING
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         today = f"{airflow_versions.latest()} as of {airflow_versions.checked}"
         for env in context.environments():
             version = env.argument("airflow_version")

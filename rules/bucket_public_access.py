@@ -77,7 +77,7 @@ class BucketPublicAccess(Rule):
     severity = Severity.WARNING  # MWAA requires it, but S3 enables it by default on new buckets: not a sure failure
     security_severity = 7.5
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         if _account_blocks_all(context) is not False:
             return  # blocked account-wide, or an account setting we cannot read might be
         seen: set[tuple[Location, str | None]] = set()  # for_each buckets share their lines: one finding per place to fix

@@ -66,7 +66,7 @@ class BucketVersioningDisabled(Rule):
     slug = "bucket-versioning-disabled"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[Location] = set()  # for_each buckets share their lines: one finding per place to fix
         buckets: set[Resource] = set()  # a bucket shared by several environments is reported once
         for env in context.environments():

@@ -79,7 +79,7 @@ class ConstraintsMismatch(Rule):
     slug = "constraints-mismatch"
     severity = Severity.WARNING
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[tuple[str, int, str]] = set()
         for env in context.environments():
             version = env.get("airflow_version")

@@ -60,7 +60,7 @@ class CostCeilingExceeded(Rule):
     options = {"budget": "none"}  # USD per month; "none": no budget, the rule is silent
     example_options = {"budget": 1000}  # the documented Example's budget (tests/test_rule_docs.py)
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         budget = monthly_budget(self.opts.get("budget"))
         if budget is None:
             return

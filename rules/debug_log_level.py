@@ -52,7 +52,7 @@ class DebugLogLevel(Rule):
     slug = "debug-log-level"
     severity = Severity.INFO
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         log_types = table("log_types")["types"]
         for env in context.environments():
             for block_name, info in log_types.items():

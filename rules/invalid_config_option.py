@@ -70,7 +70,7 @@ class InvalidConfigOption(Rule):
     slug = "invalid-config-option"
     severity = Severity.ERROR  # the blocked-key findings are downgraded to WARNING (see above)
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         data = table("airflow_config_options")
         key_shape, value_shape = data["key"], data["value"]
         for env in context.environments():

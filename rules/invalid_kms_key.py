@@ -72,7 +72,7 @@ class InvalidKmsKey(Rule):
     slug = "invalid-kms-key"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         kms = table("environment_arguments")["kms_key"]
         for env in context.environments():
             kms_key = env.argument("kms_key")

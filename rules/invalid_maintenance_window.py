@@ -53,7 +53,7 @@ class InvalidMaintenanceWindow(Rule):
     slug = "invalid-maintenance-window"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         spec = table("environment_arguments")["weekly_maintenance_window_start"]
         for env in context.environments():
             window = env.argument("weekly_maintenance_window_start")

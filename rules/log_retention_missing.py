@@ -74,7 +74,7 @@ class LogRetentionMissing(Rule):
     severity = Severity.WARNING
     security_severity = 3.0
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         log_types = table("log_types")["types"]
         groups = [
             (group, group.get("name"))

@@ -85,7 +85,7 @@ class LoggingDisabled(Rule):
     security_severity = 3.0
     options = {"log_types": "all"}
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         log_types = _required(table("log_types")["types"], self.opts.get("log_types"))
         if not log_types:
             return

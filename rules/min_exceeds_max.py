@@ -47,7 +47,7 @@ class MinExceedsMax(Rule):
     slug = "min-exceeds-max"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             name = env.class_name()
             table_row = env.class_limits()

@@ -58,7 +58,7 @@ class NoCustomerKmsKey(Rule):
     security_severity = 2.0
     enabled_by_default = False
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         kms = table("environment_arguments")["kms_key"]
         unset = (f"so MWAA encrypts the environment's data with {kms['default']}, which you cannot audit or revoke; "
                  "expected a customer managed key ARN if you need that control, decided at creation (setting "

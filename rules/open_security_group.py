@@ -81,7 +81,7 @@ class OpenSecurityGroup(Rule):
     severity = Severity.ERROR
     security_severity = 7.5
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         groups = {group for kind in _GROUP_TYPES for group in context.resources(kind)}
         for env in context.environments():
             for network in env.blocks("network_configuration"):

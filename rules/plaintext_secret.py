@@ -80,7 +80,7 @@ class PlaintextSecret(Rule):
     security_severity = 7.5
     show_source = False  # the flagged line holds the secret: text output must not print it
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             for option in env.configuration_options():
                 if not isinstance(option.value, str) or option.written is None:

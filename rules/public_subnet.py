@@ -61,7 +61,7 @@ class PublicSubnet(Rule):
     severity = Severity.ERROR
     security_severity = 7.5
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             for subnet_ids, subnets in env.subnets():
                 passed = f" ({subnet_ids.passed_to})" if subnet_ids.passed_to else ""

@@ -44,7 +44,7 @@ class PublicWebserver(Rule):
     severity = Severity.WARNING
     security_severity = 5.3
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         modes = table("network_configuration")["webserver_access_modes"]["modes"]
         for env in context.environments():
             mode = env.argument("webserver_access_mode")

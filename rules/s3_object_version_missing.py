@@ -70,7 +70,7 @@ class S3ObjectVersionMissing(Rule):
     slug = "s3-object-version-missing"
     severity = Severity.WARNING
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             ignored = env.ignored_changes()
             for path_name, version_name, what in _PAIRS:

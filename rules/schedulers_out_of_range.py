@@ -48,7 +48,7 @@ class SchedulersOutOfRange(Rule):
     slug = "schedulers-out-of-range"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         classes = table("environment_classes")
         api = classes["schedulers"]
         for env in context.environments():

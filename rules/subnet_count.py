@@ -54,7 +54,7 @@ class SubnetCount(Rule):
     slug = "subnet-count"
     severity = Severity.ERROR
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         required = table("network_configuration")["subnets"]["count"]
         resources = set(context.resources("aws_subnet"))  # two subnet resources are two subnets
         for env in context.environments():

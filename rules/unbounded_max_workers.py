@@ -46,7 +46,7 @@ class UnboundedMaxWorkers(Rule):
     severity = Severity.WARNING
     options = {"ceiling": None}  # None: the service maximum from the knowledge base
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         classes = table("environment_classes")
         ceiling = self.opts.get("ceiling") or classes["workers"]["service_max"]
         default_max = classes["workers"]["default_max"]

@@ -60,7 +60,7 @@ class UnpinnedRequirement(Rule):
     slug = "unpinned-requirement"
     severity = Severity.WARNING
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[Any] = set()
         for env in context.environments():
             files = env.requirements()

@@ -44,7 +44,7 @@ class UnsupportedAirflowVersion(Rule):
     severity = Severity.WARNING
     security_severity = 5.0
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         checked = airflow_versions.checked
         for env in context.environments():
             argument = env.argument("airflow_version")

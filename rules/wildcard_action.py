@@ -78,7 +78,7 @@ class WildcardAction(Rule):
     severity = Severity.ERROR
     security_severity = 8.0
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             role = env.execution_role()
             if role is None:

@@ -91,7 +91,7 @@ class WildcardResource(Rule):
     security_severity = 6.5
     options = {"min_scoped_share": 0.5}  # a pattern is reported when this share of its actions is scoped
 
-    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:  # type: ignore[override]
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
             role = env.execution_role()
             if role is None:

@@ -3,8 +3,9 @@ known, where it was written and how it got there), its nested blocks, and the Ru
 Everything here is re-exported by `mwaa_lint.api`, the only module a rule imports."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Optional, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, cast
 
 from .. import model as _m
 from ..aws import arguments as _arguments
@@ -14,8 +15,12 @@ from ..model import Location
 from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
+from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
 from ..values import LocatedStr, Unknown, contains_unknown, to_bool
+
+if TYPE_CHECKING:
+    from .mwaa import Context
 
 
 class Rule(_Rule):
@@ -29,6 +34,13 @@ class Rule(_Rule):
     """
 
     api = True
+
+    def check(self, context: Context) -> Iterator[FindingOrDiagnostic]:
+        """Look at the environments of one root module (and the local modules it calls), through
+        `context`, and yield a Finding for each problem, a Diagnostic for what cannot be judged."""
+        raise NotImplementedError
+
+    check.not_implemented = True  # type: ignore[attr-defined]  # (rule.problems: a hook a rule must write)
 
 
 def is_known(value: Any) -> bool:
