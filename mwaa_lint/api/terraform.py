@@ -122,27 +122,8 @@ class _VariableView:
     def name(self) -> str:
         return self._block.labels[0]
 
-    def rejects(self, value: Any) -> Any:
-        """Would one of its validation blocks reject `value`? True, False, or Unknown when a
-        condition cannot be evaluated with it."""
-        import dataclasses
-
-        from ..evaluate import Evaluator
-
-        module = self._ev.module
-        verdicts = []
-        for validation in self._block.children("validation"):
-            condition = validation.attr("condition")
-            if condition is None:
-                continue
-            trial = dataclasses.replace(module, variable_values={**module.variable_values, self.name: value})
-            verdicts.append(to_bool(Evaluator(trial).value(condition.expr)))
-        if any(v is False for v in verdicts):
-            return True
-        return Unknown() if any(isinstance(v, Unknown) for v in verdicts) else False
-
     def validations(self) -> list[_Validation]:
-        """Its `validation` blocks that have a condition, one by one (`rejects` judges them all at once)."""
+        """Its `validation` blocks that have a condition, one by one, each with `rejects(value)`."""
         found = [validation.attr("condition") for validation in self._block.children("validation")]
         return [_Validation(self, condition) for condition in found if condition is not None]
 
