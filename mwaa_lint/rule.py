@@ -92,6 +92,9 @@ class Rule:
     # True for rules written against the public API (mwaa_lint.api.Rule): `check` gets an
     # api.Context. False: the engine's own Context (rules not yet moved to the API).
     api: ClassVar[bool] = False
+    # A promise that `check` reads nothing but what mwaa_lint.api hands it (no file, no network):
+    # then a third-party rule keeps the result cache on (result_cache.py); built-in rules always do.
+    reads_only_the_model: ClassVar[bool] = False
     # Rule options the documented Example needs in order to fire (a rule silent until it is
     # configured, like MWAA504's budget); tests/test_rule_docs.py runs both examples with them.
     example_options: ClassVar[dict] = {}
