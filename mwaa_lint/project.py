@@ -111,14 +111,6 @@ class Project:
             raise refused
         return os.path.isfile(path)
 
-    def is_dir(self, path, *, where=None) -> bool:
-        reason = self.outside(path)
-        if reason is not None:
-            refused = Refused(path, reason.replace("not read", "not followed"))
-            self.refuse(refused, where)
-            raise refused
-        return os.path.isdir(path)
-
     def refuse(self, refused: Refused, where=None) -> None:
         refusal = Refusal(refused.path, refused.reason, where)
         if refusal not in self.refusals:
@@ -128,12 +120,6 @@ class Project:
         """The refusals since the last call (those of the root being checked)."""
         taken, self.refusals = self.refusals, []
         return taken
-
-    def check_writable(self, path) -> None:
-        """Refused unless a report the configuration names may be written at `path`."""
-        resolved = real_text(os.path.abspath(path))
-        if not _within(resolved, self.root) or resolved == self.root:
-            raise Refused(path, f"is outside the project root {self.root}")
 
 
 def _within(path: str, root: str) -> bool:
