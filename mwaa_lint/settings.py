@@ -218,16 +218,18 @@ def _confine(config: cfg.Config, project: Project) -> None:
     A report may not be written, nor a var file, knowledge table or baseline read, elsewhere."""
     if config.path is None:
         return
+    # (key, the path as written, the path it names): relative to the config file, except
+    # per-directory var files, which are relative to their module directory
     named: list = [("baseline", config.get("baseline"))] if config.get("baseline") else []
     named += [("knowledge-tables", path) for path in config.get("knowledge-tables", {}).values()]
     named += [("output", spec.partition(":")[2]) for spec in config.get("output", []) if spec.partition(":")[2] not in ("", "-")]
     var_files = config.get("var-files", [])
-    if isinstance(var_files, list):
-        named += [("var-files", path, config.resolve(path)) for path in var_files]
-    else:  # per module directory, each file relative to its directory
-        named += [("var-files", path, config.resolve(d) / path) for d, paths in var_files.items() for path in paths]
-    for key, written, *resolved in named:
-        reason = project.outside(resolved[0] if resolved else config.resolve(written))
+    named += [("var-files", path) for path in var_files] if isinstance(var_files, list) else []
+    paths = [(key, written, config.resolve(written)) for key, written in named]
+    if isinstance(var_files, dict):
+        paths += [("var-files", path, config.resolve(d) / path) for d, listed in var_files.items() for path in listed]
+    for key, written, resolved in paths:
+        reason = project.outside(resolved)
         if reason is None and key == "output" and Path(written).is_absolute():
             reason = f"is absolute; reports the configuration names are written inside the project root {project.root}"
         if reason is not None:
