@@ -45,7 +45,8 @@ def _scanned(prepared: Root) -> dict:
     return scanned
 
 
-def _check(prepared: Root, rules: list, options: RunOptions) -> tuple:
+def _check(prepared: Root, rules: list, options: RunOptions) -> tuple[list, list, int]:
+    """(findings, diagnostics, how many files were checked)."""
     job, ev = prepared.job, prepared.ev
     if ev is None or prepared.diagnostics:
         # the same holds for a module it calls: its resources might be the ones a rule looks for
@@ -57,7 +58,7 @@ def _check(prepared: Root, rules: list, options: RunOptions) -> tuple:
     # guarded: a crash is reported at the environment the rule was looking at
     findings, diagnostics = run_rules(
         [rule_class for rule_class in rules if rule_class.stage == "module"], options.rule_options,
-        lambda rule: rule.check(ApiContext(context) if rule.api else context),
+        lambda rule: rule.check(ApiContext(context)),
         lambda rule_class, exc: _internal_error(rule_class, exc, context.current, job))
     if ev.gave_up:
         diagnostics.append(Diagnostic(job.directory, 0, 0, f"{ev.gave_up}; the values past that point were treated as "

@@ -29,7 +29,7 @@ __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
 
 
-def _jobs(paths: list, options: RunOptions) -> tuple:
+def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stats]:
     """(the module jobs worth checking, diagnostics, Stats of what was read)."""
     jobs, diagnostics = discover(paths)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
@@ -110,7 +110,7 @@ def refused_reads() -> list:
     return [refused(r) for r in current_project().take_refusals()]
 
 
-def load_roots(paths: list, options: RunOptions) -> tuple:
+def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""

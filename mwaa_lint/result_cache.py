@@ -79,7 +79,7 @@ class ResultStore:
         return key.hexdigest()
 
 
-def _entry(key: str) -> tuple:
+def _entry(key: str) -> tuple[str, str, str]:
     """Where the entry under `key` is, below the cache directory (which is trusted: a link
     below it is not followed)."""
     return "results", key[:2], f"{key}.json"
@@ -115,7 +115,8 @@ def _still_hold(records: list) -> bool:
     return True
 
 
-def _job_identity(job) -> tuple:
+def _job_identity(job) -> tuple[object, ...]:
+    """What names a module job, for the cache key (its repr is hashed)."""
     report = None if job.report is None else sorted(map(str, job.report))
     return (str(job.directory), str(job.real), job.names, [str(p) for p in job.var_files], report, job.named,
             [str(p) for p in job.requirement_files])

@@ -4,7 +4,7 @@ A rule is a class with metadata (id, slug, severity) and a docstring that is its
 documentation, plus the hook of its kind (`stage`): a module rule's `check(context)` or a
 suppression rule's `check_suppressions(suppressions)`. A hook yields a `Finding` for each
 problem and a `Diagnostic` for what it could not judge. Rules are pure: they read what the
-engine hands them (rules written against `mwaa_lint.api` get requirements files parsed, never
+engine hands them (an `mwaa_lint.api.Context`: requirements files come parsed, never as
 paths to read) and never touch the file system or the network. Every hook runs under one
 guard (`run_rules`): a rule that raises, or yields anything else, becomes one internal-error
 Diagnostic, and the other rules still run.
@@ -57,7 +57,7 @@ class Finding:
     address: str = ""  # resource address, e.g. `aws_iam_role_policy.mwaa`
     related: tuple = field(default=(), compare=False)  # ((Location, "why"), ...)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         # resolved, so files named relative and absolute (a rule's and a module's) sort together
         return (str(real(self.path)), self.line, self.column, self.rule_id, self.message)
 
@@ -89,9 +89,6 @@ class Rule:
     stage: ClassVar[str] = "module"
     # False for rules whose flagged line holds a secret: text output then shows no source line.
     show_source: ClassVar[bool] = True
-    # True for rules written against the public API (mwaa_lint.api.Rule): `check` gets an
-    # api.Context. False: the engine's own Context (rules not yet moved to the API).
-    api: ClassVar[bool] = False
     # A promise that `check` reads nothing but what mwaa_lint.api hands it (no file, no network):
     # then a third-party rule keeps the result cache on (result_cache.py); built-in rules always do.
     reads_only_the_model: ClassVar[bool] = False
@@ -147,12 +144,11 @@ class Rule:
             found.append(f"a {cls.stage!r} rule does not implement {hook}()")
         return found
 
-    # Any: the engine's Context, or an api.Context for rules written against mwaa_lint.api
-    # (whose base class narrows it, so the rules' own signatures can say `Context`)
+    # Any here: mwaa_lint.api.Rule, which every module rule subclasses, narrows it to api.Context
     def check(self, context: Any) -> Iterator[FindingOrDiagnostic]:
         """A module rule's hook: look at the environments of one root module (and the local
-        modules it calls) and yield a Finding for each problem, a Diagnostic for what cannot be
-        judged. Rules written against `mwaa_lint.api` get an `api.Context`."""
+        modules it calls), through an `mwaa_lint.api.Context`, and yield a Finding for each
+        problem, a Diagnostic for what cannot be judged."""
         raise NotImplementedError
 
     check.not_implemented = True  # type: ignore[attr-defined]  # (problems(): a hook a rule must write)

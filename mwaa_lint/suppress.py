@@ -71,7 +71,7 @@ def parse(path: Path, text: str, blocks: list) -> list:
         return []
     line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
 
-    def position(offset: int) -> tuple:
+    def position(offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(line_starts, offset)
         return line, offset - line_starts[line - 1] + 1
 
@@ -129,7 +129,7 @@ def _code_after(text: str, comment, comment_at: dict) -> Optional[int]:
         pos = following.end
 
 
-def apply(findings: list, suppressions: list, today: datetime.date) -> tuple:
+def apply(findings: list, suppressions: list, today: datetime.date) -> tuple[list, list]:
     """(findings kept, findings suppressed). Marks each suppression that suppressed something."""
     by_path: dict = {}
     for suppression in suppressions:
@@ -183,12 +183,13 @@ def _argument_spans(blocks: list) -> list:
     return sorted(spans)
 
 
-def _inside(spans: list, position: tuple) -> bool:
+def _inside(spans: list, position: tuple[int, int]) -> bool:
     index = bisect.bisect_right(spans, (position, (float("inf"), 0))) - 1
     return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
-def _date(text: Optional[str]) -> tuple:
+def _date(text: Optional[str]) -> tuple[Optional[datetime.date], str]:
+    """(the date, or None; the text when it is not a date: `until=` then never suppresses)."""
     if text is None:
         return None, ""
     try:
@@ -217,7 +218,7 @@ class Suppressions:
         return [rule for rule in self.known if matches(rule, selector)]
 
 
-def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple:
+def run_stage(findings: list, scanned: dict, rules: list, options) -> tuple[list, list, list]:
     """Apply the suppressions of every scanned file; then run the "suppressions" stage rules.
 
     `scanned` maps a resolved path to (the suppressions in that file, reported on?).

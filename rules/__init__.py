@@ -4,7 +4,7 @@ entry point exactly like a third-party rule pack. A new rule is a new file here:
 import importlib
 import pkgutil
 
-from mwaa_lint.rule import Rule
+from mwaa_lint.api import Rule
 
 
 def all_rules() -> list[type[Rule]]:

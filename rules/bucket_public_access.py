@@ -81,12 +81,7 @@ class BucketPublicAccess(Rule):
         if _account_blocks_all(context) is not False:
             return  # blocked account-wide, or an account setting we cannot read might be
         seen: set[tuple[Location, str | None]] = set()  # for_each buckets share their lines: one finding per place to fix
-        buckets: set[Resource] = set()  # a bucket shared by several environments is reported once
-        for env in context.environments():
-            bucket = env.source_bucket()
-            if bucket is None or bucket in buckets:
-                continue
-            buckets.add(bucket)
+        for bucket, env in context.source_buckets():  # a bucket shared by several environments is reported once
             related = ((env.argument("source_bucket_arn").loc, f"source_bucket_arn of {env.address}"),)
             for loc, name, message, address in _problems(bucket, env):
                 if (loc, name) not in seen:

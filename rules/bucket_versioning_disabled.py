@@ -68,12 +68,7 @@ class BucketVersioningDisabled(Rule):
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[Location] = set()  # for_each buckets share their lines: one finding per place to fix
-        buckets: set[Resource] = set()  # a bucket shared by several environments is reported once
-        for env in context.environments():
-            bucket = env.source_bucket()
-            if bucket is None or bucket in buckets:
-                continue
-            buckets.add(bucket)
+        for bucket, env in context.source_buckets():  # a bucket shared by several environments is reported once
             arn = env.argument("source_bucket_arn")
             for loc, expected, found, address in _problems(bucket):
                 if loc in seen:

@@ -130,6 +130,16 @@ class Context:
         for env in self._legacy.environments():
             yield Environment(env.instance)
 
+    def source_buckets(self) -> Iterator[tuple[Resource, Environment]]:
+        """Each environment's source bucket, when it is a bucket in the tree, once: a bucket
+        several environments share comes with the first of them."""
+        seen: set[Resource] = set()
+        for env in self.environments():
+            bucket = env.source_bucket()
+            if bucket is not None and bucket not in seen:
+                seen.add(bucket)
+                yield bucket, env
+
     def resources(self, resource_type: str) -> list[Resource]:
         """Every instance of `resource_type` in the tree."""
         return [Resource(instance) for instance in self._legacy.ev.all_instances(resource_type)]

@@ -33,7 +33,6 @@ class Rule(_Rule):
     address=..., related=...)` for each problem and a `Diagnostic` for what cannot be judged.
     """
 
-    api = True
 
     def check(self, context: Context) -> Iterator[FindingOrDiagnostic]:
         """Look at the environments of one root module (and the local modules it calls), through
