@@ -73,3 +73,15 @@ def test_the_pre_commit_recipe_names_hooks_that_exist():
     hooks = {h["id"] for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())}
     named = set(re.findall(r"- id: (mwaa-lint[\w-]*)", readme))
     assert named and named <= hooks
+
+
+def test_the_quickstart_readme_lists_what_the_run_prints(cli):
+    # its table names each finding as "| RULE slug | `file` line N |" (or "lines N and M")
+    table = (REPO / "examples/quickstart/README.md").read_text()
+    listed = []
+    for rule, path, lines in re.findall(r"^\| (MWAA\d{3}) [a-z-]+ \| `([^`]+)` lines? ([\d and,]+) \|", table, re.M):
+        listed.extend((rule, path, int(n)) for n in re.findall(r"\d+", lines))
+    found = cli("examples/quickstart", "--format", "json", cwd=REPO).json()["findings"]
+    assert sorted(listed) == sorted((f["rule_id"], f["path"].removeprefix("examples/quickstart/"), f["line"]) for f in found)
+    slugs = {f["rule_id"]: f["slug"] for f in found}
+    assert set(re.findall(r"^\| (MWAA\d{3} [a-z-]+) \|", table, re.M)) == {f"{r} {s}" for r, s in slugs.items()}
