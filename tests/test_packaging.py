@@ -51,3 +51,21 @@ def test_wheel_install_in_a_fresh_venv_loads_all_rules(tmp_path):
         capture_output=True, text=True, env=env, cwd=tmp_path,
     )
     assert checked.returncode == 1, checked.stderr
+
+
+def test_the_sdist_ships_the_package_and_its_documents_but_no_tests(tmp_path):
+    # the suite needs the repository's fixtures and examples: an sdist with half of it would fail
+    import tarfile
+
+    from setuptools import build_meta
+
+    cwd = os.getcwd()
+    os.chdir(REPO)
+    try:
+        name = build_meta.build_sdist(str(tmp_path))
+    finally:
+        os.chdir(cwd)
+    with tarfile.open(tmp_path / name) as sdist:
+        top = {member.name.split("/")[1] for member in sdist.getmembers() if member.name.count("/")}
+    assert {"mwaa_lint", "rules", "README.md", "LICENSE", "CHANGELOG.md", "pyproject.toml"} <= top
+    assert not top & {"tests", "bench", "examples"}
