@@ -1,8 +1,6 @@
-import re
 from collections.abc import Iterator
-from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Finding, PartialString, Resource, Rule, Severity, Unknown, elements, table
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
 
 class AdminPolicy(Rule):
@@ -70,47 +68,18 @@ class AdminPolicy(Rule):
     security_severity = 8.8
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
-        data = table("admin_policies")
-        policies = {row["name"]: row for row in data["policies"]}
-        pattern = re.compile(data["arn_pattern"])
-        managed = set(context.resources("aws_iam_policy"))  # the rest of that type are data sources
+        policies = {row["name"]: row for row in table("admin_policies")["policies"]}
         for env in context.environments():
             role = env.execution_role()
             if role is None:
                 continue
-            for attachment, argument in role.attachments():
-                for value, loc in elements(attachment.argument(argument)):
-                    name = _managed_policy_name(context, value, pattern, managed)
-                    if name not in policies:
-                        continue
-                    how = " through its managed_policy_arns" if attachment == role else f" by {attachment.address}"
-                    yield self.finding(
-                        loc,
-                        f"execution role {role.address} has the AWS managed policy {name} attached{how}, which "
-                        f"grants {policies[name]['grants']}; expected a policy that grants only what the "
-                        "environment and its DAGs use",
-                        address=attachment.address,
-                    )
-
-
-def _managed_policy_name(context: Context, value: Any, pattern: re.Pattern[str], managed: set[Resource]) -> str | None:
-    """The AWS managed policy a value names, or None when it names another policy or is unknown."""
-    if isinstance(value, str):
-        match = pattern.fullmatch(str(value).strip())
-        return match.group("name") if match else None
-    if isinstance(value, PartialString):
-        # arn:${data.aws_partition.current.partition}:iam::aws:policy/NAME: only the partition is open
-        parts = value.parts
-        if len(parts) == 3 and parts[0] == "arn:" and isinstance(parts[2], str):
-            match = pattern.fullmatch(f"arn:aws{parts[2]}")
-            return match.group("name") if match else None
-        return None
-    target = context.target(value)
-    if target is None or target.type != "aws_iam_policy" or target in managed:
-        return None
-    # data "aws_iam_policy" by name: the provider requires exactly one match among all the account's
-    # policies, AWS managed ones (path "/") included, unless path_prefix narrows the search.
-    name, prefix = target.get("name"), target.get("path_prefix")
-    if not isinstance(name, str) or isinstance(prefix, Unknown) or prefix not in (None, "/"):
-        return None
-    return str(name)
+            for policy in role.aws_managed_policies():
+                if policy.name not in policies:
+                    continue
+                yield self.finding(
+                    policy.loc,
+                    f"execution role {role.address} has the AWS managed policy {policy.name} attached{policy.how}, "
+                    f"which grants {policies[policy.name]['grants']}; expected a policy that grants only what "
+                    "the environment and its DAGs use",
+                    address=policy.attachment.address,
+                )

@@ -10,6 +10,8 @@ from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
 _URI_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.\-]*)://[^\s/?#@:]*:([^\s/?#@]+)@", re.I)
 _ENV_REFERENCE = re.compile(r"\$\{?\w+\}?")
 _NOT_A_SECRET = re.compile(r"(?i)true|false|\d*")  # a switch or a number, e.g. an expiry in seconds
+# an HTTP header's name (`Authorization`, `X-Api-Key`): what an option named `..._header` holds
+_HEADER_NAME = re.compile(r"[A-Za-z]+(-[A-Za-z]+)*")
 
 
 class PlaintextSecret(Rule):
@@ -31,7 +33,9 @@ class PlaintextSecret(Rule):
     `random_password.x.result`), from a variable without a default, from `TF_VAR_` or `--var`
     are not reported, nor are `<option>_secret` / `<option>_cmd` (they name a secret or a
     command), names ending in `_path` or `_file`, and values that are only `true`, `false` or a
-    number. The message names the key and where the value was written, never the value.
+    number. An option (or field) whose name ends in `header` holding a header's name, such as
+    `"api.auth_token_header" = "Authorization"`, names where a token goes, not the token: it is
+    not reported either. The message names the key and where the value was written, never the value.
 
     ## Why is this bad?
     The secret is in the repository and its history for everyone who can read it. The
@@ -113,12 +117,17 @@ def _secret(option: Any, value: str) -> str:
             return f"JSON field{'s' if len(fields) > 1 else ''} {names} with a literal value"
     else:
         names = option.secret_names()
-        if names and not _NOT_A_SECRET.fullmatch(text):
+        if names and not _NOT_A_SECRET.fullmatch(text) and not _names_a_header(option.key, text):
             return f'its name contains "{names[0]}"'
     for match in _URI_PASSWORD.finditer(text):
         if not _ENV_REFERENCE.fullmatch(match.group(2)):
             return f"a {match.group(1)}:// URI with a password in it"
     return ""
+
+
+def _names_a_header(name: str, value: str) -> bool:
+    """Is the value a header's name held by an option or field named for a header (`auth_token_header`)?"""
+    return re.split(r"[._\-]", name.lower())[-1] == "header" and _HEADER_NAME.fullmatch(value) is not None
 
 
 def _json_secret_fields(text: str, option: Any) -> list[str] | None:
@@ -137,7 +146,7 @@ def _json_secret_fields(text: str, option: Any) -> list[str] | None:
         if isinstance(node, dict):
             for name, item in node.items():
                 if isinstance(item, str) and item.strip() and not _ENV_REFERENCE.fullmatch(item.strip()):
-                    if option.secret_names(str(name)) and name not in found:
+                    if option.secret_names(str(name)) and name not in found and not _names_a_header(str(name), item.strip()):
                         found.append(name)
                 walk(item)
         elif isinstance(node, list):

@@ -1,9 +1,11 @@
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, table
 
-_WHOLE_SERVICE = re.compile(r"(\*|\*:\*|[a-z0-9-]+:\*)")
+# IAM compares service prefixes and action names case-insensitively: `Logs:*` is `logs:*`
+_WHOLE_SERVICE = re.compile(r"(\*|\*:\*|[a-z0-9-]+:\*)", re.IGNORECASE)
 
 
 class WildcardAction(Rule):
@@ -15,8 +17,12 @@ class WildcardAction(Rule):
     `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive` or
     `managed_policy_arns` that point at an `aws_iam_policy` — whether the document is written
     with `jsonencode`, a heredoc, `file()` or `data "aws_iam_policy_document"`. It reports each
-    `Allow` statement action that is `*` or a whole service (`logs:*`, `s3:*`, `cloudwatch:*`),
-    and every `NotAction` in an `Allow` statement.
+    `Allow` statement action that is `*` or a whole service (`logs:*`, `s3:*`, `cloudwatch:*`;
+    in any case, `Logs:*`, as IAM compares them), and every `NotAction` in an `Allow` statement.
+    It also reports each AWS managed policy attached to the role that grants a whole service,
+    such as CloudWatchLogsFullAccess (`logs:*`), AmazonS3FullAccess (`s3:*`) or
+    AmazonSQSFullAccess (`sqs:*`), at the line that attaches it (the `aws_managed_policies`
+    table lists them; AdministratorAccess, PowerUserAccess and IAMFullAccess are MWAA203's).
 
     ## Why is this bad?
     Every DAG runs with the execution role's credentials. `logs:*` on `*` lets any DAG author
@@ -79,6 +85,7 @@ class WildcardAction(Rule):
     security_severity = 8.0
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
+        admin = {row["name"] for row in table("admin_policies")["policies"]}  # reported by MWAA203
         for env in context.environments():
             role = env.execution_role()
             if role is None:
@@ -88,14 +95,11 @@ class WildcardAction(Rule):
                     if statement.effect != "Allow":
                         continue
                     for action, loc in statement.actions:
-                        if isinstance(action, str) and _WHOLE_SERVICE.fullmatch(action):
-                            what = "every action of every service" if action in ("*", "*:*") else (
-                                f"every action of the {action.split(':')[0]} service"
-                            )
+                        if _whole(action):
                             yield self.finding(
                                 loc,
-                                f"execution role {role.address} allows `{action}` ({what}) in {policy.address}; "
-                                "expected specific actions",
+                                f"execution role {role.address} allows `{action}` ({_what([action])}) in "
+                                f"{policy.address}; expected specific actions",
                                 address=policy.address,
                             )
                     if statement.not_actions:
@@ -106,3 +110,36 @@ class WildcardAction(Rule):
                             f"(NotAction in an Allow statement) in {policy.address}; expected specific actions",
                             address=policy.address,
                         )
+            for managed in role.aws_managed_policies():
+                if managed.name in admin or managed.document is None:
+                    continue
+                granting = [s for s in managed.document.statements if s.effect == "Allow" and any(_whole(a) for a, _ in s.actions)]
+                actions = [a for s in granting for a, _ in s.actions if _whole(a)]
+                everywhere = all(any(r == "*" for r, _ in s.resources) for s in granting)
+                if actions:
+                    yield self.finding(
+                        managed.loc,
+                        f"execution role {role.address} has the AWS managed policy {managed.name} attached"
+                        f"{managed.how}, which allows {_listed(actions)} ({_what(actions)})"
+                        f"{' on every resource' if everywhere else ''}; expected a "
+                        "policy with specific actions",
+                        address=managed.attachment.address,
+                    )
+
+
+def _whole(action: Any) -> bool:
+    return isinstance(action, str) and _WHOLE_SERVICE.fullmatch(action) is not None
+
+
+def _what(actions: list[str]) -> str:
+    if any(a in ("*", "*:*") for a in actions):
+        return "every action of every service"
+    services = [a.split(":")[0].lower() for a in actions]
+    if len(services) == 1:
+        return f"every action of the {services[0]} service"
+    return f"every action of the {_listed(services, quote=False)} services"
+
+
+def _listed(items: list[str], quote: bool = True) -> str:
+    shown = [f"`{i}`" if quote else i for i in items]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} and {shown[-1]}"

@@ -13,7 +13,11 @@ class WildcardResource(Rule):
     ## What it does
     Follows `execution_role_arn` to every policy on the role (as MWAA201 does) and reports each
     action of an `Allow` statement whose `Resource` includes `"*"` when the action supports
-    resource-level permissions: `s3:GetObject` on `"*"` reads every object in every bucket.
+    resource-level permissions: `s3:GetObject` on `"*"` reads every object in every bucket. An
+    ARN that is a wildcard in effect counts as `"*"` for the actions it reaches:
+    `arn:aws:logs:*:*:*` (every resource of its service), `arn:aws:s3:::*/*` (every object, for
+    object actions such as `s3:GetObject`), `arn:aws:secretsmanager:*:*:secret:*` (every secret);
+    so does `NotResource` in an `Allow` statement (every resource but the ones it lists).
     Actions that name no resource type in the AWS Service Authorization Reference — such as
     `logs:DescribeLogGroups`, `cloudwatch:PutMetricData` and `s3:GetAccountPublicAccessBlock`,
     which AWS's own MWAA policy grants on `"*"` — are fine. A pattern such as `s3:Get*` is
@@ -100,8 +104,6 @@ class WildcardResource(Rule):
                 for statement in policy.document.statements:
                     if statement.effect != "Allow":
                         continue
-                    if not any(isinstance(r, str) and r.strip() == "*" for r, _ in statement.resources):
-                        continue
                     for action, loc in statement.actions:
                         if not isinstance(action, str):
                             continue
@@ -109,13 +111,20 @@ class WildcardResource(Rule):
                         if verdict is None:
                             continue
                         scoped, unscoped = verdict
-                        if len(scoped) < float(self.opts["min_scoped_share"]) * (len(scoped) + len(unscoped)):
+                        reach = statement.reach(action.strip().partition(":")[0])
+                        if reach is None:
+                            continue
+                        if reach.actions is not None:  # a type of resource: the actions that act on it
+                            scoped = [a for a in scoped if a.partition(":")[2].lower() in reach.actions]
+                        if not scoped:
+                            continue
+                        if reach.star and len(scoped) < float(self.opts["min_scoped_share"]) * (len(scoped) + len(unscoped)):
                             continue
                         yield self.finding(
                             loc,
-                            f"execution role {role.address} allows `{action}` on Resource \"*\" in "
+                            f"execution role {role.address} allows `{action}` on {reach.named} in "
                             f"{policy.address}, {_what(action, scoped)}; expected the ARNs the environment "
-                            f"uses{_split(unscoped)}",
+                            f"uses{_split(unscoped) if reach.star else ''}",
                             address=policy.address,
                         )
 

@@ -11,7 +11,7 @@ could not judge, `Diagnostic`s. What it sees:
   `argument(name)` — its value, whether it is known, where it was written (the caller's line
   when it was passed into a module) and how it got there — and `blocks(name)` for nested blocks;
 - the AWS views the engine computes: the execution role and its policies
-  (`env.execution_role()`, `role.policies()`), the network (`env.subnets()`,
+  (`env.execution_role()`, `role.policies()`, `role.aws_managed_policies()`), the network (`env.subnets()`,
   `subnet.exposure()`), the source bucket (`env.source_bucket()`), the environment class limits
   (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`), the
   configuration options (`env.configuration_options()`);

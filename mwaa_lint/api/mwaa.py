@@ -20,23 +20,26 @@ from ..aws import network as _network
 from ..aws import s3_buckets as _buckets
 from ..aws.environment_class import class_name as _class_name
 from ..aws.environment_class import limits as _limits
+from ..aws.policy_document import table_document as _table_document
 from ..aws.s3_objects import uploaded_content as _uploaded_content
 from ..aws.s3_objects import uploaded_file as _uploaded_file
 from ..diagnostic import Diagnostic, InputError
+from ..knowledge import table
 from ..model import Location
 from ..paths import real
 from ..requirements import ParsedRequirements, included_files, local_include, parse_requirements
 from ..source import read_text
 from ..values import join_parts, to_template_string
-from .terraform import Argument, Resource
+from .terraform import Argument, Resource, elements
 
 
 class Environment(Resource):
     """An `aws_mwaa_environment` instance, with the AWS views of what it uses."""
 
     def execution_role(self) -> Optional[Role]:
-        """The `aws_iam_role` its `execution_role_arn` designates, or None (a literal ARN of a
-        role elsewhere, a data source, unknown)."""
+        """The `aws_iam_role` its `execution_role_arn` designates (by reference, or by an ARN
+        written as text that ends with the name of exactly one role in the configuration), or
+        None (a role elsewhere, a data source, unknown)."""
         role = _iam.execution_role(self._ev, self._legacy())
         return Role(role) if role is not None else None
 
@@ -94,14 +97,46 @@ class Role(Resource):
 
     def policies(self) -> Iterator[Any]:
         """Each readable policy on the role (inline, `aws_iam_role_policy`, attached
-        `aws_iam_policy`): `.address`, `.loc` (its `policy = ...`), `.document.statements`
-        (each with `.effect`, `.actions`, `.not_actions`, `.resources` as located strings)."""
+        `aws_iam_policy`, by reference or by an ARN built from its name): `.address`, `.loc` (its
+        `policy = ...`), `.document.statements` (each with `.effect`, `.actions`, `.not_actions`,
+        `.resources`, `.not_resources` as located strings)."""
         return _iam.role_policies(self._ev, self._instance)
 
     def attachments(self) -> Iterator[tuple[Resource, str]]:
         """(Resource, argument name) for every place a managed policy is attached to the role."""
         for instance, name in _iam.attachments(self._ev, self._instance):
             yield Resource(instance), name
+
+    def aws_managed_policies(self) -> Iterator[_ManagedPolicy]:
+        """Each AWS managed policy attached to the role, where its ARN (or the reference to it)
+        is written, with what the `aws_managed_policies` table says it grants."""
+        rows = {row["name"]: row for row in table("aws_managed_policies")["policies"]}
+        for attachment, argument in self.attachments():
+            for value, loc in elements(attachment.argument(argument)):
+                name = _iam.aws_managed_policy(self._ev, value)
+                if name is None:
+                    continue
+                row = rows.get(name.rpartition("/")[2])
+                fits = row is not None and f"{row['path']}{name.rpartition('/')[2]}" == "/" + name
+                grants = _table_document(row["statements"], loc) if row is not None and fits else None
+                yield _ManagedPolicy(name, attachment, argument, loc, grants, attachment == self)
+
+
+@dataclass(frozen=True)
+class _ManagedPolicy:
+    """An AWS managed policy attached to an execution role (`role.aws_managed_policies()`)."""
+
+    name: str  # `CloudWatchLogsFullAccess`; with its path when it has one (`service-role/AWSGlueServiceRole`)
+    attachment: Resource  # the attachment resource, or the role itself (its `managed_policy_arns`)
+    argument: str  # `policy_arn`, `policy_arns` or `managed_policy_arns`
+    loc: Location  # where the ARN, or the reference to it, is written
+    document: Any  # what the table says it grants at least (`.statements`, as `role.policies()`), or None
+    on_role: bool
+
+    @property
+    def how(self) -> str:
+        """` by aws_iam_role_policy_attachment.logs`, or ` through its managed_policy_arns`."""
+        return f" through its {self.argument}" if self.on_role else f" by {self.attachment.address}"
 
 
 class Subnet(Resource):

@@ -9,3 +9,5 @@ from ..evaluate import COMPUTED
 from .policy_document import policy_document_data
 
 COMPUTED[("aws_iam_policy_document", "json")] = policy_document_data
+# the same document without whitespace: the same statements
+COMPUTED[("aws_iam_policy_document", "minified_json")] = policy_document_data

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from .. import observations
 from ..functions import MAX_READ_BYTES, FileText
+from ..knowledge import table
 from ..model import Location
 from ..observations import note
 from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
@@ -25,6 +27,71 @@ class Statement:
     # where the statement is written (fallback for its parts); None for a statement of a document
     # passed as a value (jsonencode(), a data source) with no located string in it
     loc: Optional[Location]
+    not_resources: list = field(default_factory=list)
+
+    def reach(self, service: str) -> Optional[Reach]:
+        """How far the statement's resources reach for an action of `service` (`s3`) when they
+        are every resource the action may act on: `Resource "*"`, an ARN that is a wildcard in
+        effect (`arn:aws:logs:*:*:*`, `arn:aws:s3:::*/*`), or a `NotResource` (every resource but
+        the ones listed). None when they are narrower, unknown, or cannot be told."""
+        for resource, _ in self.resources:
+            if isinstance(resource, str) and resource.strip() == "*":
+                return Reach('Resource "*"', None, True)
+        for resource, _ in self.resources:
+            covers = _wildcard_arn(resource, service)
+            if covers is not None:
+                return Reach(f'Resource "{resource}" ({covers[0]})', covers[1], False)
+        excluded = [r for r, _ in self.not_resources]
+        if excluded and not any(_excludes_a_type(r, service) for r in excluded):
+            listed = ", ".join(f'"{r}"' for r in excluded)
+            return Reach(f"every resource except its NotResource {listed}", None, True)
+        return None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Every resource an action may act on (`statement.reach(service)`)."""
+
+    named: str  # how a message names the resources: `Resource "*"`, `Resource "arn:aws:s3:::*/*" (every object ...)`
+    actions: Optional[frozenset]  # the action names (lower case, no service) it reaches every resource of; None: all
+    star: bool  # does it grant actions that only work on Resource "*" too?
+
+
+def _excludes_a_type(resource: Any, service: str) -> bool:
+    """Could a NotResource entry leave out every resource of a type the action acts on, in some
+    account (AWS's MWAA policy for an AWS owned key: `NotResource "arn:aws:kms:*:ACCOUNT:key/*"`,
+    so that only keys outside the account are granted)? Unknown entries could."""
+    if not isinstance(resource, str):
+        return True
+    text = resource.strip()
+    fields = text.split(":", 5)
+    if text == "*" or _wildcard_arn(text, service) is not None:
+        return True
+    if len(fields) != 6 or fields[2].lower() not in (service.lower(), "*"):
+        return False
+    rest = fields[5]
+    # a resource type, then `*`: `key/*`, `secret:*` (an S3 ARN starts with a bucket's name instead)
+    return set(rest) == {"*"} or (fields[2].lower() != "s3" and re.fullmatch(r"[A-Za-z][A-Za-z-]*[:/]\*", rest) is not None)
+
+
+def _wildcard_arn(resource: Any, service: str) -> Optional[tuple[str, Optional[frozenset]]]:
+    """(what it matches, the actions of `service` it matches every resource of, None for all)
+    when `resource` is an ARN that is a wildcard in effect for `service` (iam_wildcard_resources)."""
+    if not isinstance(resource, str):
+        return None
+    fields = resource.strip().split(":", 5)
+    if len(fields) != 6 or fields[0] != "arn" or fields[2].lower() not in (service.lower(), "*"):
+        return None
+    region, account, rest = fields[3], fields[4], fields[5]
+    if region not in ("", "*") or account not in ("", "*") or not rest:
+        return None
+    if set(rest) == {"*"}:
+        return f"every {service.lower()} resource", None
+    for row in table("iam_wildcard_resources")["type_wildcards"]:
+        if row["service"] == fields[2].lower() and row["resource"] == rest:
+            actions = row["actions"]
+            return row["covers"], (frozenset(a.lower() for a in actions) if actions is not None else None)
+    return None
 
 
 @dataclass
@@ -123,9 +190,21 @@ def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocume
                 not_actions=_located(raw.get("NotAction"), finder, loc),
                 resources=_located(raw.get("Resource"), finder, loc),
                 loc=loc,
+                not_resources=_located(raw.get("NotResource"), finder, loc),
             )
         )
     return doc
+
+
+def table_document(statements: list, loc: Location) -> PolicyDocument:
+    """A document from a knowledge table's rows (`{"actions": [...], "resources": [...]}`, all
+    Allow), each part located at `loc`: where the policy is attached."""
+    def at(values: list) -> list:
+        return [(value, loc) for value in values]
+
+    return PolicyDocument([Statement("Allow", at(row.get("actions", [])), at(row.get("not_actions", [])),
+                                     at(row.get("resources", [])), loc, at(row.get("not_resources", [])))
+                           for row in statements])
 
 
 def _located(value: Any, finder: Optional[_TextFinder], fallback: Optional[Location]) -> list[tuple[Any, Optional[Location]]]:
