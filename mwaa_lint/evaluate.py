@@ -25,6 +25,7 @@ from .values import (
     same_value,
     to_bool,
     to_number,
+    to_template_string,
 )
 
 MAX_DEPTH = 200  # references followed before we give up (cycles, pathological inputs)
@@ -359,11 +360,12 @@ class Evaluator:
             return Unknown()
         chosen = self._eval(expr.true if cond else expr.false, inst, scope)
         other = expr.false if cond else expr.true
-        if _static(other) and not contains_unknown(plain(chosen)):
+        if _static(other) and isinstance(chosen, (str, int, float, list, dict)):
             # Terraform gives both arms one type: `false ? "a" : 1` is "1"
+            known = self.materialize(chosen, keep_json=True)
             other_value = self._eval(other, inst, scope)
-            if _kind_of(chosen) != _kind_of(other_value) or isinstance(chosen, (list, dict)):
-                return unify(self.materialize(chosen), other_value)
+            if not contains_unknown(known) and (_kind_of(known) != _kind_of(other_value) or isinstance(known, (list, dict))):
+                return unify(known, other_value)
         return chosen
 
     def _e_ForExpr(self, expr: m.ForExpr, inst, scope) -> Any:
@@ -393,6 +395,8 @@ class Evaluator:
                 results_list.append(out_value)
                 continue
             out_key = self.materialize(self._eval(expr.key, inst, inner))
+            if isinstance(out_key, (int, float)):  # bools and numbers: object keys are strings
+                out_key = to_template_string(out_key)
             if not isinstance(out_key, str):
                 return Unknown()
             if expr.grouping:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+import itertools
 import json
 import math
 import posixpath
@@ -45,6 +46,7 @@ from .values import (
     json_text,
     parse_number,
     plain,
+    round_binary,
     to_number,
     to_template_string,
 )
@@ -113,7 +115,8 @@ def unify(first: Any, second: Any) -> Any:
     """`first` converted to the type Terraform gives both arms of `c ? first : second` (plain
     values), or Unknown when they have none we can be sure of."""
     try:
-        return _unify([plain(first), plain(second)])[0]
+        unified = _unify([plain(first), plain(second)])[0]
+        return first if json_text(unified) == json_text(plain(first)) else unified  # keeps located strings
     except _ERRORS:
         return Unknown()
 
@@ -144,6 +147,9 @@ def _unify(items: list) -> list:
         if all(v.keys() == names for v in maps):  # objects of one shape: each attribute unified
             columns = {k: iter(_unify([v[k] for v in maps])) for k in names}
             return [None if v is None else {k: next(columns[k]) for k in v} for v in items]
+        # objects of different shapes: a map of the one type all their attributes take
+        values = iter(_unify([x for v in maps for x in v.values()]))
+        return [None if v is None else {k: next(values) for k in v} for v in items]
     raise TypeError("no common element type we can be sure of")
 
 
@@ -153,20 +159,20 @@ def _set(items: list) -> list:
     out: list = []
     seen: set = set()
     for item in _unify(items):
-        if item is None:
-            raise TypeError("a set cannot hold null")
         key = json_text(plain(item))
         if key not in seen:
             seen.add(key)
             out.append(item)
+    nulls = [None] if None in out else []  # a null sorts after the rest
+    out = [v for v in out if v is not None]
     kinds = {_kind(v) for v in out}
     if kinds == {"number"}:
-        return sorted(out, key=exact_number)
+        return sorted(out, key=exact_number) + nulls
     if kinds <= {"string", "bool"}:
-        return sorted(out, key=lambda v: unicodedata.normalize("NFC", str(v)) if isinstance(v, str) else str(v))
-    if len(out) > 1:
+        return sorted(out, key=lambda v: unicodedata.normalize("NFC", str(v)) if isinstance(v, str) else str(v)) + nulls
+    if len(out) > 1 or out and nulls:
         raise TypeError("the order of a set of collections is Terraform's hash order")
-    return out
+    return out + nulls
 
 
 def _whole(value: Any) -> int:
@@ -557,7 +563,7 @@ def _range(*args: Any) -> Any:
         if len(out) >= MAX_RANGE:
             raise ValueError("more than 1024 values")
         out.append(from_exact(current))
-        current += step
+        current = round_binary(current + step)  # rounded at each step, as Terraform adds
     if any(isinstance(v, Unknown) for v in out):
         return Unknown()
     return out
@@ -592,14 +598,24 @@ def _split(separator: str, text: str) -> list:
     return list(text) if separator == "" else text.split(separator)
 
 
+def _trimprefix(text: str, prefix: str) -> str:
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _trimsuffix(text: str, suffix: str) -> str:
+    return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
+
+
 def _simple_case(text: str, convert: Callable[[str], str]) -> str:
-    """Go's unicode.ToUpper/ToLower: one character to one (`upper("ß")` stays "ß"); where
-    Python maps one character to several, the simple mapping is not known here: raises."""
+    """Go's unicode.ToUpper/ToLower: Unicode's simple, one-to-one mappings. Python applies the
+    full ones, which map a few characters to several (`"ß".upper()` is "SS"); for those the simple
+    mapping is: none (the character stays: ß, ﬁ, ŉ), the titlecase one (ᾳ → ᾼ), or for İ, i."""
     out = []
     for char in _nfc(text):
         mapped = convert(char)
         if len(mapped) != 1:
-            raise ValueError("a special case mapping")
+            title = char.title()
+            mapped = "i" if char == "\u0130" else title if convert is str.upper and len(title) == 1 else char
         out.append(mapped)
     return "".join(out)
 
@@ -618,9 +634,7 @@ def _title(text: str) -> str:
     for char in _nfc(_string(text)):
         if _is_separator(previous):
             mapped = char.title()
-            if len(mapped) != 1:
-                raise ValueError("a special case mapping")
-            out.append(mapped)
+            out.append(mapped if len(mapped) == 1 else char)  # Go's simple titlecase: ß stays ß
         else:
             out.append(char)
         previous = char
@@ -658,7 +672,7 @@ def _sum(items: list) -> Any:
         raise ValueError("sum needs a non-empty list")
     total = Fraction(0)
     for item in items:
-        total = exact_number(from_exact(total + exact_number(_number(item))))
+        total = round_binary(total + exact_number(_number(item)))
     return from_exact(total)
 
 
@@ -716,7 +730,9 @@ def _parseint(text: str, base: Any) -> int:
 def _bools(items: list) -> list:
     if not isinstance(items, list):
         raise TypeError("a list of bools")
-    return [{"true": True, "false": False}[i] if isinstance(i, str) else i if isinstance(i, bool) else {}[i] for i in items]
+    # null counts as not true (alltrue([null]) is false)
+    return [{"true": True, "false": False}[i] if isinstance(i, str) else bool(i) if isinstance(i, bool) or i is None
+            else {}[i] for i in items]
 
 
 def _chunklist(items: list, size: Any) -> list:
@@ -815,6 +831,12 @@ def _cidrsubnets(prefix: str, *newbits: Any) -> list:
     return out
 
 
+def _setproduct(*lists: Any) -> list:
+    if len(lists) < 2 or not all(isinstance(items, list) for items in lists):
+        raise TypeError("setproduct takes two or more lists")
+    return [list(combination) for combination in itertools.product(*lists)]
+
+
 def _bytes(text: Any) -> bytes:
     return _nfc(_string(text)).encode("utf-8")
 
@@ -835,9 +857,9 @@ _STRICT: dict[str, Callable] = {
     "upper": lambda s: _simple_case(_string(s), str.upper),
     "title": _title,
     "trimspace": lambda s: _nfc(_string(s)).strip(_GO_SPACE),
-    "trimprefix": lambda s, p: s[len(p) :] if s.startswith(p) else s,
-    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
-    "trim": lambda s, chars: _nfc(s).strip(_nfc(chars)),
+    "trimprefix": lambda s, p: _trimprefix(_nfc(_string(s)), _nfc(_string(p))),
+    "trimsuffix": lambda s, p: _trimsuffix(_nfc(_string(s)), _nfc(_string(p))),
+    "trim": lambda s, chars: _nfc(_string(s)).strip(_nfc(_string(chars))),
     "chomp": lambda s: _string(s).rstrip("\r\n"),
     "indent": lambda n, s: _string(s).replace("\n", "\n" + " " * _whole(n)),
     "strrev": lambda s: "".join(reversed(_graphemes(_string(s)))),
@@ -872,6 +894,7 @@ _STRICT: dict[str, Callable] = {
     "setunion": _setop(_union),
     "setintersection": _setop(_intersection),
     "setsubtract": _setop(_subtract),
+    "setproduct": _setproduct,
     # regex() and replace(s, "/re/", x) are not evaluated (Unknown): Terraform's RE2 syntax is not
     # Python's, and Python's backtracking engine can run for hours on a hostile pattern.
     "base64encode": lambda s: base64.b64encode(_bytes(s)).decode(),

@@ -413,6 +413,11 @@ def _binary(q: Fraction) -> bool:
     return d & (d - 1) == 0 and abs(q.numerator) < 2**53
 
 
+def round_binary(q: Fraction) -> Fraction:
+    """`q` rounded as Terraform rounds the result of each step of a computation (512 bits)."""
+    return _round_binary(q)
+
+
 def exact_number(value: Any) -> Fraction:
     """The exact value of a number (for functions like ceil, sum and range); raises if infinite."""
     return _exact(value)

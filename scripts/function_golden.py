@@ -22,9 +22,11 @@ import base64
 import datetime
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "fidelity" / "functions"
@@ -107,16 +109,28 @@ def _summary(printed: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--terraform", default="terraform")
-    parser.add_argument("--batch", type=int, default=60, help="cases per console run")
+    parser.add_argument("--batch", type=int, default=40, help="cases per console run")
+    parser.add_argument("--jobs", type=int, default=2, help="console runs at once")
     args = parser.parse_args()
-    console = Console(args.terraform)
-    version = console.version()
+    consoles = [Console(args.terraform) for _ in range(args.jobs)]  # each in a directory of its own
+    version = consoles[0].version()
     if version != EXPECTED_VERSION:
         print(f"warning: Terraform {version}, the table is meant for {EXPECTED_VERSION}", file=sys.stderr)
     cases = read_cases(CASES)
-    results: list[dict] = []
-    for start in range(0, len(cases), args.batch):
-        results += console.evaluate([expr for _, expr in cases[start : start + args.batch]])
+    batches = [[expr for _, expr in cases[start : start + args.batch]] for start in range(0, len(cases), args.batch)]
+    idle: queue.Queue = queue.Queue()
+    for console in consoles:
+        idle.put(console)
+
+    def run(batch: list[str]) -> list[dict]:
+        console = idle.get()  # a console (and its directory) is used by one batch at a time
+        try:
+            return console.evaluate(batch)
+        finally:
+            idle.put(console)
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = [result for batch in pool.map(run, batches) for result in batch]
     table = {
         "terraform_version": version,
         "generated": datetime.date.today().isoformat(),
@@ -125,7 +139,8 @@ def main() -> None:
     }
     GOLDEN.write_text(json.dumps(table, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     errors = sum("error" in r for r in results)
-    print(f"{len(cases)} cases ({errors} errors) in {console.runs} console runs -> {GOLDEN}")
+    runs = sum(console.runs for console in consoles)
+    print(f"{len(cases)} cases ({errors} errors) in {runs} console runs -> {GOLDEN}")
 
 
 if __name__ == "__main__":
