@@ -6,34 +6,33 @@ resources (to the resource, so rules can follow them), `count`/`for_each` instan
 """
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from . import model as m
-from .functions import call_function
+from .functions import call_function, unify
 from .values import (
     JsonDocument,
     LocatedStr,
     Ref,
     Unknown,
+    arithmetic,
+    contains_unknown,
     join_parts,
+    negate,
     plain,
     same_value,
     to_bool,
     to_number,
+    to_template_string,
 )
 
 MAX_DEPTH = 200  # references followed before we give up (cycles, pathological inputs)
 # Expressions evaluated in one run before everything else is Unknown (a few seconds): nested `for`
 # over `range()` can ask for billions; a 500 KB module with 150 environments needs under a million.
 MAX_STEPS = 3_000_000
-_ARITHMETIC = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod,
-    "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
-}
-MAX_INT = 10**300  # larger results are Unknown: Python cannot print ints beyond 4,300 digits
+_ARITHMETIC = ("+", "-", "*", "/", "%", "<", ">", "<=", ">=")  # values.arithmetic: Terraform's number semantics
 # (data source type, attribute) → function(evaluator, instance) computing that output from the
 # data source's arguments. The AWS knowledge stays with the AWS helpers: aws/__init__.py fills it.
 COMPUTED: dict = {}
@@ -345,11 +344,7 @@ class Evaluator:
         a, b = to_number(left), to_number(right)
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return Unknown()
-        try:
-            result = _ARITHMETIC[expr.op](a, b)
-        except (KeyError, ZeroDivisionError, OverflowError):
-            return Unknown()
-        return Unknown() if isinstance(result, int) and abs(result) > MAX_INT else result
+        return arithmetic(expr.op, a, b) if expr.op in _ARITHMETIC else Unknown()
 
     def _e_UnaryOp(self, expr: m.UnaryOp, inst, scope) -> Any:
         value = self.materialize(self._eval(expr.operand, inst, scope))
@@ -357,20 +352,28 @@ class Evaluator:
             value = to_bool(value)
             return value if isinstance(value, Unknown) else not value
         value = to_number(value)
-        return value if isinstance(value, Unknown) else -value
+        return value if isinstance(value, Unknown) else negate(value)
 
     def _e_Conditional(self, expr: m.Conditional, inst, scope) -> Any:
         cond = to_bool(self.materialize(self._eval(expr.cond, inst, scope)))
         if isinstance(cond, Unknown):
             return Unknown()
-        return self._eval(expr.true if cond else expr.false, inst, scope)
+        chosen = self._eval(expr.true if cond else expr.false, inst, scope)
+        other = expr.false if cond else expr.true
+        if _static(other) and isinstance(chosen, (str, int, float, list, dict)):
+            # Terraform gives both arms one type: `false ? "a" : 1` is "1"
+            known = self.materialize(chosen, keep_json=True)
+            other_value = self._eval(other, inst, scope)
+            if not contains_unknown(known) and (_kind_of(known) != _kind_of(other_value) or isinstance(known, (list, dict))):
+                return unify(known, other_value)
+        return chosen
 
     def _e_ForExpr(self, expr: m.ForExpr, inst, scope) -> Any:
         collection = self._eval(expr.collection, inst, scope)
         if isinstance(collection, ResourceSet):
             collection = collection.value()
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items(), key=lambda kv: str(kv[0]))  # Terraform iterates maps and objects by key
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:
@@ -392,10 +395,14 @@ class Evaluator:
                 results_list.append(out_value)
                 continue
             out_key = self.materialize(self._eval(expr.key, inst, inner))
+            if isinstance(out_key, (int, float)):  # bools and numbers: object keys are strings
+                out_key = to_template_string(out_key)
             if not isinstance(out_key, str):
                 return Unknown()
             if expr.grouping:
                 results_map.setdefault(str(out_key), []).append(out_value)
+            elif str(out_key) in results_map:
+                return Unknown()  # Terraform: duplicate object key (`...` groups them)
             else:
                 results_map[str(out_key)] = out_value
         return results_list if expr.key is None else results_map
@@ -559,6 +566,22 @@ class Evaluator:
         if isinstance(value, dict):
             return {k: self.materialize(v, keep_json) for k, v in value.items()}
         return value
+
+
+def _static(expr: m.Expr) -> bool:
+    """An expression of literals only (evaluating it has no effects and cannot fail)."""
+    if isinstance(expr, m.Literal):
+        return True
+    if isinstance(expr, m.TupleExpr):
+        return all(_static(item) for item in expr.items)
+    if isinstance(expr, m.ObjectExpr):
+        return all(_static(k) and _static(v) for k, v in expr.items)
+    return isinstance(expr, m.Template) and all(isinstance(part, str) for part in expr.parts)
+
+
+def _kind_of(value: Any) -> str:
+    return "null" if value is None else "bool" if isinstance(value, bool) else "number" if isinstance(
+        value, (int, float)) else "string" if isinstance(value, str) else type(value).__name__
 
 
 # How each kind of expression is evaluated: one entry per expression class of the model

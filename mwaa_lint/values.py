@@ -6,7 +6,11 @@ cannot know is an `Unknown`; rules must stay silent on Unknown.
 """
 from __future__ import annotations
 
-import json
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Optional
 
 from .model import Location
@@ -86,7 +90,35 @@ class JsonDocument:
         """The JSON text, or Unknown if any part of the data is unknown."""
         if contains_unknown(self.data):
             return Unknown()
-        return json.dumps(plain(self.data), separators=(",", ":"))
+        return json_text(plain(self.data))
+
+
+_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f",
+                 "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_JSON_SPECIAL = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029]')
+
+
+def json_text(value: Any) -> str:
+    """`value` as Terraform's jsonencode() writes it: no spaces, object keys sorted, strings in
+    NFC with Go's escapes (`<` as \\u003c; other characters as they are), numbers as Terraform
+    prints them. Raises TypeError/ValueError for what is not JSON (an infinity, an object)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        text = format_number(value)
+        if text is None:
+            raise ValueError("cannot serialize infinity as JSON")
+        return text
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFC", value)
+        return '"' + _JSON_SPECIAL.sub(lambda m: _JSON_ESCAPES.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text) + '"'
+    if isinstance(value, list):
+        return "[" + ",".join(json_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(json_text(str(k)) + ":" + json_text(value[k]) for k in sorted(value, key=str)) + "}"
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def contains_unknown(value: Any) -> bool:
@@ -137,25 +169,25 @@ def join_parts(parts: list) -> Any:
 
 
 def to_template_string(value: Any) -> Any:
+    """A value as Terraform converts it to a string (interpolation, tostring, join): numbers as
+    Terraform prints them (`1.50` → "1.5", `1e3` → "1000"), bools as "true"/"false". Null, lists
+    and objects cannot be converted (Terraform errors), so they are Unknown."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, (int, float)):
-        return str(value)
+        text = format_number(value)
+        return Unknown() if text is None else text
     if isinstance(value, str):
         return str(value)
     if isinstance(value, JsonDocument):
         return value.text()
-    if value is None:
-        return ""
-    return Unknown()  # lists and objects cannot be interpolated; Terraform would error
+    return Unknown()  # null, lists and objects cannot be interpolated; Terraform would error
 
 
 def same_value(a: Any, b: Any) -> Optional[bool]:
     """True/False when known, None when it cannot be told (rules then stay silent)."""
     if not isinstance(a, Unknown) and not isinstance(b, Unknown):
-        return plain(a) == plain(b)
+        return equal(plain(a), plain(b))
     if isinstance(a, Unknown) and a.same_as(b):
         return True
     a_parts, b_parts = _parts(a), _parts(b)
@@ -167,6 +199,22 @@ def same_value(a: Any, b: Any) -> Optional[bool]:
     if not _could_match(a_parts, b_parts):
         return False
     return None
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Terraform's `==` on known plain values: a bool is never a number (`1 == true` is false),
+    1 and 1.0 are the same number, strings compare in Unicode NFC (Terraform's form)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b or unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
+    return a is None and b is None
 
 
 def _parts(value: Any) -> Optional[tuple[Any, ...]]:
@@ -200,16 +248,17 @@ def _could_match(a: tuple, b: tuple) -> bool:
 
 
 def to_number(value: Any) -> Any:
+    """A number, or a string Terraform converts to one ("1.5", "1e3", "+5"; not " 1" or "0x10");
+    anything else (bools, too) is Unknown. A string whose number a Python float cannot hold
+    exactly as Terraform holds it is Unknown too."""
     if isinstance(value, bool):
         return Unknown()
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return Unknown()
-        return int(number) if number.is_integer() else number
+        if value.lstrip("+-").lower() in ("nan", "inf", "infinity"):
+            return float(value)  # not a count anyone can use: callers show it as absurd (cost.py)
+        return parse_number(value)
     return Unknown()
 
 
@@ -219,3 +268,156 @@ def to_bool(value: Any) -> Any:
     if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     return Unknown()
+
+
+# -- numbers as Terraform holds them -------------------------------------------------------------
+#
+# Terraform's numbers are binary floating point with a 512-bit mantissa (Go's big.Float; number
+# literals and strings are parsed at that precision) and print as the shortest decimal that reads
+# back as the same number. Here a number is a Python int (exact) or a float standing for the
+# decimal its repr() shows (`0.1` is one tenth, as in the source). Arithmetic is done exactly,
+# rounded to 512 bits as Terraform does, and kept only if that result prints the same way in
+# Python: 0.1 + 0.2 is 0.3 as in Terraform, while 1 / 3 (150 digits in Terraform) is Unknown.
+
+PRECISION = 512
+MAX_DIGITS = 17  # a float result is kept only when Terraform prints it in at most this many digits
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
+def _exact(value: Any) -> Fraction:
+    """The number a Python number stands for, rounded as Terraform stores it."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return _round_binary(Fraction(repr(value)))
+    return _round_binary(Fraction(value))
+
+
+def _round_binary(q: Fraction) -> Fraction:
+    """`q` rounded to a 512-bit mantissa, half to even (big.Float's ToNearestEven)."""
+    if q == 0:
+        return q
+    sign = -1 if q < 0 else 1
+    q = abs(q)
+    exponent = q.numerator.bit_length() - q.denominator.bit_length()
+    if Fraction(2) ** exponent > q:
+        exponent -= 1
+    shift = PRECISION - 1 - exponent  # q * 2**shift has PRECISION bits before the point
+    scaled = q * Fraction(2) ** shift
+    mantissa = round(scaled)  # Fraction.__round__: half to even
+    return sign * Fraction(mantissa) / Fraction(2) ** shift
+
+
+def _shortest(v: Fraction) -> Optional[Decimal]:
+    """The shortest decimal Terraform prints for the 512-bit number `v`, if at most MAX_DIGITS long."""
+    a = abs(v)
+    exponent = a.numerator.bit_length() - a.denominator.bit_length()
+    if Fraction(2) ** exponent > a:
+        exponent -= 1
+    half_ulp = Fraction(2) ** (exponent - PRECISION)  # half the distance to the next 512-bit number
+    even = (a / (2 * half_ulp)).numerator % 2 == 0
+    k = len(str(a.numerator)) - len(str(a.denominator))  # the decimal exponent, nearly
+    while Fraction(10) ** k > a:
+        k -= 1
+    while Fraction(10) ** (k + 1) <= a:
+        k += 1
+    for digits in range(1, MAX_DIGITS + 1):
+        unit = Fraction(10) ** (k - digits + 1)
+        candidate = round(a / unit) * unit
+        gap = abs(candidate - a)
+        if gap < half_ulp or gap == half_ulp and even:
+            text = Decimal(candidate.numerator) / Decimal(candidate.denominator)
+            return -text if v < 0 else text
+    return None
+
+
+def from_exact(q: Fraction, negative_zero: bool = False) -> Any:
+    """The exact result of an operation as Terraform rounds and prints it: an int, a float whose
+    repr() is what Terraform prints, or Unknown when Python cannot hold it."""
+    if q == 0:
+        return -0.0 if negative_zero else 0
+    v = _round_binary(q)
+    if v.denominator == 1 and abs(v.numerator) < 2**PRECISION:
+        return v.numerator
+    text = _shortest(v)
+    if text is None:
+        return Unknown()
+    number = float(text)
+    if not math.isfinite(number) or Fraction(repr(number)) != Fraction(text):
+        return Unknown()
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+def parse_number(text: str) -> Any:
+    """A string as Terraform's tonumber() reads it, or Unknown (Terraform rejects it, or it is
+    infinite, or Python cannot hold it)."""
+    if not _NUMBER.fullmatch(text):
+        return Unknown()
+    value = from_exact(Fraction(text), negative_zero=text.startswith("-"))
+    return value
+
+
+def format_number(value: Any) -> Optional[str]:
+    """A number as Terraform prints it: `1.5`, `1000`, `0.00000015`, `-0`; None for inf/nan."""
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return None
+    if value == 0:
+        return "-0" if math.copysign(1, value) < 0 else "0"
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def negate(value: Any) -> Any:
+    """`-x`: Terraform's -0 is a negative zero, as its numbers are floating point."""
+    return -0.0 if value == 0 and isinstance(value, int) else -value
+
+
+_COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+def arithmetic(op: str, left: Any, right: Any) -> Any:
+    """`left op right` for two numbers, as Terraform computes it, or Unknown."""
+    try:
+        a, b = _exact(left), _exact(right)
+    except (ValueError, OverflowError):
+        return Unknown()
+    if op in _COMPARE:
+        return _COMPARE[op](a, b)
+    if op in ("/", "%") and b == 0:
+        return Unknown()  # Terraform: infinity, or an error
+    if op == "%":
+        if not (isinstance(left, int) and isinstance(right, int)) and not (_binary(a) and _binary(b)):
+            return Unknown()  # cty rounds the steps of % to 64 bits: only exact cases are safe
+        quotient = a / b
+        whole = math.floor(quotient) if quotient >= 0 else math.ceil(quotient)  # truncated, as Go
+        exact = a - b * whole
+    else:
+        exact = {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else Fraction(0)}[op]
+    if exact == 0:
+        try:  # the sign of a zero result follows IEEE rules, as big.Float's do
+            zero = {"+": float(left) + float(right), "-": float(left) - float(right), "*": float(left) * float(right),
+                    "/": float(left) / float(right) if right else 0.0, "%": math.copysign(0.0, float(left))}[op]
+        except (OverflowError, ZeroDivisionError):
+            zero = 0.0
+        return from_exact(exact, negative_zero=math.copysign(1, zero) < 0)
+    return from_exact(exact)
+
+
+def _binary(q: Fraction) -> bool:
+    """A number binary floating point holds exactly in 53 bits (so no step of % rounds it)."""
+    d = q.denominator
+    return d & (d - 1) == 0 and abs(q.numerator) < 2**53
+
+
+def round_binary(q: Fraction) -> Fraction:
+    """`q` rounded as Terraform rounds the result of each step of a computation (512 bits)."""
+    return _round_binary(q)
+
+
+def exact_number(value: Any) -> Fraction:
+    """The exact value of a number (for functions like ceil, sum and range); raises if infinite."""
+    return _exact(value)
