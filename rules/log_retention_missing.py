@@ -113,7 +113,8 @@ class LogRetentionMissing(Rule):
                         )
                     continue
                 for group in matches:
-                    retention = to_number(group.get("retention_in_days", 0))
+                    # null is not set: the provider sends 0, no expiry (`terraform plan` shows 0)
+                    retention = to_number(group.get("retention_in_days", 0) or 0)
                     if not isinstance(retention, Unknown) and retention <= 0:
                         yield self.finding(
                             where,
