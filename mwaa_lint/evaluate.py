@@ -116,8 +116,13 @@ class Evaluator:
     """Evaluates one module instance. The root has no caller; a local module called by
     `module "x" {}` gets an Evaluator of its own whose `var.*` are the caller's arguments."""
 
-    def __init__(self, module: m.Module, caller: Optional[Instance] = None, tree: Optional[list] = None):
+    def __init__(self, module: m.Module, caller: Optional[Instance] = None, tree: Optional[list] = None,
+                 overrides: Optional[dict] = None, functions: Optional[dict] = None):
         self.module = module
+        # a trial evaluation (rules probing an input): var.NAME → value instead of what sets it,
+        # and function name → implementation used instead of the built-in one
+        self.overrides = overrides or {}
+        self.functions = functions or {}
         self.caller = caller  # the `module` block instance that calls this one (None: the root)
         self.prefix = caller.address + "." if caller is not None else ""
         self.tree = tree if tree is not None else []  # every Evaluator of the run, root first
@@ -353,6 +358,9 @@ class Evaluator:
             if not isinstance(args[-1], list):
                 return Unknown()
             args = args[:-1] + args[-1]
+        special = self.tree[0].functions.get(expr.name)
+        if special is not None:
+            return special(*args)
         # relative paths in file() and friends are relative to the directory Terraform runs in
         return call_function(expr.name, args, self.tree[0].module.directory, expr.loc)
 
@@ -570,6 +578,8 @@ class Evaluator:
         """`var.NAME` as Terraform sees it: the caller's argument (or the root's tfvars value), else
         the default; `null` given to a `nullable = false` variable is its default; `optional()`
         attributes of an object type that are omitted or null take their defaults."""
+        if name in self.overrides:
+            return self.overrides[name]
         block = self._blocks.get(("variable", name))
         if block is None:
             return self._var_given(name, None)
