@@ -266,7 +266,7 @@ class Evaluator:
         if isinstance(collection, Error):
             return collection
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items(), key=lambda item: item[0])  # Terraform: in key order
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:
@@ -443,7 +443,7 @@ class Evaluator:
         if isinstance(collection, Error):
             return collection
         if isinstance(collection, dict):
-            pairs = list(collection.items())
+            pairs = sorted(collection.items(), key=lambda item: item[0])  # Terraform: in key order
         elif isinstance(collection, list):
             pairs = list(enumerate(collection))
         else:

@@ -83,6 +83,12 @@ class UnboundedMaxWorkers(Rule):
                         f"bounding it, so any number of workers can be requested; expected a validation "
                         f"such as `var.{name} <= {ceiling}`"
                     )
+                elif grows[0] == grows[1]:
+                    message = (
+                        f"max_workers takes the value of var.{name}{max_workers.passed}, which has no default and no "
+                        f"validation bounding it, so any number of workers can be requested; expected a validation "
+                        f"such as `var.{name} <= {ceiling}`"
+                    )
                 else:
                     probe, result = grows
                     message = (

@@ -104,7 +104,7 @@ class Argument:
         if origin is None:
             return []
         found: list[_VariableView] = []
-        for name in _variables_read(origin.expr):
+        for name in _variables_read(origin.ev, origin.expr, origin.instance):
             block = origin.ev.module.variable(name)
             value = origin.ev.materialize(origin.ev.eval(_m.GetAttr(origin.expr.loc, _m.Name(origin.expr.loc, "var"), name)))
             if block is not None and (value is None or contains_unknown(value)) and name not in [v.name for v in found]:
@@ -120,8 +120,13 @@ class Argument:
             return Unknown()
         trial = Evaluator(origin.ev.module, origin.ev.caller, [], overrides={variable.name: value})
         instance = origin.instance
-        if instance is not None:
+        if instance is not None and instance.block.type == "module":
             instance = Instance(instance.block, instance.key, instance.each_value, ev=trial)
+        elif instance is not None:  # its each.value may change with the input: expand it again
+            same = [i for i in trial.instances(instance.block) if not isinstance(i.key, Unknown) and i.key == instance.key]
+            if len(same) != 1:
+                return Unknown()
+            instance = same[0]
         return trial.value(origin.expr, instance)
 
     @property
@@ -294,7 +299,8 @@ class Resource:
             return Argument(name, None, False, fallback, None, (), "", None, self)
         origin = _origin_of(self._ev, attribute.expr, self._instance)
         passed = f" ({origin.passed_to()} for {self.address})" if origin.calls else ""
-        return Argument(name, self._value(attribute.expr), True, origin.loc or attribute.loc, attribute.loc,
+        loc = origin.loc or _optional_default(origin) or attribute.loc
+        return Argument(name, self._value(attribute.expr), True, loc, attribute.loc,
                         tuple(origin.calls), passed, origin, self)
 
     def _legacy(self) -> Any:
@@ -323,20 +329,69 @@ class Resource:
         return _Configurations([Resource(instance) for instance in found], unsure)
 
 
-def _variables_read(expr: _m.Expr) -> list[str]:
-    """NAME of each `var.NAME` in the expression, in order."""
+def _optional_default(origin: _Origin) -> Optional[Location]:
+    """For `var.NAME.a.b` whose value comes from the default of an `optional(type, default)` in
+    the variable's type (the caller left the attribute out, or gave null): where that default is
+    written, the line to change (or to override in the caller). None otherwise."""
+    path: list[str] = []
+    expr = origin.expr
+    while isinstance(expr, _m.GetAttr) and _direct_variable(expr) is None:
+        path.insert(0, expr.name)
+        expr = expr.obj
+    name = _direct_variable(expr)
+    block = origin.ev.module.variable(name) if name is not None and path else None
+    type_attr = block.attr("type") if block is not None else None
+    if block is None or type_attr is None:
+        return None
+    ev = origin.ev
+    given = ev.materialize(ev._var_given(name, block))
+    type_expr: _m.Expr = type_attr.expr
+    found: Optional[Location] = None
+    for step in path:
+        if not (isinstance(type_expr, _m.Call) and type_expr.name == "object" and len(type_expr.args) == 1
+                and isinstance(type_expr.args[0], _m.ObjectExpr)):
+            return None
+        attribute_type = next((t for k, t in type_expr.args[0].items if ev.value(k) == step), None)
+        if attribute_type is None:
+            return None
+        optional = isinstance(attribute_type, _m.Call) and attribute_type.name == "optional" and bool(attribute_type.args)
+        inner = attribute_type.args[0] if optional and isinstance(attribute_type, _m.Call) else attribute_type
+        supplied = given.get(step) if isinstance(given, dict) else None
+        if supplied is None and optional and isinstance(attribute_type, _m.Call) and len(attribute_type.args) > 1:
+            default = attribute_type.args[1]
+            given, found = ev.value(default), default.loc
+        elif isinstance(given, dict) and step in given:
+            given = supplied
+        else:
+            return None
+        type_expr = inner
+    return found
+
+
+def _variables_read(ev: Any, expr: _m.Expr, instance: Any) -> list[str]:
+    """NAME of each `var.NAME` the expression reads, in order: directly, through `local.*`, and
+    through the `for_each`/`count` of its instance (`each.value`, `count.index`)."""
     import dataclasses
 
     names: list[str] = []
+    locals_ = ev.module.locals()
+    seen: set[int] = set()
     stack: list[Any] = [expr]
+    if instance is not None:
+        stack.extend(a.expr for a in (instance.block.attr("for_each"), instance.block.attr("count")) if a is not None)
     while stack:
         node = stack.pop()
         if isinstance(node, (list, tuple)):
             stack.extend(reversed(node))
-        elif isinstance(node, _m.Expr):
+        elif isinstance(node, _m.Expr) and id(node) not in seen:
+            seen.add(id(node))
             name = _direct_variable(node)
             if name is not None:
                 names.append(name)
+                continue
+            if isinstance(node, _m.GetAttr) and isinstance(node.obj, _m.Name) and node.obj.name == "local":
+                if node.name in locals_:
+                    stack.append(locals_[node.name].expr)
                 continue
             stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "loc"]))
     return names
