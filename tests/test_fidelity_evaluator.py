@@ -59,10 +59,10 @@ def test_try_falls_back_when_the_caller_leaves_the_object_out(cli):
 
 def test_a_null_retention_never_expires_and_an_empty_version_is_no_version(cli):
     assert _findings(cli, "retention_null", "MWAA401") == [
-        ("main.tf", 26, "aws_mwaa_environment.this",
+        ("main.tf", 31, "aws_mwaa_environment.this",
          'Scheduler logs go to aws_cloudwatch_log_group.airflow["Scheduler"] ("airflow-billing-etl-Scheduler"), which '
          "sets no retention_in_days, so they never expire; expected retention_in_days > 0"),
-        ("main.tf", 30, "aws_mwaa_environment.this",
+        ("main.tf", 35, "aws_mwaa_environment.this",
          'Task logs go to aws_cloudwatch_log_group.airflow["Task"] ("airflow-billing-etl-Task"), which sets no '
          "retention_in_days, so they never expire; expected retention_in_days > 0"),
     ]
@@ -245,3 +245,14 @@ variable "obj" {
     assert Evaluator(module).value(expr) == {
         "a": 10, "b": {"c": "x", "d": 3}, "l": [{"e": 5}, {"e": 5}], "m": {"k": {"f": True}},
     }
+
+
+def test_an_empty_airflow_version_is_compared_with_nothing(cli, tmp_path):
+    # airflow_version = "" is no version: MWAA304 says so, and the --constraint line naming
+    # 2.10.3 is not "another version than airflow_version" (MWAA303 stays silent)
+    shutil.copytree(HERE / "requirements_templatefile", tmp_path / "layout")
+    main = tmp_path / "layout" / "main.tf"
+    main.write_text(main.read_text().replace(
+        "airflow_version                = local.airflow_version", 'airflow_version                = ""'))
+    data = cli(".", "--select", "MWAA303,MWAA304", "--format", "json", cwd=tmp_path / "layout").json()
+    assert [(f["rule_id"], f["line"]) for f in data["findings"]] == [("MWAA304", 26)]
