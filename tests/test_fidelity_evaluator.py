@@ -59,10 +59,10 @@ def test_try_falls_back_when_the_caller_leaves_the_object_out(cli):
 
 def test_a_null_retention_never_expires_and_an_empty_version_is_no_version(cli):
     assert _findings(cli, "retention_null", "MWAA401") == [
-        ("main.tf", 31, "aws_mwaa_environment.this",
+        ("main.tf", 53, "aws_mwaa_environment.this",
          'Scheduler logs go to aws_cloudwatch_log_group.airflow["Scheduler"] ("airflow-billing-etl-Scheduler"), which '
          "sets no retention_in_days, so they never expire; expected retention_in_days > 0"),
-        ("main.tf", 35, "aws_mwaa_environment.this",
+        ("main.tf", 53, "aws_mwaa_environment.this",
          'Task logs go to aws_cloudwatch_log_group.airflow["Task"] ("airflow-billing-etl-Task"), which sets no '
          "retention_in_days, so they never expire; expected retention_in_days > 0"),
     ]
