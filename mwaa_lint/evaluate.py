@@ -13,11 +13,13 @@ from typing import Any, Optional
 from . import model as m
 from .functions import call_function, unify
 from .values import (
+    Error,
     JsonDocument,
     LocatedStr,
     Ref,
     Unknown,
     arithmetic,
+    contains_error,
     contains_unknown,
     join_parts,
     negate,
@@ -112,8 +114,13 @@ class Evaluator:
     """Evaluates one module instance. The root has no caller; a local module called by
     `module "x" {}` gets an Evaluator of its own whose `var.*` are the caller's arguments."""
 
-    def __init__(self, module: m.Module, caller: Optional[Instance] = None, tree: Optional[list] = None):
+    def __init__(self, module: m.Module, caller: Optional[Instance] = None, tree: Optional[list] = None,
+                 overrides: Optional[dict] = None, functions: Optional[dict] = None):
         self.module = module
+        # a trial evaluation (rules probing an input): var.NAME → value instead of what sets it,
+        # and function name → implementation used instead of the built-in one
+        self.overrides = overrides or {}
+        self.functions = functions or {}
         self.caller = caller  # the `module` block instance that calls this one (None: the root)
         self.prefix = caller.address + "." if caller is not None else ""
         self.tree = tree if tree is not None else []  # every Evaluator of the run, root first
@@ -237,6 +244,39 @@ class Evaluator:
             parts.append(part if isinstance(part, str) else self.materialize(self._eval(part, inst, scope)))
         return join_parts(parts)
 
+    def _render(self, parts: list, inst, scope: dict) -> Any:
+        """Template parts as one string (a PartialString or Unknown when some part is unknown)."""
+        return join_parts([p if isinstance(p, str) else self.materialize(self._eval(p, inst, scope)) for p in parts])
+
+    def _e_TemplateIf(self, expr: m.TemplateIf, inst, scope) -> Any:
+        cond_value = self.materialize(self._eval(expr.cond, inst, scope))
+        if isinstance(cond_value, Error):
+            return cond_value
+        cond = to_bool(cond_value)
+        if isinstance(cond, Unknown):
+            return Unknown()
+        return self._render(expr.then if cond else expr.otherwise, inst, scope)
+
+    def _e_TemplateFor(self, expr: m.TemplateFor, inst, scope) -> Any:
+        collection = self._eval(expr.collection, inst, scope)
+        if isinstance(collection, ResourceSet):
+            collection = collection.value()
+        if isinstance(collection, Error):
+            return collection
+        if isinstance(collection, dict):
+            pairs = sorted(collection.items(), key=lambda item: item[0])  # Terraform: in key order
+        elif isinstance(collection, list):
+            pairs = list(enumerate(collection))
+        else:
+            return Error("a template for over null") if collection is None else Unknown()
+        rendered = []
+        for key, value in pairs:
+            inner = {**scope, expr.value_var: value}
+            if expr.key_var:
+                inner[expr.key_var] = key
+            rendered.append(self._render(expr.body, inst, inner))
+        return join_parts(rendered)
+
     def _e_TupleExpr(self, expr: m.TupleExpr, inst, scope) -> Any:
         return [self._eval(item, inst, scope) for item in expr.items]
 
@@ -269,12 +309,16 @@ class Evaluator:
     def _e_Index(self, expr: m.Index, inst, scope) -> Any:
         obj = self._eval(expr.obj, inst, scope)
         key = self.materialize(self._eval(expr.key, inst, scope))
+        if isinstance(key, Error):
+            return key
         return self.index(obj, key)
 
     def _e_Splat(self, expr: m.Splat, inst, scope) -> Any:
         obj = self._eval(expr.obj, inst, scope)
         if isinstance(obj, ResourceSet):
             obj = obj.value()
+        if isinstance(obj, Error):
+            return obj
         if isinstance(obj, Unknown):
             return Unknown()
         items = obj if isinstance(obj, list) else ([] if obj is None else [obj])
@@ -305,30 +349,48 @@ class Evaluator:
             args = [self.materialize(self._eval(a, inst, scope)) for a in expr.args]
             return render_template_file(self, args, expr.loc)
         args = [self.materialize(self._eval(a, inst, scope), keep_json=True) for a in expr.args]
+        failed = next((a for a in args if contains_error(a)), None)
+        if failed is not None:
+            return failed if isinstance(failed, Error) else Error(f"an argument of {expr.name}() is an error")
         if expr.expand_last and args:
             if not isinstance(args[-1], list):
                 return Unknown()
             args = args[:-1] + args[-1]
+        special = self.tree[0].functions.get(expr.name)
+        if special is not None:
+            return special(*args)
         # relative paths in file() and friends are relative to the directory Terraform runs in
         return call_function(expr.name, args, self.tree[0].module.directory, expr.loc)
 
     def _try(self, expr: m.Call, inst, scope) -> Any:
-        # try(a, b): the first argument that evaluates without error; we cannot see errors,
-        # so a known first argument wins and an unknown one makes the whole thing unknown.
+        """try(a, b, ...): the first argument that evaluates without an error Terraform would
+        raise (an Error); one that is unknown makes the result unknown, as Terraform cannot
+        tell yet whether it would fail. can(a): false on an error, true on a known value."""
         if not expr.args:
             return Unknown()
-        first = self.materialize(self._eval(expr.args[0], inst, scope))
-        if expr.name == "can":
-            return Unknown() if isinstance(first, Unknown) else True
-        return first
+        for arg in expr.args:
+            value = self.materialize(self._eval(arg, inst, scope))
+            if contains_error(value):
+                if expr.name == "can":
+                    return False
+                continue
+            if expr.name == "can":
+                return Unknown() if contains_unknown(value) else True
+            return Unknown() if contains_unknown(value) else value
+        return Error("no argument of try() could be evaluated")
 
     def _e_BinaryOp(self, expr: m.BinaryOp, inst, scope) -> Any:
         left = self.materialize(self._eval(expr.left, inst, scope))
+        if isinstance(left, Error):
+            return left
         if expr.op in ("&&", "||"):
             left_bool = to_bool(left)
             if expr.op == "&&" and left_bool is False or expr.op == "||" and left_bool is True:
                 return left_bool
-            right_bool = to_bool(self.materialize(self._eval(expr.right, inst, scope)))
+            right_value = self.materialize(self._eval(expr.right, inst, scope))
+            if isinstance(right_value, Error):
+                return right_value
+            right_bool = to_bool(right_value)
             if isinstance(left_bool, Unknown):
                 # unknown && false is false; unknown || true is true
                 if expr.op == "&&" and right_bool is False or expr.op == "||" and right_bool is True:
@@ -336,6 +398,8 @@ class Evaluator:
                 return Unknown()
             return right_bool
         right = self.materialize(self._eval(expr.right, inst, scope))
+        if isinstance(right, Error):
+            return right
         if expr.op in ("==", "!="):
             same = same_value(left, right)
             if same is None:
@@ -348,6 +412,8 @@ class Evaluator:
 
     def _e_UnaryOp(self, expr: m.UnaryOp, inst, scope) -> Any:
         value = self.materialize(self._eval(expr.operand, inst, scope))
+        if isinstance(value, Error):
+            return value
         if expr.op == "!":
             value = to_bool(value)
             return value if isinstance(value, Unknown) else not value
@@ -355,9 +421,13 @@ class Evaluator:
         return value if isinstance(value, Unknown) else negate(value)
 
     def _e_Conditional(self, expr: m.Conditional, inst, scope) -> Any:
-        cond = to_bool(self.materialize(self._eval(expr.cond, inst, scope)))
+        cond_value = self.materialize(self._eval(expr.cond, inst, scope))
+        if isinstance(cond_value, Error):
+            return cond_value
+        cond = to_bool(cond_value)
         if isinstance(cond, Unknown):
             return Unknown()
+        # Terraform reports only the errors of the branch it takes: `x == null ? d : x.y` is fine
         chosen = self._eval(expr.true if cond else expr.false, inst, scope)
         other = expr.false if cond else expr.true
         if _static(other) and isinstance(chosen, (str, int, float, list, dict)):
@@ -372,6 +442,8 @@ class Evaluator:
         collection = self._eval(expr.collection, inst, scope)
         if isinstance(collection, ResourceSet):
             collection = collection.value()
+        if isinstance(collection, Error):
+            return collection
         if isinstance(collection, dict):
             pairs = sorted(collection.items(), key=lambda kv: str(kv[0]))  # Terraform iterates maps and objects by key
         elif isinstance(collection, list):
@@ -420,9 +492,14 @@ class Evaluator:
         if isinstance(obj, Ref):
             return Ref(obj.instance, f"{obj.attr}.{name}")
         if isinstance(obj, dict):
-            return obj.get(name, Unknown()) if name in obj else Unknown()
+            # an object or map without that attribute: "Unsupported attribute", an error
+            return obj[name] if name in obj else Error(f'no attribute "{name}"')
+        if isinstance(obj, Error):
+            return obj
         if isinstance(obj, Unknown):
             return Unknown(f"{obj.origin}.{name}" if obj.origin else "")
+        if obj is None:
+            return Error(f'attempt to get attribute "{name}" from a null value')
         return Unknown()
 
     def index(self, obj: Any, key: Any) -> Any:
@@ -433,17 +510,25 @@ class Evaluator:
             if isinstance(key, Unknown) or any(isinstance(i.key, Unknown) for i in obj.instances):
                 return Unknown()
             return Unknown()  # out of range: Terraform would fail; we stay silent
+        if isinstance(obj, Error):
+            return obj
         if isinstance(key, Unknown):
             return Unknown()
         if isinstance(obj, Ref):
             return Ref(obj.instance, f"{obj.attr}[{key}]")
+        if obj is None:
+            return Error("attempt to index a null value")
         if isinstance(obj, list):
             number = to_number(key)
             if isinstance(number, int) and 0 <= number < len(obj):
                 return obj[number]
+            if isinstance(number, int) and not isinstance(key, bool):
+                return Error(f"index {number} out of range")  # "Invalid index"
             return Unknown()
         if isinstance(obj, dict):
-            return obj.get(str(key), Unknown())
+            if isinstance(key, (str, int, float)) and not isinstance(key, bool):
+                return obj[str(key)] if str(key) in obj else Error(f'no element "{key}"')
+            return Unknown()
         return Unknown()
 
     def _namespace_attr(self, ns: _Namespace, name: str) -> Any:
@@ -496,16 +581,41 @@ class Evaluator:
         return self._cached(("output", name), lambda: self.eval(block.attr("value").expr))
 
     def _var(self, name: str) -> Any:
+        """`var.NAME` as Terraform sees it: the caller's argument (or the root's tfvars value), else
+        the default; `null` given to a `nullable = false` variable is its default; `optional()`
+        attributes of an object type that are omitted or null take their defaults."""
+        if name in self.overrides:
+            return self.overrides[name]
+        block = self._blocks.get(("variable", name))
+        if block is None:
+            return self._var_given(name, None)
+        return self._cached(("var-typed", name), lambda: self._var_typed(name, block))
+
+    def _var_typed(self, name: str, block: m.Block) -> Any:
+        from .variables import nullable, with_optional_defaults
+
+        value = self._var_given(name, block)
+        if value is None and not nullable(block, self):
+            default = block.attr("default")
+            if default is None or self.value(default.expr) is None:
+                return Error(f"var.{name} is null and not nullable")  # Terraform rejects the call
+            value = self.eval(default.expr)
+        type_attr = block.attr("type")
+        if type_attr is None or value is None or isinstance(value, Unknown):
+            return value
+        return with_optional_defaults(self, value, type_attr.expr)
+
+    def _var_given(self, name: str, block: Optional[m.Block]) -> Any:
         if self.caller is not None:
             argument = self.caller.block.attr(name)
             if argument is not None:  # the caller's argument, evaluated where the caller is
                 return self._cached(("var", name), lambda: self.caller.ev.eval(argument.expr, self.caller))
         elif name in self.module.variable_values:
             return self.module.variable_values[name]
-        block = self._blocks.get(("variable", name))
-        if block is None or block.attr("default") is None:
+        default = block.attr("default") if block is not None else None
+        if default is None:
             return Unknown(f"var.{name}")
-        return self._cached(("var", name), lambda: self.eval(block.attr("default").expr))
+        return self._cached(("var", name), lambda: self.eval(default.expr))
 
     def _local(self, name: str) -> Any:
         attribute = self._locals.get(name)
@@ -590,6 +700,8 @@ def _kind_of(value: Any) -> str:
 _EVALUATE: dict[type[m.Expr], Callable[[Evaluator, Any, Optional[Instance], dict], Any]] = {
     m.Literal: Evaluator._e_Literal,
     m.Template: Evaluator._e_Template,
+    m.TemplateIf: Evaluator._e_TemplateIf,
+    m.TemplateFor: Evaluator._e_TemplateFor,
     m.TupleExpr: Evaluator._e_TupleExpr,
     m.ObjectExpr: Evaluator._e_ObjectExpr,
     m.Name: Evaluator._e_Name,

@@ -40,10 +40,30 @@ class Literal(Expr):
 
 @dataclass
 class Template(Expr):
-    """A quoted string or heredoc with interpolations: parts are str or Expr."""
+    """A quoted string or heredoc with interpolations: parts are str or Expr (TemplateIf and
+    TemplateFor for its directives)."""
 
     parts: list
     heredoc: bool = False  # a heredoc's body starts on the line after `loc.line`
+
+
+@dataclass
+class TemplateIf(Expr):
+    """`%{ if cond }then%{ else }else%{ endif }` inside a template: parts like Template's."""
+
+    cond: Expr
+    then: list
+    otherwise: list
+
+
+@dataclass
+class TemplateFor(Expr):
+    """`%{ for k, v in collection }body%{ endfor }` inside a template: parts like Template's."""
+
+    key_var: Optional[str]
+    value_var: str
+    collection: Expr
+    body: list
 
 
 @dataclass

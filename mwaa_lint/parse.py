@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -377,23 +378,41 @@ class _Builder:
         return self.string(node)
 
     def string(self, node: Tree) -> m.Expr:
-        parts: list = []
+        tokens: list = []  # a quoted string's literal runs between templates are one token each
         for part in node.children:
             if not (isinstance(part, Tree) and part.data == "string_part"):
                 continue
             inner = part.children[0]
             if isinstance(inner, Token):
-                if inner.type == "ESCAPED_INTERPOLATION":
-                    parts.append(str(inner)[1:])
-                elif inner.type == "ESCAPED_DIRECTIVE":
-                    parts.append(str(inner)[1:])
+                if inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    text = str(inner)[1:]
                 else:
-                    parts.append(_unescape(str(inner)))
+                    text = _unescape(str(inner))
+                if tokens and isinstance(tokens[-1], str):
+                    tokens[-1] += text
+                else:
+                    tokens.append(text)
             elif inner.data == "interpolation":
-                parts.append(self.expr(self._trees(inner)[0]))
-            else:  # %{ if } / %{ for } directives: we do not evaluate them
-                parts.append(m.Call(self.loc(inner), "<template directive>", []))
-        return _template(self.loc(node), parts)
+                tokens.append(_Directive("interp", self.loc(inner), False, False, self.expr(self._trees(inner)[0])))
+            else:
+                tokens.append(self._directive_node(inner))
+        return _template(self.loc(node), self._assemble(tokens, flush=False))
+
+    def _directive_node(self, node: Tree) -> _Directive:
+        """A `%{ ... }` directive of a quoted string, from its Lark node."""
+        kind = node.data.replace("template_", "").replace("_start", "")
+        words = [str(c) for c in node.children if isinstance(c, Token)]
+        strip_left = len(words) > 1 and words[1] == "~"
+        strip_right = len(words) > 1 and words[-2] == "~"
+        trees = self._trees(node)
+        if kind == "for":
+            names = [str(t.children[0]) for t in trees if t.data == "identifier"]
+            key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            return _Directive("for", self.loc(node), strip_left, strip_right, self.expr(trees[-1]), key_var, value_var)
+        if kind not in _DIRECTIVES:
+            raise self.error(node, f"unsupported template directive ({node.data})")
+        expr = self.expr(trees[-1]) if kind == "if" else None
+        return _Directive(kind, self.loc(node), strip_left, strip_right, expr)
 
     def x_template_string(self, node: Tree) -> m.Expr:
         return m.Literal(self.loc(node), _unescape(str(node.children[0])[2:-2]))
@@ -408,44 +427,136 @@ class _Builder:
         raw = str(node.children[0])
         lines = raw.split("\n")
         body_lines = lines[1:-2]  # drop `<<EOT`, the closing marker line and the final ""
-        indent = 0
-        if trim:
-            widths = [len(text) - len(text.lstrip(" \t")) for text in body_lines if text.strip()]
-            indent = min(widths) if widths else 0
-            body_lines = [text[indent:] for text in body_lines]
         loc = self.loc(node)
-        parts: list = []
-        for i, line in enumerate(body_lines):
-            suffix = "\n"
-            parts.extend(self._template_text(line + suffix, loc.line + 1 + i, 1 + indent))
-        return _template(loc, parts, heredoc=True)
+        text = "".join(line + "\n" for line in body_lines)
+        return _template(loc, self._assemble(self._template_tokens(text, loc.line + 1, 1), flush=trim), heredoc=True)
 
     def _template_text(self, text: str, line: int, column: int) -> list:
-        """Split heredoc text into literal chunks and interpolation expressions."""
-        parts: list = []
+        """Template text (a template file, a `.tf.json` string) as parts: literal text, expressions,
+        and TemplateIf/TemplateFor for its directives."""
+        return self._assemble(self._template_tokens(text, line, column), flush=False)
+
+    def _template_tokens(self, text: str, line: int, column: int) -> list:
+        """HCL's template tokens of raw template text at (line, column): literal text, one token
+        per line as HCL scans it (strip markers act on one token), and `${}`/`%{}` _Directives."""
+        starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+        def position(offset: int) -> tuple[int, int]:
+            index = bisect.bisect_right(starts, offset) - 1
+            return line + index, (column if index == 0 else 1) + offset - starts[index]
+
+        tokens: list = []
+        literal: list = []
+
+        def add_literal(chunk: str) -> None:
+            literal.append(chunk)
+
+        def flush_literal() -> None:
+            joined = "".join(literal)
+            literal.clear()
+            tokens.extend(piece for piece in re.split("(?<=\n)", joined) if piece)
+
         i = 0
         while True:
-            j = text.find("${", i)
-            k = text.find("%{", i)
-            if j < 0 and k < 0:
-                parts.append(text[i:].replace("$${", "${").replace("%%{", "%{"))
-                return parts
-            start = min(x for x in (j, k) if x >= 0)
-            if start > 0 and text[start - 1] in "$%":  # escaped `$${` / `%%{`
-                parts.append(text[i : start - 1] + text[start : start + 2])
+            found = [x for x in (text.find("${", i), text.find("%{", i)) if x >= 0]
+            if not found:
+                add_literal(text[i:])
+                flush_literal()
+                return tokens
+            start = min(found)
+            if start > 0 and text[start - 1] in "$%" and text[start - 1] == text[start]:  # `$${` / `%%{`
+                add_literal(text[i : start - 1] + text[start : start + 2])
                 i = start + 2
                 continue
-            parts.append(text[i:start])
+            add_literal(text[i:start])
+            flush_literal()
             end = _matching_brace(text, start + 1)
             if end < 0:
-                raise InputError(Diagnostic(self.path, line, column + start, "Unclosed template interpolation"))
-            inner = text[start + 2 : end]
-            if text[start] == "$":
-                parts.append(parse_expression(inner, self.path, line, column + start + 2, self.depth))
-            else:
-                loc = m.Location(self.path, line, column + start, line, column + end + 1)
-                parts.append(m.Call(loc, "<template directive>", []))
+                raise InputError(Diagnostic(self.path, *position(start), "Unclosed template interpolation"))
+            tokens.append(self._raw_directive(text, start, end, position))
             i = end + 1
+
+    def _raw_directive(self, text: str, start: int, end: int, position: Callable[[int], tuple[int, int]]) -> _Directive:
+        """The `${ ... }` or `%{ ... }` at text[start:end + 1] of raw template text."""
+        body_start, body_end = start + 2, end
+        strip_left = text[body_start:body_end].startswith("~")
+        strip_right = body_end > body_start + strip_left and text[body_end - 1] == "~"
+        body_start += strip_left
+        body_end -= strip_right
+        loc = m.Location(self.path, *position(start), *position(end + 1))
+        if text[start] == "$":
+            expr = parse_expression(text[body_start:body_end], self.path, *position(body_start), self.depth)
+            return _Directive("interp", loc, strip_left, strip_right, expr)
+        body = text[body_start:body_end]
+        keyword = re.match(r"\s*(if|else|endif|for|endfor)(?![\w-])", body)
+        if keyword is None:
+            message = "Invalid template directive: expected if, else, endif, for or endfor"
+            raise InputError(Diagnostic(self.path, loc.line, loc.column, message))
+        kind, rest_at = keyword.group(1), body_start + keyword.end()
+        if kind == "if":
+            expr = parse_expression(text[rest_at:body_end], self.path, *position(rest_at), self.depth)
+            return _Directive("if", loc, strip_left, strip_right, expr)
+        if kind == "for":
+            intro = re.match(r"\s*([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in(?![\w-])", text[rest_at:body_end])
+            if intro is None:
+                raise InputError(Diagnostic(self.path, loc.line, loc.column, "Invalid 'for' directive: expected `for NAME in EXPRESSION`"))
+            key_var, value_var = (intro.group(1), intro.group(2)) if intro.group(2) else (None, intro.group(1))
+            at = rest_at + intro.end()
+            expr = parse_expression(text[at:body_end], self.path, *position(at), self.depth)
+            return _Directive("for", loc, strip_left, strip_right, expr, key_var, value_var)
+        if text[rest_at:body_end].strip():
+            raise InputError(Diagnostic(self.path, loc.line, loc.column, f"Invalid template directive: nothing may follow {kind}"))
+        return _Directive(kind, loc, strip_left, strip_right)
+
+    def _assemble(self, tokens: list, flush: bool) -> list:
+        """Template parts from tokens as HCL builds them: strip markers (`~`) trim the whitespace
+        of the literal token next to them, then a `<<-` heredoc loses the common indentation of
+        its lines (counted on the stripped tokens), then directives nest into TemplateIf/For."""
+        for index, token in enumerate(tokens):
+            if not isinstance(token, _Directive):
+                continue
+            if token.strip_left and index > 0 and isinstance(tokens[index - 1], str):
+                tokens[index - 1] = tokens[index - 1].rstrip()
+            if token.strip_right and index + 1 < len(tokens) and isinstance(tokens[index + 1], str):
+                tokens[index + 1] = tokens[index + 1].lstrip()
+        if flush:
+            _flush_heredoc(tokens)
+        root: list = []
+        stack: list = []  # (directive, node) of the open if/for
+        current = root
+        for token in tokens:
+            if isinstance(token, str):
+                current.append(token)
+            elif token.kind == "interp":
+                current.append(token.expr)
+            elif token.kind == "if":
+                branch = m.TemplateIf(token.loc, token.expr, [], [])
+                current.append(branch)
+                stack.append((token, branch))
+                current = branch.then
+            elif token.kind == "for":
+                loop = m.TemplateFor(token.loc, token.key_var, token.value_var, token.expr, [])
+                current.append(loop)
+                stack.append((token, loop))
+                current = loop.body
+            else:
+                opener = "if" if token.kind in ("else", "endif") else "for"
+                if not stack or stack[-1][0].kind != opener or token.kind == "else" and stack[-1][0].seen_else:
+                    message = f"Unexpected {token.kind} directive: no {opener} directive is open here"
+                    raise InputError(Diagnostic(self.path, token.loc.line, token.loc.column, message))
+                if token.kind == "else":
+                    stack[-1][0].seen_else = True
+                    current = stack[-1][1].otherwise
+                    continue
+                stack.pop()
+                current = root if not stack else (stack[-1][1].body if isinstance(stack[-1][1], m.TemplateFor) else
+                                                  stack[-1][1].otherwise if stack[-1][0].seen_else else stack[-1][1].then)
+        if stack:
+            opened = stack[-1][0]
+            closer = "endif" if opened.kind == "if" else "endfor"
+            message = f"Unexpected end of template: the {opened.kind} directive is missing its corresponding {closer} directive"
+            raise InputError(Diagnostic(self.path, opened.loc.line, opened.loc.column, message))
+        return _merged(root)
 
     def _start(self, node: Tree) -> tuple[int, int]:
         loc = self.loc(node)
@@ -544,6 +655,65 @@ class _Builder:
 
     def x_for_object_expr(self, node: Tree) -> m.Expr:
         return self._for(node, is_object=True)
+
+
+_DIRECTIVES = ("if", "else", "endif", "for", "endfor")
+
+
+@dataclass
+class _Directive:
+    """A template token that is not literal text: `${ expr }` ("interp") or a `%{ }` directive."""
+
+    kind: str  # "interp" or one of _DIRECTIVES
+    loc: m.Location
+    strip_left: bool  # `${~` / `%{~`
+    strip_right: bool  # `~}`
+    expr: Optional[m.Expr] = None
+    key_var: Optional[str] = None
+    value_var: str = ""
+    seen_else: bool = False
+
+
+def _flush_heredoc(tokens: list) -> None:
+    """HCL's `<<-` trimming: the fewest leading spaces of any line (a line that does not start
+    with literal text counts 0, a blank line does not count) are removed from each line's first
+    literal token. Lines are told by the tokens, after strip markers acted."""
+    fewest = None
+    adjust: list = []
+    newline = True
+    for index, token in enumerate(tokens):
+        if newline:
+            newline = False
+            if isinstance(token, str):
+                trimmed = token.lstrip()
+                if not trimmed and token.endswith("\n"):
+                    spaces = None
+                else:
+                    spaces = len(token) - len(trimmed)
+                    adjust.append(index)
+            else:
+                spaces = 0
+            if spaces is not None and (fewest is None or spaces < fewest):
+                fewest = spaces
+        if isinstance(token, str) and token.endswith("\n"):
+            newline = True
+    for index in adjust:
+        tokens[index] = tokens[index][fewest or 0 :]
+
+
+def _merged(parts: list) -> list:
+    """Adjacent literal text joined, empty text dropped, also inside directives."""
+    out: list = []
+    for part in parts:
+        if isinstance(part, m.TemplateIf):
+            part.then, part.otherwise = _merged(part.then), _merged(part.otherwise)
+        elif isinstance(part, m.TemplateFor):
+            part.body = _merged(part.body)
+        if isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] += part
+        elif part != "":
+            out.append(part)
+    return out
 
 
 def _last_content_line(node: Tree) -> int:

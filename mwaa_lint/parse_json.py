@@ -213,7 +213,8 @@ class _Builder:
             return m.Literal(self.loc(value), value.value)  # what parse_template gives, without its cost
         line, column = self.reader.position(value.start + 1)
         expr = self.sub_parse(value, lambda: parse_template(value.value, self.path, line, column))
-        if isinstance(expr, m.Template):
+        directives = isinstance(expr, m.Template) and any(isinstance(p, (m.TemplateIf, m.TemplateFor)) for p in expr.parts)
+        if isinstance(expr, m.Template) and not directives:  # with directives, escapes may shift columns
             interpolations = [part for part in expr.parts if isinstance(part, m.Expr)]
             for part, inner_start in zip(interpolations, _interpolation_starts(value.value)):
                 self.fix_positions(part, value, inner_start)

@@ -1,7 +1,7 @@
 """`templatefile(path, vars)`: read the template, evaluate its `${...}` with those variables.
 
-Only interpolations are rendered; a template with `%{ if }`/`%{ for }` directives is Unknown
-(we would rather say nothing than guess at its output).
+Interpolations and `%{ if }`/`%{ for }` directives (strip markers included) are rendered as
+Terraform renders them; whatever depends on an unknown is unknown.
 """
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from typing import Any
 
 from .diagnostic import InputError
 from .functions import FileText, call_function
-from .values import PartialFileText, PartialString, Unknown, contains_unknown
+from .values import PartialFileText, PartialString, RenderedText, Unknown, contains_unknown
 
 
 def render_template_file(ev, args: list, where=None) -> Any:
     if len(args) != 2 or not isinstance(args[1], dict) or contains_unknown(args[0]):
         return Unknown()
     text = call_function("file", [args[0]], ev.tree[0].module.directory, where)
-    if not isinstance(text, FileText) or "%{" in text:
+    if not isinstance(text, FileText):
         return Unknown()
     from .parse import parse_template
 
@@ -28,5 +28,5 @@ def render_template_file(ev, args: list, where=None) -> Any:
     if isinstance(value, PartialString):
         return PartialFileText(value.parts, text.source)
     if isinstance(value, str):
-        return FileText(value, text.source)
+        return RenderedText(value, text.source)
     return Unknown()

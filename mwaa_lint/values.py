@@ -32,6 +32,31 @@ class Unknown:
         return f"<unknown {self.origin}>" if self.origin else "<unknown>"
 
 
+class Error(Unknown):
+    """A value Terraform could not compute: evaluating it is an error (an attribute of null, a
+    key an object lacks, an index out of range). Rules treat it as Unknown (Terraform would stop
+    before applying); `try()` falls back past it and `can()` is false on it."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str = ""):
+        super().__init__("")
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"<error {self.reason}>"
+
+
+def contains_error(value: Any) -> bool:
+    if isinstance(value, Error):
+        return True
+    if isinstance(value, list):
+        return any(contains_error(v) for v in value)
+    if isinstance(value, dict):
+        return any(contains_error(v) for v in value.values())
+    return False
+
+
 class Ref(Unknown):
     """A computed attribute of a resource instance, e.g. `aws_iam_role.mwaa.arn`: its value is
     unknown, but which resource it belongs to is known, so rules can follow it."""
@@ -64,6 +89,19 @@ class PartialFileText(PartialString):
     def __init__(self, parts: tuple, source):
         super().__init__(parts)
         self.source = source
+
+
+class RenderedText(str):
+    """A `templatefile()` result with every part known. Not the template file's text (a
+    FileText): its lines need not be the template's, so what it holds is looked for in the
+    template, never read from the file as if it were the content."""
+
+    source: Any
+
+    def __new__(cls, text: str, source: Any) -> RenderedText:
+        obj = super().__new__(cls, text)
+        obj.source = source
+        return obj
 
 
 class LocatedStr(str):
@@ -150,6 +188,8 @@ def join_parts(parts: list) -> Any:
     """Concatenate template parts: a str when all are known, else a PartialString."""
     merged: list = []
     for part in parts:
+        if isinstance(part, Error):
+            return part  # an error anywhere in a template is the template's error
         if isinstance(part, PartialString):
             pieces = list(part.parts)
         elif isinstance(part, Unknown):

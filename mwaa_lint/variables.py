@@ -78,3 +78,57 @@ def _from_text(raw: str, variable: Any) -> Any:
     except InputError:
         return raw
     return Evaluator(m.Module(Path("."), [])).value(expr)
+
+
+def nullable(block: m.Block, ev: Any) -> bool:
+    """Does the variable accept null (`nullable = false` says no: null then means its default)?"""
+    attribute = block.attr("nullable")
+    return attribute is None or ev.value(attribute.expr) is not False
+
+
+def with_optional_defaults(ev: Any, value: Any, type_expr: m.Expr) -> Any:
+    """`value` with the defaults of `optional(type, default)` attributes of its type constraint
+    filled in where the attribute is omitted or null, in nested objects, lists, sets, maps and
+    tuples too (as Terraform converts a variable's value, its default included)."""
+    if not _has_optional(type_expr):
+        return value
+    return _fill(ev, ev.materialize(value), type_expr)
+
+
+def _has_optional(expr: m.Expr) -> bool:
+    if isinstance(expr, m.Call):
+        return expr.name == "optional" or any(_has_optional(a) for a in expr.args)
+    if isinstance(expr, m.ObjectExpr):
+        return any(_has_optional(v) for _, v in expr.items)
+    if isinstance(expr, m.TupleExpr):
+        return any(_has_optional(i) for i in expr.items)
+    return False
+
+
+def _fill(ev: Any, value: Any, type_expr: m.Expr) -> Any:
+    if value is None or not isinstance(type_expr, m.Call) or len(type_expr.args) != 1:
+        return value
+    kind, inner = type_expr.name, type_expr.args[0]
+    if kind == "object" and isinstance(inner, m.ObjectExpr) and isinstance(value, dict):
+        out = dict(value)
+        for key_expr, attribute_type in inner.items:
+            key = ev.value(key_expr)
+            if not isinstance(key, str):
+                continue
+            optional = isinstance(attribute_type, m.Call) and attribute_type.name == "optional" and attribute_type.args
+            if not optional:
+                if key in out:
+                    out[str(key)] = _fill(ev, out[key], attribute_type)
+                continue
+            given = out.get(key)
+            if given is None and len(attribute_type.args) > 1:
+                given = ev.value(attribute_type.args[1])
+            out[str(key)] = _fill(ev, given, attribute_type.args[0])
+        return out
+    if kind in ("list", "set") and isinstance(value, list):
+        return [_fill(ev, item, inner) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _fill(ev, item, inner) for key, item in value.items()}
+    if kind == "tuple" and isinstance(inner, m.TupleExpr) and isinstance(value, list) and len(value) == len(inner.items):
+        return [_fill(ev, item, item_type) for item, item_type in zip(value, inner.items)]
+    return value

@@ -9,7 +9,7 @@ class AirflowVersionUnpinned(Rule):
     ## What it does
     Reports an environment without `airflow_version`, at its resource header, and one whose
     `airflow_version` is null (for example a variable whose default is null that no caller
-    sets), where the null is written. A value that is unknown is not reported.
+    sets) or `""` (the provider then sends no version), where the value is written. A value that is unknown is not reported.
 
     ## Why is this bad?
     Without a version MWAA creates the environment on the latest version it supports that
@@ -55,12 +55,14 @@ class AirflowVersionUnpinned(Rule):
                     f"({today}); expected an explicit airflow_version",
                     address=env.address,
                 )
-            elif version.value is None:
-                # inside a module, the line of a null does not say which environment it is for
+            elif version.value is None or version.value == "":
+                # inside a module, the line of a null does not say which environment it is for;
+                # "" is no version either: the provider sends none (a plan shows it as known after apply)
                 where = version.passed or (f" (for {env.address})" if env.address.startswith("module.") else "")
+                shown = "null" if version.value is None else '""'
                 yield self.finding(
                     version.loc,
-                    f"airflow_version is null{where}, so a new environment gets the latest version MWAA offers "
+                    f"airflow_version is {shown}{where}, so a new environment gets the latest version MWAA offers "
                     f"({today}); expected an explicit airflow_version",
                     address=env.address,
                 )

@@ -86,6 +86,8 @@ class ConstraintsMismatch(Rule):
             if not isinstance(version, str) or isinstance(version, Unknown):
                 continue  # unset (MWAA picks the latest) or unknown: nothing to compare with
             version = str(version).strip()
+            if not version:
+                continue  # "" is no version: the provider sends none and MWAA picks the latest (MWAA304's)
             for finding in self._check_env(env, version):
                 key = (str(finding.path), finding.line, finding.message)
                 if key not in seen:

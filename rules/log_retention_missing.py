@@ -24,7 +24,8 @@ class LogRetentionMissing(Rule):
     For each log type the environment sends to CloudWatch (task logs are on by default),
     looks for an `aws_cloudwatch_log_group` named `airflow-<environment name>-<Type>`
     (`DAGProcessing`, `Scheduler`, `Task`, `WebServer`, `Worker`) with `retention_in_days`
-    greater than zero, and reports the log type when there is none.
+    greater than zero, and reports the log type when there is none (at its block), or the
+    group's `retention_in_days` when it is 0 or null (logs that never expire).
 
     ## Why is this bad?
     The `aws_mwaa_environment` resource has no retention setting. MWAA creates its log groups
@@ -113,10 +114,12 @@ class LogRetentionMissing(Rule):
                         )
                     continue
                 for group in matches:
-                    retention = to_number(group.get("retention_in_days", 0))
+                    # null is not set: the provider sends 0, no expiry (`terraform plan` shows 0)
+                    retention = to_number(group.get("retention_in_days", 0) or 0)
                     if not isinstance(retention, Unknown) and retention <= 0:
+                        # the line to fix is the group's retention_in_days (its header when absent)
                         yield self.finding(
-                            where,
+                            group.argument("retention_in_days").loc,
                             f'{type_name} logs go to {group.address} ("{shown}"), which sets no '
                             "retention_in_days, so they never expire; expected retention_in_days > 0",
                             address=env.address,

@@ -10,8 +10,11 @@ class UnboundedMaxWorkers(Rule):
     ## What it does
     Reports an environment whose `max_workers` is not set, is above the ceiling (the rule
     option `ceiling`, by default the service maximum of 25 workers), or comes from a variable
-    that has no default within the ceiling and no `validation` block that rejects larger
-    values. Values from `terraform.tfvars`, `*.auto.tfvars` and `--var` count.
+    (directly, or through an expression such as `max(var.x, 1)` that grows with it) that has
+    no default within the ceiling and no `validation` block that rejects larger values: a
+    validation bounds only when it rejects every value above some ceiling, so
+    `can(regex("^[0-9]+$", var.x))` or `var.x > 0` does not. Values from `terraform.tfvars`,
+    `*.auto.tfvars` and `--var` count.
 
     ## Why is this bad?
     Workers are billed per hour. When `max_workers` is absent MWAA silently applies its
@@ -69,22 +72,45 @@ class UnboundedMaxWorkers(Rule):
                         address=env.address,
                     )
                 continue
-            variables = max_workers.variables()
-            if max_workers.variable and variables and not any(_bounded(v, ceiling) for v in variables):
-                name = variables[-1].name
-                yield self.finding(
-                    max_workers.loc,
-                    f"max_workers comes from var.{name}{max_workers.passed}, which has no default and no validation "
-                    f"bounding it, so any number of workers can be requested; expected a validation "
-                    f"such as `var.{name} <= {ceiling}`",
-                    address=env.address,
-                )
+            for variable in max_workers.inputs():
+                grows = _grows(max_workers, variable, ceiling)
+                if grows is None:
+                    continue
+                name = variable.name
+                if max_workers.variable == name:
+                    message = (
+                        f"max_workers comes from var.{name}{max_workers.passed}, which has no default and no validation "
+                        f"bounding it, so any number of workers can be requested; expected a validation "
+                        f"such as `var.{name} <= {ceiling}`"
+                    )
+                elif grows[0] == grows[1]:
+                    message = (
+                        f"max_workers takes the value of var.{name}{max_workers.passed}, which has no default and no "
+                        f"validation bounding it, so any number of workers can be requested; expected a validation "
+                        f"such as `var.{name} <= {ceiling}`"
+                    )
+                else:
+                    probe, result = grows
+                    message = (
+                        f"max_workers grows with var.{name}{max_workers.passed} (var.{name} = {probe} gives "
+                        f"max_workers = {result}), which has no default and no validation bounding it, so any number "
+                        f"of workers can be requested; expected a validation such as `var.{name} <= {ceiling}`"
+                    )
+                yield self.finding(max_workers.loc, message, address=env.address)
+                break
 
 
-def _bounded(variable: Any, ceiling: int) -> bool:
-    """Does one validation of the variable reject values above the ceiling? One it cannot evaluate counts as yes."""
-    for validation in variable.validations():
-        verdicts = [validation.rejects(probe) for probe in (ceiling + 1, 1_000_000)]
-        if all(v is True for v in verdicts) or any(isinstance(v, Unknown) for v in verdicts):
-            return True
-    return False
+def _grows(max_workers: Any, variable: Any, ceiling: int) -> tuple[int, Any] | None:
+    """(a value of `variable`, the max_workers it gives) above the ceiling that every validation on
+    the way lets through; None when there is none or it cannot be told. A validation bounds only
+    when it rejects every value above some ceiling, so one that cannot be evaluated counts as bounding."""
+    on_the_way = [v for v in max_workers.variables() if v.name != variable.name]
+    for probe in (ceiling + 1, 1_000_000):
+        if not all(validation.rejects(probe) is False for validation in variable.validations()):
+            continue
+        result = to_number(max_workers.value_if(variable, probe))
+        if isinstance(result, Unknown) or result <= ceiling:
+            continue
+        if all(validation.rejects(result) is False for v in on_the_way for validation in v.validations()):
+            return probe, result
+    return None

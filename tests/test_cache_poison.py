@@ -303,7 +303,7 @@ locals {
   infinite = 1e400
   large    = 123456789012345678901234567890
   nothing  = null
-  text     = "a ${var.a} b"
+  text     = "a ${var.a} b%{ if var.x }c%{ else }d%{ endif }%{ for k, v in var.m }${k}%{ endfor }"
   heredoc  = <<EOT
 hello ${var.b}
 EOT

@@ -3,6 +3,7 @@ known, where it was written and how it got there), its nested blocks, and the Ru
 Everything here is re-exported by `mwaa_lint.api`, the only module a rule imports."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional, cast
@@ -17,7 +18,7 @@ from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
 from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
-from ..values import LocatedStr, Unknown, contains_unknown, to_bool
+from ..values import Error, LocatedStr, Unknown, contains_unknown, to_bool, to_template_string
 
 if TYPE_CHECKING:
     from .mwaa import Context
@@ -96,6 +97,38 @@ class Argument:
         """The `variable` blocks the value went through, outermost last, as Resources' blocks."""
         return [_VariableView(ev, block) for ev, block in (self._origin.variables if self._origin else [])]
 
+    def inputs(self) -> list[_VariableView]:
+        """The variables the expression that sets the value (where it was last written: the
+        outermost caller's argument, else the argument itself) reads, whose value is unknown or null."""
+        origin = self._origin
+        if origin is None:
+            return []
+        found: list[_VariableView] = []
+        for name in _variables_read(origin.ev, origin.expr, origin.instance):
+            block = origin.ev.module.variable(name)
+            value = origin.ev.materialize(origin.ev.eval(_m.GetAttr(origin.expr.loc, _m.Name(origin.expr.loc, "var"), name)))
+            if block is not None and (value is None or contains_unknown(value)) and name not in [v.name for v in found]:
+                found.append(_VariableView(origin.ev, block))
+        return found
+
+    def value_if(self, variable: _VariableView, value: Any) -> Any:
+        """The value the argument would have were `variable` (one of `inputs()`) set to `value`."""
+        from ..evaluate import Evaluator, Instance
+
+        origin = self._origin
+        if origin is None or variable._ev is not origin.ev:
+            return Unknown()
+        trial = Evaluator(origin.ev.module, origin.ev.caller, [], overrides={variable.name: value})
+        instance = origin.instance
+        if instance is not None and instance.block.type == "module":
+            instance = Instance(instance.block, instance.key, instance.each_value, ev=trial)
+        elif instance is not None:  # its each.value may change with the input: expand it again
+            same = [i for i in trial.instances(instance.block) if not isinstance(i.key, Unknown) and i.key == instance.key]
+            if len(same) != 1:
+                return Unknown()
+            instance = same[0]
+        return trial.value(origin.expr, instance)
+
     @property
     def provenance(self) -> str:
         """`passed`, with what set a root module's `var.NAME`, in one parenthesis:
@@ -141,8 +174,41 @@ class _Validation:
 
         module, name = self._variable._ev.module, self._variable.name
         trial = dataclasses.replace(module, variable_values={**module.variable_values, name: value})
-        verdict = to_bool(Evaluator(trial).value(self._condition.expr))
+        verdict = to_bool(Evaluator(trial, functions=_PROBE_FUNCTIONS).value(self._condition.expr))
         return verdict if isinstance(verdict, Unknown) else verdict is False
+
+
+# RE2 (Terraform's regex engine) and Python's `re` agree on this subset: literals, `.`, classes
+# of listed characters and ranges, anchors, groups, alternation and counted repetition. A
+# pattern outside it (POSIX classes, flags, \p, \z, `{,n}`) is not evaluated: the call is unknown.
+_RE2_SUBSET = re.compile(r"(?:[A-Za-z0-9_ ,:^$()|?*+{}.\-\[\]]|\\[dDwWsS.\\+*?()\[\]{}|^$/-])*")
+
+
+def _probe_regex(pattern: Any, text: Any, *, every: bool = False) -> Any:
+    """regex()/regexall() for the short texts a validation is tried with (a number's digits):
+    a text that short cannot make a backtracking engine slow."""
+    if not isinstance(pattern, str) or isinstance(pattern, Unknown) or isinstance(text, (Unknown, list, dict, bool)):
+        return Unknown()
+    text = to_template_string(text)
+    if not isinstance(text, str) or len(text) > 64 or not _RE2_SUBSET.fullmatch(pattern):
+        return Unknown()
+    if "[:" in pattern or "(?" in pattern or "{," in pattern:
+        return Unknown()
+    try:
+        compiled = re.compile(pattern, re.ASCII)
+    except re.error:
+        return Unknown()  # Terraform would reject the pattern; not ours to judge
+    found = list(compiled.finditer(text)) if every else [m for m in [compiled.search(text)] if m is not None]
+    results = [m.group(0) if not compiled.groups else list(m.groups()) for m in found]
+    if every:
+        return results
+    return results[0] if results else Error(f"regex {pattern!r} does not match")
+
+
+_PROBE_FUNCTIONS = {
+    "regex": _probe_regex,
+    "regexall": lambda pattern, text: _probe_regex(pattern, text, every=True),
+}
 
 
 class _Block:
@@ -233,7 +299,8 @@ class Resource:
             return Argument(name, None, False, fallback, None, (), "", None, self)
         origin = _origin_of(self._ev, attribute.expr, self._instance)
         passed = f" ({origin.passed_to()} for {self.address})" if origin.calls else ""
-        return Argument(name, self._value(attribute.expr), True, origin.loc or attribute.loc, attribute.loc,
+        loc = origin.loc or _optional_default(origin) or attribute.loc
+        return Argument(name, self._value(attribute.expr), True, loc, attribute.loc,
                         tuple(origin.calls), passed, origin, self)
 
     def _legacy(self) -> Any:
@@ -260,6 +327,74 @@ class Resource:
         """The `resource_type` resources (`aws_s3_bucket_versioning`, ...) that configure this bucket."""
         found, unsure = _buckets.configurations(self._ev, self._instance, resource_type)
         return _Configurations([Resource(instance) for instance in found], unsure)
+
+
+def _optional_default(origin: _Origin) -> Optional[Location]:
+    """For `var.NAME.a.b` whose value comes from the default of an `optional(type, default)` in
+    the variable's type (the caller left the attribute out, or gave null): where that default is
+    written, the line to change (or to override in the caller). None otherwise."""
+    path: list[str] = []
+    expr = origin.expr
+    while isinstance(expr, _m.GetAttr) and _direct_variable(expr) is None:
+        path.insert(0, expr.name)
+        expr = expr.obj
+    name = _direct_variable(expr)
+    block = origin.ev.module.variable(name) if name is not None and path else None
+    type_attr = block.attr("type") if block is not None else None
+    if block is None or type_attr is None:
+        return None
+    ev = origin.ev
+    given = ev.materialize(ev._var_given(name, block))
+    type_expr: _m.Expr = type_attr.expr
+    found: Optional[Location] = None
+    for step in path:
+        if not (isinstance(type_expr, _m.Call) and type_expr.name == "object" and len(type_expr.args) == 1
+                and isinstance(type_expr.args[0], _m.ObjectExpr)):
+            return None
+        attribute_type = next((t for k, t in type_expr.args[0].items if ev.value(k) == step), None)
+        if attribute_type is None:
+            return None
+        optional = isinstance(attribute_type, _m.Call) and attribute_type.name == "optional" and bool(attribute_type.args)
+        inner = attribute_type.args[0] if optional and isinstance(attribute_type, _m.Call) else attribute_type
+        supplied = given.get(step) if isinstance(given, dict) else None
+        if supplied is None and optional and isinstance(attribute_type, _m.Call) and len(attribute_type.args) > 1:
+            default = attribute_type.args[1]
+            given, found = ev.value(default), default.loc
+        elif isinstance(given, dict) and step in given:
+            given = supplied
+        else:
+            return None
+        type_expr = inner
+    return found
+
+
+def _variables_read(ev: Any, expr: _m.Expr, instance: Any) -> list[str]:
+    """NAME of each `var.NAME` the expression reads, in order: directly, through `local.*`, and
+    through the `for_each`/`count` of its instance (`each.value`, `count.index`)."""
+    import dataclasses
+
+    names: list[str] = []
+    locals_ = ev.module.locals()
+    seen: set[int] = set()
+    stack: list[Any] = [expr]
+    if instance is not None:
+        stack.extend(a.expr for a in (instance.block.attr("for_each"), instance.block.attr("count")) if a is not None)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(reversed(node))
+        elif isinstance(node, _m.Expr) and id(node) not in seen:
+            seen.add(id(node))
+            name = _direct_variable(node)
+            if name is not None:
+                names.append(name)
+                continue
+            if isinstance(node, _m.GetAttr) and isinstance(node.obj, _m.Name) and node.obj.name == "local":
+                if node.name in locals_:
+                    stack.append(locals_[node.name].expr)
+                continue
+            stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node) if f.name != "loc"]))
+    return names
 
 
 def elements(argument: Argument) -> list[tuple[Any, Location]]:

@@ -91,7 +91,7 @@ def blocked_keys(version: Any) -> Blocked:
     """({key: value MWAA forces, or None}, "Airflow 3.x") for a known version; for an unknown or
     absent one only the keys blocked on every major version. ({}, "") for a major with no data."""
     rows = table("airflow_config_options")["blocked"]
-    if isinstance(version, str):
+    if isinstance(version, str) and version.strip():  # "" is absent: the provider sends no version
         row = rows.get(version.strip().split(".")[0])
         if row is None:
             return Blocked({}, "")

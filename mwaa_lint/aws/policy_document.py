@@ -12,7 +12,7 @@ from ..functions import MAX_READ_BYTES, FileText
 from ..knowledge import table
 from ..model import Location
 from ..observations import note
-from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, Unknown
+from ..values import JsonDocument, LocatedStr, PartialFileText, PartialString, RenderedText, Unknown
 
 # stands in for a `${...}` we cannot evaluate; printable, because JSON strings forbid control characters
 _HOLE = "@@mwaa-lint-unknown@@"
@@ -168,7 +168,7 @@ def parse_policy(value: Any, written_at: Location) -> Optional[PolicyDocument]:
         return None
     if isinstance(value, FileText):
         finder = _TextFinder(value.source, str(value), 1)
-    elif isinstance(value, PartialFileText):
+    elif isinstance(value, (PartialFileText, RenderedText)):
         finder = _TextFinder(value.source, None, 1)  # a templatefile(): search the template
     else:
         finder = _TextFinder(written_at.path, None, written_at.line)
