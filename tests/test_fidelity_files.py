@@ -289,3 +289,20 @@ def test_skipping_irrelevant_directories_changes_nothing(cli, case):
                 sorted((d["path"], d["line"], d["message"]) for d in data["diagnostics"]))
 
     assert report() == report("--scan-all")
+
+
+def test_suppressions_in_a_tofu_file_are_read_as_hcl_comments(cli, tmp_path):
+    module = _module(tmp_path, {
+        "main.tofu": 'resource "aws_mwaa_environment" "this" {\n  name        = "a"\n'
+                     '  max_workers = 40 // mwaa-lint: ignore[MWAA501] sized for the quarter-end backfill\n'
+                     '  # mwaa-lint: ignore[MWAA304] pinned by the platform override\n}\n',
+        "pin_override.tofu": 'resource "aws_mwaa_environment" "this" {\n'
+                             '  /* mwaa-lint: ignore[MWAA305] upgrade planned */ airflow_version = "2.4.3"\n}\n',
+    })
+    data = cli(".", "--format", "json", "--select", "MWAA501,MWAA305,MWAA002", cwd=module).json()
+    assert data["diagnostics"] == []
+    assert data["findings"] == []
+    assert data["summary"]["suppressed"] == 2
+    data = cli(".", "--format", "json", "--select", "MWAA501,MWAA305", "--no-inline-ignores", cwd=module).json()
+    assert sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"]) == [
+        ("MWAA305", "pin_override.tofu", 2), ("MWAA501", "main.tofu", 3)]
