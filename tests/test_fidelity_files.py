@@ -306,3 +306,15 @@ def test_suppressions_in_a_tofu_file_are_read_as_hcl_comments(cli, tmp_path):
     data = cli(".", "--format", "json", "--select", "MWAA501,MWAA305", "--no-inline-ignores", cwd=module).json()
     assert sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"]) == [
         ("MWAA305", "pin_override.tofu", 2), ("MWAA501", "main.tofu", 3)]
+
+
+def test_a_provider_override_sets_the_region_the_cost_is_priced_in(cli, tmp_path):
+    module = _module(tmp_path, {
+        "main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_mwaa_environment" "this" {\n'
+                   '  name              = "a"\n  environment_class = "mw1.small"\n  max_workers       = 3\n}\n',
+        # CI prices every environment in the Region of the price table
+        "ci_override.tf": 'provider "aws" {\n  region = "us-east-1"\n}\n',
+    })
+    data = cli("cost", ".", "--format", "json", cwd=module).json()
+    [environment] = data["environments"]
+    assert environment["region"] == {"value": "us-east-1", "note": 'provider "aws", ci_override.tf:2'}
