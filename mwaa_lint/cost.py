@@ -350,7 +350,7 @@ def _where(env, attribute: m.Attribute, literal: Optional[m.Location] = None) ->
     `literal` is where a string value was written, when it is known (a `for_each` map entry)."""
     origin = origin_of(env.ev, attribute.expr, env.instance)
     loc = origin.loc or attribute.loc
-    if literal is not None and literal.path.name.endswith((".tf", ".tf.json")):
+    if literal is not None and literal.path.name.endswith(m.CONFIGURATION_SUFFIXES):
         loc = literal
     text = f"{_rel(loc.path)}:{loc.line}"
     notes = [origin.passed_to()] if origin.calls else []

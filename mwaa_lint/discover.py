@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from .diagnostic import Diagnostic
+from .model import CONFIGURATION_SUFFIXES
 from .paths import real
 from .project import current as current_project
 
@@ -19,7 +20,7 @@ SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycac
 class ModuleJob:
     directory: Path
     real: Path  # the directory resolved: how runs compare directories
-    names: list = field(default_factory=list)  # its .tf and .tf.json files, sorted
+    names: list = field(default_factory=list)  # its configuration files (configuration_names), sorted
     var_files: list = field(default_factory=list)  # terraform.tfvars(.json), *.auto.tfvars(.json)
     report: Optional[set] = None  # None: every file; else only these resolved paths
     requirement_files: list = field(default_factory=list)
@@ -32,7 +33,28 @@ class ModuleJob:
 
 
 def is_terraform(path: Path) -> bool:
-    return path.name.endswith((".tf", ".tf.json"))
+    return path.name.endswith(CONFIGURATION_SUFFIXES)
+
+
+def _ignored(name: str) -> bool:
+    """Files Terraform and OpenTofu pass over: hidden ones and editor files (`.#main.tf`)."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
+def configuration_names(names) -> list[str]:
+    """The configuration files of a directory among `names` (sorted), as OpenTofu reads them:
+    `x.tofu` is read instead of `x.tf`, and `x.tofu.json` instead of `x.tf.json`, when both
+    exist (Terraform never sees a .tofu file, so it is the same for a Terraform-only module)."""
+    candidates = {name for name in names if name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name)}
+    return sorted(name for name in candidates if not _shadowed(name, candidates))
+
+
+def _shadowed(name: str, names: set) -> bool:
+    if name.endswith(".tf"):
+        return name[:-3] + ".tofu" in names
+    if name.endswith(".tf.json"):
+        return name[:-8] + ".tofu.json" in names
+    return False
 
 
 def is_auto_var_file(path: Path) -> bool:
@@ -65,7 +87,8 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
         elif path.is_dir():
             found = _walk(path, diagnostics)
             if not found:
-                diagnostics.append(Diagnostic(path, 0, 0, "no Terraform files (.tf, .tf.json) found", kind="usage"))
+                message = "no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found"
+                diagnostics.append(Diagnostic(path, 0, 0, message, kind="usage"))
             for directory, resolved, entries in found:
                 job_for(directory, resolved, entries).report = None
             if real(path) in jobs:
@@ -85,7 +108,7 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
             elif path.name.endswith((".tfvars", ".tfvars.json")):
                 job.report = None  # a changed input can change findings anywhere in the module
             else:
-                message = "not a Terraform file (.tf, .tf.json, .tfvars) or a requirements .txt"
+                message = "not a Terraform file (.tf, .tf.json, .tofu, .tofu.json, .tfvars) or a requirements .txt"
                 diagnostics.append(Diagnostic(path, 0, 0, message, kind="usage"))
     return [jobs[k] for k in sorted(jobs)], diagnostics
 
@@ -97,15 +120,17 @@ def _load_directory(directory: Path, resolved: Path, entries: Optional[list] = N
             entries = _listing(directory)
         except OSError:
             return job
+    names = []
     for entry in entries:
         name = entry.name
-        if name.endswith((".tf", ".tf.json")):
+        if name.endswith(CONFIGURATION_SUFFIXES):
             if _is_file(entry):
-                job.names.append(name)
+                names.append(name)
             elif entry.is_symlink() and not os.path.exists(entry.path):
-                job.names.append(name)  # a broken link: reading it reports it, as Terraform would
+                names.append(name)  # a broken link: reading it reports it, as Terraform would
         elif is_auto_var_file(Path(name)) and _is_file(entry):
             job.var_files.append(directory / name)
+    job.names = configuration_names(names)
     job.var_files.sort(key=_var_file_order)
     return job
 
@@ -158,7 +183,7 @@ def _walk(root: Path, diagnostics: list) -> list:
             message = f"cannot read directory: {error.strerror or error}; not checked"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
-        if any(e.name.endswith((".tf", ".tf.json")) and not _is_directory(e) for e in entries):
+        if configuration_names(e.name for e in entries if not _is_directory(e)):
             found.append((Path(current), resolved, entries))
         subdirectories = [e.path for e in entries if e.name not in SKIP_DIRS and _is_directory(e)]
         pending.extend(reversed(subdirectories))  # popped in name order: the order os.walk gives

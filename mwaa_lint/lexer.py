@@ -152,7 +152,7 @@ def comments(name: str, text: str) -> list[Comment]:
     HCL, templates (which have none: all of their text is output), else requirements files."""
     if name.endswith(".json"):
         return json_comments(text)
-    if name.endswith((".tf", ".tfvars", ".hcl")):
+    if name.endswith((".tf", ".tofu", ".tfvars", ".hcl")):
         return hcl_comments(text)
     if name.endswith((".tftpl", ".tpl")):
         return []

@@ -10,7 +10,7 @@ from typing import Optional
 from . import model as m
 from .cache import ParseCache
 from .diagnostic import Diagnostic, InputError
-from .discover import is_terraform
+from .discover import configuration_names
 from .observations import digest, note, record
 from .paths import real
 from .project import current as current_project
@@ -116,13 +116,19 @@ class Loader:
         return parsed, diagnostics
 
     def module(self, directory: Path) -> m.Module:
-        """A called module's directory; any file that does not parse stops the whole call."""
+        """A called module's directory; any file that does not parse, or files that Terraform
+        would not combine (a name declared twice, an override of nothing), stop the whole call."""
+        from .override import build
+
         note("listing", directory)
-        paths = sorted(p for p in directory.iterdir() if p.is_file() and is_terraform(p))  # noted
-        files, diagnostics = self.files(paths)
+        names = configuration_names(p.name for p in directory.iterdir() if p.is_file())  # noted
+        files, diagnostics = self.files([directory / name for name in names])
         if diagnostics:
             raise InputError(*diagnostics)
-        return m.Module(directory=directory, files=files)
+        module, diagnostics = build(directory, files)
+        if diagnostics:
+            raise InputError(*diagnostics)
+        return module
 
     def _store(self, resolved: Path, key: Optional[str], parsed) -> None:
         self._files[resolved] = parsed

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+# Configuration files: Terraform reads .tf and .tf.json; OpenTofu also .tofu and .tofu.json
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -209,15 +212,19 @@ class File:
 
 @dataclass
 class Module:
-    """One Terraform module: a directory, all its .tf/.tf.json files, and variable inputs."""
+    """One Terraform module: a directory, all its configuration files, and variable inputs."""
 
     directory: Path
     files: list[File]
     # variable values from tfvars / --var / TF_VAR_, already in Terraform's precedence order
     variable_values: dict[str, Any] = field(default_factory=dict)
     variable_sources: dict[str, str] = field(default_factory=dict)  # name → `terraform.tfvars:3`
+    # its top-level blocks once override files are merged in (override.py); None: the files' own
+    merged: Optional[list[Block]] = None
 
     def blocks(self, type_: str) -> list[Block]:
+        if self.merged is not None:
+            return [b for b in self.merged if b.type == type_]
         return [b for f in self.files for b in f.blocks if b.type == type_]
 
     def resources(self, resource_type: str) -> list[Block]:

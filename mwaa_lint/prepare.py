@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import model as m
 from .diagnostic import Diagnostic
 from .discover import ModuleJob
 from .evaluate import Evaluator
 from .loader import Loader
 from .modules import load_calls
 from .observations import recording
+from .override import build
 from .project import Refusal
 from .project import current as current_project
 from .result_cache import Outcome
@@ -62,7 +62,9 @@ def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> Root:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a
         # file we could not read is not checked at all rather than checked wrongly.
         return Root(job, diagnostics=diagnostics)
-    module = m.Module(directory=job.directory, files=files)
+    module, diagnostics = build(job.directory, files)
+    if diagnostics:  # Terraform's errors about how the files combine: not checked, as for a file it rejects
+        return Root(job, diagnostics=diagnostics)
     declared = {b.labels[0]: b for b in module.blocks("variable") if b.labels}
     environ = options.environ if options.environ is not None else os.environ
     var_files = [*options.var_files_for(job.directory), *options.var_files]

@@ -15,6 +15,7 @@ from typing import Optional
 
 from . import cache_codec
 from .diagnostic import InputError
+from .discover import configuration_names
 from .paths import real_text
 from .project import current as current_project
 from .source import MAX_FILE_BYTES, decode
@@ -51,7 +52,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             continue
         try:
             with os.scandir(target) as listing:
-                names = sorted(e.name for e in listing if e.name.endswith((".tf", ".tf.json")) and e.is_file())
+                names = configuration_names(e.name for e in listing if e.is_file())
         except OSError:  # unreadable: keep its caller, whose evaluation reports it
             holds.add(target)
             calls[target] = set()

@@ -81,7 +81,7 @@ def test_directory_without_terraform(cli, tmp_path):
     (tmp_path / "docs" / "README.md").write_text("# nothing here")
     run = cli("docs", cwd=tmp_path)
     assert run.exit_code == 2
-    assert "docs: error: no Terraform files (.tf, .tf.json) found" in run.stderr
+    assert "docs: error: no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found" in run.stderr
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")

@@ -411,4 +411,4 @@ def elements(argument: Argument) -> list[tuple[Any, Location]]:
 def _literal_loc(value: Any) -> Optional[Location]:
     """Where a string literal is written, when that is in a Terraform file (not a tfvars file or the environment)."""
     loc = value.loc if isinstance(value, LocatedStr) else None
-    return loc if loc is not None and loc.path.name.endswith((".tf", ".tf.json")) else None
+    return loc if loc is not None and loc.path.name.endswith(_m.CONFIGURATION_SUFFIXES) else None

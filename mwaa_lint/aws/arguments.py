@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..model import Location
+from ..model import CONFIGURATION_SUFFIXES, Location
 from ..provenance import direct_variable
 from ..values import LocatedStr, Ref, Unknown, to_bool
 
@@ -22,7 +22,7 @@ def written(value, origin, attribute, env) -> tuple[Location, str]:
     at = value.loc if isinstance(value, LocatedStr) else None
     name = direct_variable(origin.expr)
     sources = origin.ev.module.variable_sources
-    if at is not None and at.path.name.endswith((".tf", ".tf.json")):
+    if at is not None and at.path.name.endswith(CONFIGURATION_SUFFIXES):
         if not _within(at, argument):
             loc = at
     elif at is not None:
