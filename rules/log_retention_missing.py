@@ -117,11 +117,14 @@ class LogRetentionMissing(Rule):
                     # null is not set: the provider sends 0, no expiry (`terraform plan` shows 0)
                     retention = to_number(group.get("retention_in_days", 0) or 0)
                     if not isinstance(retention, Unknown) and retention <= 0:
+                        argument = group.argument("retention_in_days")
+                        sets = ("sets no retention_in_days" if not argument.written
+                                else f"sets retention_in_days = {'null' if argument.value is None else argument.value}")
                         # the line to fix is the group's retention_in_days (its header when absent)
                         yield self.finding(
-                            group.argument("retention_in_days").loc,
-                            f'{type_name} logs go to {group.address} ("{shown}"), which sets no '
-                            "retention_in_days, so they never expire; expected retention_in_days > 0",
+                            argument.loc,
+                            f'{type_name} logs go to {group.address} ("{shown}"), which {sets}'
+                            f"{argument.passed}, so they never expire; expected retention_in_days > 0",
                             address=env.address,
                         )
 
