@@ -28,7 +28,9 @@ class JsonValue:
     """One JSON value or object key, with its span as offsets into the text (end exclusive)."""
 
     kind: str  # object | array | string | number | word
-    value: Any  # object: {key: (key JsonValue, JsonValue)}; array: [JsonValue]; else the Python value
+    # object: [(key JsonValue, JsonValue)] in the order written, duplicate keys included (what a
+    # duplicate means depends on where it is: parse_json.py decides); array: [JsonValue]; else the Python value
+    value: Any
     start: int
     end: int = -1
     # strings with escapes: text offset of each decoded character, then of the closing quote
@@ -108,7 +110,7 @@ class JsonReader:
         if len(stack) >= MAX_DEPTH:
             raise self.error(self.i, f"nested deeper than {MAX_DEPTH} levels")
         is_object = self.peek() == "{"
-        node = JsonValue("object" if is_object else "array", {} if is_object else [], self.i)
+        node = JsonValue("object" if is_object else "array", [], self.i)
         self.i += 1
         self.skip_whitespace()
         if self.peek() == ("}" if is_object else "]"):
@@ -122,11 +124,7 @@ class JsonReader:
         """Store a finished value in its container, closing containers that end; the root when done."""
         while stack:
             node, key = stack[-1]
-            if key is not None:
-                node.value.pop(key.value, None)  # a duplicate key: the last one wins
-                node.value[key.value] = (key, value)
-            else:
-                node.value.append(value)
+            node.value.append(value if key is None else (key, value))
             closer = "}" if node.kind == "object" else "]"
             self.skip_whitespace()
             char = self.peek()
