@@ -202,8 +202,9 @@ class _Builder:
                 block.attributes[name] = self.attribute(type_, item_key, value)
                 continue
             nested = self.blocks(name, item_key, value, label_count)
-            earlier = block.children("lifecycle") if name == "lifecycle" and type_ in ("resource", "data") else []
-            if len(earlier) + len(nested) > 1:  # Terraform allows one per resource
+            earlier = block.children("lifecycle")
+            if name == "lifecycle" and type_ in ("resource", "data") and len(earlier) + len(nested) > 1:
+                # Terraform allows one per resource; other nested blocks repeat freely
                 first = (earlier or nested)[0].loc
                 message = ("Duplicate lifecycle block: this resource already has a lifecycle block at "
                            f"line {first.line}, column {first.column}")
