@@ -17,7 +17,10 @@ from .paths import real
 from .project import current as current_project
 from .values import Unknown
 
-MAX_DEPTH = 16  # nested module calls followed before we stop (Terraform has no limit; sanity does)
+# Nested module calls followed before we stop. Terraform has no limit of its own; real
+# configurations nest a handful of levels, and each level is one Evaluator in memory, so 64
+# follows any real chain while a generated one still ends.
+MAX_DEPTH = 64
 
 
 def is_local_source(source: object) -> bool:
@@ -57,8 +60,11 @@ def _directory(ev: Evaluator, source: object) -> Optional[Path]:
 
 def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location) -> tuple[Optional[Evaluator], list[Diagnostic]]:
     """(the Evaluator of the module called, or None when it is not followed; the diagnostics of the call and below)"""
-    if depth >= MAX_DEPTH or _in_call_stack(ev, directory):
+    if _in_call_stack(ev, directory):
         message = f"{call.address} calls a module that is already being evaluated (a cycle); not followed"
+        return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
+    if depth >= MAX_DEPTH:
+        message = f"{call.address} is nested more than {MAX_DEPTH} module calls deep; its module is not followed"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="usage")]
     note("real", directory)  # where links lead decides whether it is inside
     outside = current_project().outside(directory)

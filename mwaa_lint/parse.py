@@ -46,10 +46,14 @@ _AMBIGUOUS_KEY = (
     'Ambiguous attribute key: {key} is read as a reference; quote it ("{key}") for a literal name, '
     "or wrap a reference in parentheses"
 )
-# Lark parses about 30,000 tokens a second and keeps every one in memory: a file with millions
-# (generated data, a fuzzer's output) would take minutes and gigabytes. Hand-written
-# configuration stays far below both limits.
-MAX_TOKENS = 150_000
+# Lark keeps the whole parse tree in memory, about 0.7 KB per token (the model built from it is
+# a sixth of that), and parses 10,000 to 30,000 tokens a second. Measured on generated locals
+# (tests/fixtures/fidelity/parsing/generate.py, peak RSS of one parse): 1 MB is 197,000 tokens,
+# 200 MB; 2 MB is 393,000 tokens, 380 MB. Generated files Terraform reads (a 50,000-line
+# lookup table: 1.6 MB, 300,000 tokens; a 770 KB single line: 240,000 tokens) fit under this
+# budget with room to spare; a file of millions of tokens (a fuzzer's output) stops here, at
+# about 450 MB, rather than taking minutes and gigabytes.
+MAX_TOKENS = 500_000
 MAX_NESTING = 100  # levels of expressions or blocks; also keeps every recursive walker safe
 # Lark's lexer needs about 230 bytes of memory per byte of a long string or heredoc, and a heredoc
 # of several MB takes a minute: HCL stops at 2 MB (source.py reads .tf.json up to 10 MB).

@@ -86,6 +86,19 @@ REFERENCE_ARGUMENTS = frozenset(
 
 COMMENT_KEY = "//"
 
+# Labels that must be unique: Terraform's message when one JSON object names the same block twice
+# (`"variable": {"v": {...}, "v": {...}}`). Two `provider "aws"` blocks may differ by alias, and a
+# repeated block type or nested block (`"statement"` twice) is simply two blocks, as in HCL.
+DUPLICATE_LABEL = {
+    "resource": ('Duplicate resource "{type}" configuration: a {type} resource named "{name}" was already '
+                 "declared at {where}; resource names must be unique per type in each module"),
+    "data": ('Duplicate data "{type}" configuration: a {type} data resource named "{name}" was already '
+             "declared at {where}; resource names must be unique per type in each module"),
+    "variable": 'Duplicate variable declaration: a variable named "{name}" was already declared at {where}',
+    "output": 'Duplicate output definition: an output named "{name}" was already defined at {where}',
+    "module": 'Duplicate module call: a module call named "{name}" was already defined at {where}',
+}
+
 
 
 def parse_tf_json(text: str, path: Path) -> m.File:
@@ -119,13 +132,30 @@ class _Builder:
         if root.kind != "object":
             raise self.error(root, "Incorrect JSON value type: a .tf.json file must hold one JSON object")
         blocks: list = []
-        for name, (key, value) in root.value.items():
+        for key, value in root.value:  # a block type written twice is two sets of blocks, as Terraform reads it
+            name = key.value
             if name == COMMENT_KEY:
                 continue
             if name not in TOP_LEVEL_LABELS:
                 raise self.error(key, f'Unsupported block type "{name}" at the top level of a .tf.json file')
             blocks.extend(self.blocks(name, key, value, TOP_LEVEL_LABELS[name]))
+        self.unique_locals(blocks)
         return blocks
+
+    def unique_locals(self, blocks: list) -> None:
+        """`"locals"` written twice is two blocks, but a name set in both is Terraform's error.
+        (Across files it is the same error; this file's JSON objects are what is checked here.)"""
+        seen: dict = {}
+        for block in blocks:
+            if block.type != "locals":
+                continue
+            for name, attribute in block.attributes.items():
+                if name in seen:
+                    first = seen[name]
+                    message = (f'Duplicate local value definition: a local value named "{name}" was already '
+                               f"defined at line {first.line}, column {first.column}")
+                    raise InputError(Diagnostic(self.path, attribute.loc.line, attribute.loc.column, message))
+                seen[name] = attribute.loc
 
     def blocks(self, type_: str, key: JsonValue, value: JsonValue, label_count: int, labels: tuple = ()) -> list:
         """Blocks from `key: value`; each label level is one more object keyed by the label."""
@@ -133,9 +163,17 @@ class _Builder:
             return [self.block(type_, list(labels), key, body) for body in self.objects(value, type_)]
         found: list = []
         for label_map in self.objects(value, type_):
-            for label, (label_key, inner) in label_map.value.items():
-                if label != COMMENT_KEY:
-                    found.extend(self.blocks(type_, label_key, inner, label_count, labels + (label,)))
+            seen: dict = {}
+            for label_key, inner in label_map.value:
+                label = label_key.value
+                if label == COMMENT_KEY:
+                    continue
+                if len(labels) + 1 == label_count and type_ in DUPLICATE_LABEL and label in seen:
+                    message = DUPLICATE_LABEL[type_].format(type=labels[0] if labels else "", name=label,
+                                                            where=self.where(seen[label]))
+                    raise self.error(label_key, message)
+                seen.setdefault(label, label_key)
+                found.extend(self.blocks(type_, label_key, inner, label_count, labels + (label,)))
         return found
 
     def objects(self, value: JsonValue, type_: str) -> list:
@@ -149,15 +187,35 @@ class _Builder:
 
     def block(self, type_: str, labels: list, key: JsonValue, body: JsonValue) -> m.Block:
         block = m.Block(type=type_, labels=labels, loc=self.loc(key), end_loc=self.loc(body))
-        for name, (item_key, value) in body.value.items():
+        arguments: dict = {}  # name → its first key
+        for item_key, value in body.value:
+            name = item_key.value
             if name == COMMENT_KEY:
                 continue
+            if name in arguments:  # an argument set twice; a nested block written twice is two blocks
+                title = "Duplicate attribute definition" if type_ == "locals" else "Duplicate argument"
+                message = f'{title}: the argument "{name}" was already set at {self.where(arguments[name])}'
+                raise self.error(item_key, message)
             label_count = self.nested_label_count(type_, name, value)
             if label_count is None:
+                arguments[name] = item_key
                 block.attributes[name] = self.attribute(type_, item_key, value)
-            else:
-                block.blocks.extend(self.blocks(name, item_key, value, label_count))
+                continue
+            nested = self.blocks(name, item_key, value, label_count)
+            earlier = block.children("lifecycle")
+            if name == "lifecycle" and type_ in ("resource", "data") and len(earlier) + len(nested) > 1:
+                # Terraform allows one per resource; other nested blocks repeat freely
+                first = (earlier or nested)[0].loc
+                message = ("Duplicate lifecycle block: this resource already has a lifecycle block at "
+                           f"line {first.line}, column {first.column}")
+                raise self.error(item_key, message)
+            block.blocks.extend(nested)
         return block
+
+    def where(self, key: JsonValue) -> str:
+        """`line 5, column 9`: where an earlier key of the same file is."""
+        line, column = self.reader.position(key.start)
+        return f"line {line}, column {column}"
 
     def nested_label_count(self, parent: str, name: str, value: JsonValue) -> Optional[int]:
         """Labels of nested block `name` inside `parent`, or None when `name` is an argument."""
@@ -188,7 +246,14 @@ class _Builder:
         if value.kind == "array":
             return m.TupleExpr(self.loc(value), [self.expr(item) for item in value.value])
         if value.kind == "object":
-            items = [(self.template(key), self.expr(item)) for key, item in value.value.values()]
+            seen: dict = {}
+            for key, _ in value.value:
+                if key.value in seen:
+                    message = (f'Duplicate object attribute: an attribute named "{key.value}" was already '
+                               f"defined at {self.where(seen[key.value])}")
+                    raise self.error(key, message)
+                seen[key.value] = key
+            items = [(self.template(key), self.expr(item)) for key, item in value.value]
             return m.ObjectExpr(self.loc(value), items)
         return m.Literal(self.loc(value), value.value)
 

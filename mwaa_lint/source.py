@@ -29,6 +29,14 @@ def read_text(path: Path) -> str:
     return decode(data, path)
 
 
+# Files Terraform (and OpenTofu) read as configuration or variable definitions: it reads them
+# as UTF-8 only (hcl's "Invalid character encoding" for UTF-16; a UTF-8 byte order mark is
+# skipped in HCL but is "Invalid start of value" in JSON). Other files (requirements.txt, which
+# pip decodes by its byte order mark) keep the friendlier reading below.
+_TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json")
+_UTF16 = "Invalid character encoding: the file is UTF-16{how}; Terraform reads only UTF-8; not checked"
+
+
 def decode(data: bytes, path) -> str:
     """A file's bytes as text, as `read_text` gives it; InputError (at `path`) when they are
     not text Terraform would read."""
@@ -36,9 +44,12 @@ def decode(data: bytes, path) -> str:
     def fail(message: str, line: int = 0, column: int = 0) -> InputError:
         return InputError(Diagnostic(Path(path), line, column, message, kind="read-error"))
 
+    name = Path(path).name
+    terraform = name.endswith(_TERRAFORM_SUFFIXES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Terraform itself only reads UTF-8; we read it but say so nowhere: the content is fine.
-        try:
+        if terraform:
+            raise fail(_UTF16.format(how=" (it starts with a UTF-16 byte order mark)"), 1, 1)
+        try:  # pip reads a requirements file by its byte order mark: so do we
             return data.decode("utf-16").replace("\r\n", "\n")
         except UnicodeDecodeError as exc:
             raise fail(f"invalid UTF-16 text: {exc.reason}") from None
@@ -46,8 +57,13 @@ def decode(data: bytes, path) -> str:
         even, odd = data[:8192:2].count(0), data[1:8192:2].count(0)
         if max(even, odd) > min(len(data), 8192) // 4 and min(even, odd) * 10 < max(even, odd):
             # NUL in every other byte, as ASCII text in UTF-16 has, and not in the others
+            if terraform:
+                raise fail(_UTF16.format(how=" without a byte order mark"), 1, 1)
             raise fail("UTF-16 text without a byte order mark; Terraform requires UTF-8; not checked")
         raise fail("binary file (contains NUL bytes), not Terraform text; not checked")
+    if terraform and name.endswith(".json") and data.startswith(codecs.BOM_UTF8):
+        raise fail("Invalid JSON: the file starts with a UTF-8 byte order mark, which Terraform does not "
+                   "accept in JSON; save it as UTF-8 without one", 1, 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

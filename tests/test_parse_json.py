@@ -192,8 +192,13 @@ def test_escaped_interpolation_is_literal():
     assert expr.parts[0] == "${not} " and isinstance(expr.parts[1], m.GetAttr)
 
 
-def test_duplicate_key_last_wins():
-    assert parse('{"locals": {"a": 1, "a": 2}}').blocks[0].attr("a").expr.value == 2
+def test_duplicate_argument_is_an_error_at_the_second_key():
+    # Terraform: "Duplicate attribute definition" (it was: the last one wins, silently)
+    with pytest.raises(InputError) as caught:
+        parse('{"locals": {"a": 1, "a": 2}}')
+    found = caught.value.diagnostic
+    assert (found.line, found.column, found.message) == (
+        1, 21, 'Duplicate attribute definition: the argument "a" was already set at line 1, column 13')
 
 
 def test_unknown_object_key_is_an_attribute_map():
