@@ -110,6 +110,16 @@ class Argument:
         """`passed to module.mwaa` (the outermost call) when the value was passed into a module, else ""."""
         return self._origin.passed_to() if self._origin is not None else ""
 
+    @property
+    def for_which(self) -> str:
+        """Which resource instance a finding at `loc` is about, for a message: `passed` when
+        the value was passed into a module; " (for <address>)" when `loc` is a line several
+        instances share (inside a module, or under count/for_each); else ""."""
+        if self.passed:
+            return self.passed
+        address = self._resource.address
+        return f" (for {address})" if address.startswith("module.") or address.endswith("]") else ""
+
 
 class _VariableView:
     """A `variable` block the value of an argument came through (see `Argument.variables`)."""

@@ -1,0 +1,48 @@
+"""The come-up rules (MWAA8xx): what would keep an environment from being created or from
+working, with their exact messages. The per-rule fixtures' findings (rule, file, line) are
+checked by tests/test_rule_fixtures.py; here, what each message says."""
+import pytest
+from conftest import FIXTURES
+
+RULES = FIXTURES / "rules"
+
+
+def _messages(cli, rule: str, case: str) -> list[tuple[str, int, str, list]]:
+    data = cli(".", "--select", rule, "--format", "json", cwd=RULES / rule / case).json()
+    return [(f["path"], f["line"], f["message"], [(r["path"], r["line"], r["message"]) for r in f.get("related", [])])
+            for f in data["findings"]]
+
+
+MICRO = "but mw1.micro runs exactly 1 web server"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("out_of_range", [
+        ("main.tf", 14, f"min_webservers is 2 {MICRO}; expected min_webservers = 1, or CreateEnvironment fails", []),
+        ("main.tf", 15, f"max_webservers is 2 {MICRO}; expected max_webservers = 1, or CreateEnvironment fails", []),
+        ("main.tf", 30, "min_webservers is 1 but mw1.small accepts 2 to 5 web servers; expected min_webservers "
+                        "between 2 and 5 (the range AWS documents)", []),
+        ("main.tf", 48, 'max_webservers is 6 but mw1.medium accepts 2 to 5 web servers (for aws_mwaa_environment.team'
+                        '["growth"]); expected max_webservers between 2 and 5 (the range AWS documents)',
+         []),
+    ]),
+    ("module_caller", [
+        ("main.tf", 29, "min_webservers and max_webservers are 1 but mw1.small accepts 2 to 5 web servers (passed to "
+                        "module.staging for module.staging.aws_mwaa_environment.this); expected min_webservers and "
+                        "max_webservers between 2 and 5 (the range AWS documents)",
+         []),
+        ("modules/airflow/main.tf", 35, f"min_webservers is 2 {MICRO} (for module.dev.aws_mwaa_environment.this); "
+                                        "expected min_webservers = 1, or CreateEnvironment fails",
+         [("main.tf", 6, "environment_class of module.dev.aws_mwaa_environment.this")]),
+        ("modules/airflow/main.tf", 36, f"max_webservers is 2 {MICRO} (for module.dev.aws_mwaa_environment.this); "
+                                        "expected max_webservers = 1, or CreateEnvironment fails",
+         [("main.tf", 6, "environment_class of module.dev.aws_mwaa_environment.this")]),
+    ]),
+    ("unknown_inputs", [
+        ("main.tf", 10, "max_webservers is 8, which no environment class accepts; expected max_webservers between "
+                        "1 and 5 (the range AWS documents)", []),
+    ]),
+    ("in_range", []),
+])
+def test_mwaa807_messages(cli, case, expected):
+    assert _messages(cli, "MWAA807", case) == expected
