@@ -46,3 +46,47 @@ MICRO = "but mw1.micro runs exactly 1 web server"
 ])
 def test_mwaa807_messages(cli, case, expected):
     assert _messages(cli, "MWAA807", case) == expected
+
+
+PENDING = "so the environment stays PENDING and fails after 72 hours; expected an Interface aws_vpc_endpoint"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", [
+        ("main.tf", 8, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the database_vpc_endpoint_service '
+                       f"or webserver_vpc_endpoint_service of aws_mwaa_environment.analytics, {PENDING} for each, with "
+                       "that service_name", []),
+        ("main.tf", 23, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the '
+                        f"webserver_vpc_endpoint_service of aws_mwaa_environment.reporting, {PENDING} with that "
+                        "service_name", []),
+        ("main.tf", 38, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the '
+                        f"database_vpc_endpoint_service of aws_mwaa_environment.partners, {PENDING} with that "
+                        "service_name", []),
+    ]),
+    ("module_caller", [
+        ("main.tf", 6, 'endpoint_management is "CUSTOMER" (passed to module.analytics for '
+                       "module.analytics.aws_mwaa_environment.this) but no aws_vpc_endpoint uses the "
+                       "database_vpc_endpoint_service or webserver_vpc_endpoint_service of "
+                       f"module.analytics.aws_mwaa_environment.this, {PENDING} for each, with that service_name", []),
+    ]),
+    ("created", []),
+    ("unknown_inputs", []),
+    ("written_out", []),
+])
+def test_mwaa808_messages(cli, case, expected):
+    assert _messages(cli, "MWAA808", case) == expected
+
+
+def test_mwaa808_follows_a_module_output_to_where_the_caller_reads_it(cli, tmp_path):
+    # the module's outputs alone are not a use: module.analytics is reported although its
+    # module outputs both services; once the caller outputs one, that one may be used elsewhere
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(RULES / "MWAA808" / "module_caller", case)
+    with (case / "main.tf").open("a") as main:
+        main.write('\noutput "analytics_database_service" {\n  value = module.analytics.database_vpc_endpoint_service\n}\n')
+    found = _messages(cli, "MWAA808", "module_caller")
+    assert [(path, line) for path, line, _, _ in found] == [("main.tf", 6)]
+    data = cli(".", "--select", "MWAA808", "--format", "json", cwd=case).json()
+    assert [f["message"].split(" of ")[0].rsplit(" the ", 1)[1] for f in data["findings"]] == ["webserver_vpc_endpoint_service"]

@@ -27,6 +27,7 @@ from ..model import Location
 from ..paths import real
 from ..requirements import ParsedRequirements, included_files, local_include, parse_requirements
 from ..source import read_text
+from ..values import Ref as _Ref
 from ..values import join_parts, to_template_string
 from .terraform import Argument, Resource
 
@@ -148,6 +149,15 @@ class Context:
         """The resource instance a reference (`aws_iam_role.mwaa.arn`) designates, or None."""
         instance = self._legacy.ev.target(value)
         return Resource(instance) if instance is not None else None
+
+    def reference(self, value: Any) -> Optional[tuple[Resource, str]]:
+        """The resource instance and the attribute a computed value stands for
+        (`aws_mwaa_environment.this.database_vpc_endpoint_service` → that environment and
+        "database_vpc_endpoint_service"), through variables, locals and module outputs; None
+        for any other value."""
+        if isinstance(value, _Ref):
+            return Resource(value.instance), value.attr
+        return None
 
 
 class _AirflowVersions:

@@ -15,6 +15,7 @@ from ..model import Location
 from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
+from ..references import uses as _uses
 from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
 from ..values import LocatedStr, Unknown, contains_unknown, to_bool
@@ -230,6 +231,14 @@ class Resource:
     def blocks(self, name: str) -> list[_Block]:
         """Nested blocks of that type, `dynamic` blocks expanded."""
         return [_Block(self, child) for child in self._ev.children(self._instance.block, name, self._instance)]
+
+    def mentions(self, attribute: str) -> list[tuple[Location, str]]:
+        """(where, the address of the top-level block it is written in: `aws_vpc_endpoint.db`,
+        `output.db_service`, `module.endpoints`, `locals`) for each expression that reads this
+        resource's `attribute`, in its module and, through that module's outputs, in its
+        callers: to know whether a computed value is used anywhere, which evaluation (an
+        unknown wherever it flows) cannot tell."""
+        return [(loc, block.address) for loc, block in _uses(self._ev, self._instance.block, attribute)]
 
     def is_named_by(self, value: Any) -> Optional[bool]:
         """Does `value` (a reference, a name or an ARN) designate this resource? None: cannot tell."""
