@@ -90,3 +90,35 @@ def test_mwaa808_follows_a_module_output_to_where_the_caller_reads_it(cli, tmp_p
     assert [(path, line) for path, line, _, _ in found] == [("main.tf", 6)]
     data = cli(".", "--select", "MWAA808", "--format", "json", cwd=case).json()
     assert [f["message"].split(" of ")[0].rsplit(" the ", 1)[1] for f in data["findings"]] == ["webserver_vpc_endpoint_service"]
+
+
+NO_SELF = ("admits traffic from itself{}, so MWAA's components cannot reach each other and the environment does not "
+           "come up or process DAGs; expected {}")
+ALL_OR_BOTH = "an ingress rule with self = true (all traffic, or TCP 443 and 5432)"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", [
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["analytics"] (aws_security_group.analytics) '
+                        + NO_SELF.format("", ALL_OR_BOTH)),
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["ingest"] (aws_security_group.ingest) has an '
+                        "egress rule: Terraform removes the allow-all egress AWS adds to a new group, so the environment "
+                        "cannot reach S3, SQS, CloudWatch or its database; expected an egress rule for all traffic "
+                        "(0.0.0.0/0)"),
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["reporting"] (aws_security_group.reporting) '
+                        + NO_SELF.format(" on TCP 5432 but not on 443", "the self-referencing rule to cover TCP 443 too")),
+    ]),
+    ("module_caller", [
+        ("modules/airflow/main.tf", 54, "no security group of module.analytics.aws_mwaa_environment.this "
+                                        "(module.analytics.aws_security_group.this) " + NO_SELF.format("", ALL_OR_BOTH)),
+    ]),
+    ("documented", []),
+    ("unknown_inputs", []),
+])
+def test_mwaa804_messages(cli, case, expected):
+    assert [(path, line, message) for path, line, message, _ in _messages(cli, "MWAA804", case)] == expected
+
+
+def test_mwaa804_notes_each_group(cli):
+    found = _messages(cli, "MWAA804", "module_caller")
+    assert found[0][3] == [("modules/airflow/main.tf", 23, "security group module.analytics.aws_security_group.this")]

@@ -18,10 +18,12 @@ from ..aws import config_options as _config_options
 from ..aws import iam as _iam
 from ..aws import network as _network
 from ..aws import s3_buckets as _buckets
+from ..aws import security_groups as _security_groups
 from ..aws.environment_class import class_name as _class_name
 from ..aws.environment_class import limits as _limits
 from ..aws.s3_objects import uploaded_content as _uploaded_content
 from ..aws.s3_objects import uploaded_file as _uploaded_file
+from ..aws.security_groups import GroupRule as _GroupRule
 from ..diagnostic import Diagnostic, InputError
 from ..model import Location
 from ..paths import real
@@ -45,6 +47,22 @@ class Environment(Resource):
         """The `aws_s3_bucket` its `source_bucket_arn` designates, or None."""
         bucket = _buckets.source_bucket(self._legacy())
         return Resource(bucket) if bucket is not None else None
+
+    def security_groups(self) -> tuple[Optional[Argument], Optional[list[SecurityGroup]]]:
+        """(the Argument `network_configuration.security_group_ids`, its groups as
+        `aws_security_group` / `aws_default_security_group` resources). The list is None when
+        some group is not such a resource of the configuration (a literal `sg-…` ID, a data
+        source, unknown): its rules cannot be seen."""
+        found: list[SecurityGroup] = []
+        for attribute, values in self._legacy().network_lists("security_group_ids"):
+            argument = self._argument("security_group_ids", attribute, self.loc)
+            for value in values:
+                target = self._ev.target(value)
+                if target is None or target.block.type != "resource" or target.block.labels[0] not in _GROUP_TYPES:
+                    return argument, None
+                found.append(SecurityGroup(target))
+            return argument, found
+        return None, None
 
     def subnets(self) -> list[tuple[Argument, list[Optional[Subnet]]]]:
         """(the Argument `network_configuration.subnet_ids`, [Subnet, or None for an item not
@@ -103,6 +121,22 @@ class Role(Resource):
         """(Resource, argument name) for every place a managed policy is attached to the role."""
         for instance, name in _iam.attachments(self._ev, self._instance):
             yield Resource(instance), name
+
+
+_GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
+
+
+class SecurityGroup(Resource):
+    """An `aws_security_group` (or `aws_default_security_group`) and its rules."""
+
+    def rules(self, direction: str) -> tuple[list[_GroupRule], bool]:
+        """(its "ingress" or "egress" rules, wherever they are written: inline blocks,
+        `aws_security_group_rule`, `aws_vpc_security_group_*_rule`; unsure). Each rule has
+        `.protocol`, `.from_port`, `.to_port`, `.self` (admits the group itself), `.groups`
+        (other groups it admits), `.cidrs`, `.loc` and `.address`. `unsure` is True when
+        another rule might exist that cannot be seen (a dynamic block over an unknown
+        collection, a rule whose group cannot be resolved, the group given to an unread module)."""
+        return _security_groups.rules(self._ev, self._instance, direction)
 
 
 class Subnet(Resource):
