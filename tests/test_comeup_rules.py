@@ -122,3 +122,38 @@ def test_mwaa804_messages(cli, case, expected):
 def test_mwaa804_notes_each_group(cli):
     found = _messages(cli, "MWAA804", "module_caller")
     assert found[0][3] == [("modules/airflow/main.tf", 23, "security group module.analytics.aws_security_group.this")]
+
+
+FAILS = "so after the next upload the pinned version is deleted and the next update fails to read it; expected"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("expiring", [
+        ("bucket.tf", 38, 'lifecycle rule "expire-old-requirements" of aws_s3_bucket_lifecycle_configuration.airflow '
+                          'deletes noncurrent versions after 30 days under "requirements", where '
+                          'aws_mwaa_environment.analytics pins requirements.txt to the version '
+                          f'"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", written out, {FAILS} requirements_s3_object_version '
+                          "to follow the upload (aws_s3_object.<name>.version_id), or the rule to leave requirements.txt out",
+         [("main.tf", 10, "requirements_s3_object_version of aws_mwaa_environment.analytics")]),
+        ("bucket.tf", 51, 'lifecycle rule "expire-old-plugins" of aws_s3_bucket_lifecycle_configuration.airflow '
+                          'deletes noncurrent versions after 14 days under "plugins/", where aws_mwaa_environment.analytics '
+                          "pins plugins.zip (plugins/plugins.zip) to a version kept by lifecycle.ignore_changes, "
+                          f"{FAILS} plugins_s3_object_version out of ignore_changes, or the rule to leave "
+                          "plugins/plugins.zip out",
+         [("main.tf", 13, "plugins_s3_object_version of aws_mwaa_environment.analytics")]),
+    ]),
+    ("module_caller", [
+        ("modules/airflow/main.tf", 40, 'lifecycle rule "expire-old-versions" of '
+                                        "module.analytics.aws_s3_bucket_lifecycle_configuration.this deletes noncurrent "
+                                        "versions after 30 days on every object, where "
+                                        "module.analytics.aws_mwaa_environment.this pins requirements.txt to the version "
+                                        f'"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", written out, {FAILS} '
+                                        "requirements_s3_object_version to follow the upload "
+                                        "(aws_s3_object.<name>.version_id), or the rule to leave requirements.txt out",
+         [("main.tf", 6, "requirements_s3_object_version of module.analytics.aws_mwaa_environment.this")]),
+    ]),
+    ("following", []),
+    ("unknown_inputs", []),
+])
+def test_mwaa810_messages(cli, case, expected):
+    assert _messages(cli, "MWAA810", case) == expected
