@@ -77,3 +77,58 @@ def _names(expr: Any) -> list[str]:
         root = _names(expr.obj)
         return [*root, *_names(expr.rest)] if root else []
     return []
+
+
+def waits_for(ev: Any, block: m.Block, other_ev: Any, other: m.Block) -> bool:
+    """Does Terraform create `block` (in the module instance `ev`) only after `other` (in
+    `other_ev`)? Follows references and `depends_on` as Terraform's graph does: through
+    resources, data sources, locals, a module's variables to its caller's arguments (and the
+    call's `depends_on`), and module outputs into the called module. The output of a module
+    that cannot be read waits for what its call's arguments and `depends_on` name, which is
+    all it can wait for outside itself."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, Any]] = [(ev, block)]
+    while stack:
+        here, node = stack.pop()
+        key = (id(here), id(node))
+        if key in seen:
+            continue
+        seen.add(key)
+        if node is other and here is other_ev:
+            return True
+        exprs = list(_expressions(node)) if isinstance(node, m.Block) else [node]
+        for expr in exprs:
+            for names in {tuple(_names(n)) for n in _nodes(expr)}:
+                stack.extend(_step(here, list(names)))
+    return False
+
+
+def _step(ev: Any, names: list[str]) -> list[tuple[Any, Any]]:
+    """What a traversal leads to in Terraform's graph: [(module instance, block or expression)]."""
+    module = ev.module
+    if len(names) >= 2 and names[0] == "var":
+        caller = ev.caller
+        if caller is None or caller.ev is None:
+            return []  # a root variable: set before anything is created
+        return [(caller.ev, attribute.expr) for name in (names[1], "depends_on")
+                if (attribute := caller.block.attr(name)) is not None]
+    if len(names) >= 2 and names[0] == "local":
+        local = module.locals().get(names[1])
+        return [(ev, local.expr)] if local is not None else []
+    if len(names) >= 3 and names[0] == "data":
+        found_block = module.find("data", names[1], names[2])
+        return [(ev, found_block)] if found_block is not None else []
+    if len(names) >= 2 and names[0] == "module":
+        found: list[tuple[Any, Any]] = []
+        for call, child in ev.calls.get(names[1], []):
+            if child is None:  # not read: it waits for what the call is given
+                found.extend((ev, attribute.expr) for name, attribute in call.block.attributes.items()
+                             if name not in ("source", "version"))
+                continue
+            outputs = [b for b in child.module.blocks("output") if len(names) < 3 or b.labels == [names[2]]]
+            found.extend((child, output) for output in outputs)
+        return found
+    if len(names) >= 2:
+        found_block = module.find("resource", names[0], names[1])
+        return [(ev, found_block)] if found_block is not None else []
+    return []

@@ -157,3 +157,21 @@ FAILS = "so after the next upload the pinned version is deleted and the next upd
 ])
 def test_mwaa810_messages(cli, case, expected):
     assert _messages(cli, "MWAA810", case) == expected
+
+
+def test_mwaa809_names_what_races_and_notes_each(cli):
+    found = _messages(cli, "MWAA809", "racing")
+    names = ("aws_iam_role_policy.mwaa, aws_iam_role_policy_attachment.cloudwatch, "
+             "aws_s3_bucket_public_access_block.airflow")
+    assert found == [("main.tf", 64, f"aws_mwaa_environment.analytics is not created after {names}, so on a first "
+                      "apply CreateEnvironment may run before them and fail its permission or public access checks "
+                      f"(the AWS provider retries for 2 minutes); expected {names} in its depends_on",
+                      [("main.tf", 24, "aws_iam_role_policy.mwaa, created in parallel"),
+                       ("main.tf", 37, "aws_iam_role_policy_attachment.cloudwatch, created in parallel"),
+                       ("main.tf", 53, "aws_s3_bucket_public_access_block.airflow, created in parallel")])]
+    assert _messages(cli, "MWAA809", "ordered") == [] and _messages(cli, "MWAA809", "unread_module") == []
+
+
+def test_mwaa809_is_off_by_default(cli):
+    data = cli(".", "--format", "json", cwd=RULES / "MWAA809" / "racing").json()
+    assert "MWAA809" not in {f["rule_id"] for f in data["findings"]}

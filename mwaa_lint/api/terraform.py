@@ -16,6 +16,7 @@ from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
 from ..references import uses as _uses
+from ..references import waits_for as _waits_for
 from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
 from ..values import LocatedStr, Unknown, contains_unknown, to_bool
@@ -239,6 +240,12 @@ class Resource:
         callers: to know whether a computed value is used anywhere, which evaluation (an
         unknown wherever it flows) cannot tell."""
         return [(loc, block.address) for loc, block in _uses(self._ev, self._instance.block, attribute)]
+
+    def waits_for(self, other: Resource) -> bool:
+        """Does Terraform create this resource only after `other`, through a chain of references
+        or `depends_on` (variables, locals, module calls and outputs included; a module that
+        cannot be read waits for what its call is given)?"""
+        return _waits_for(self._ev, self._instance.block, other._ev, other._instance.block)
 
     def is_named_by(self, value: Any) -> Optional[bool]:
         """Does `value` (a reference, a name or an ARN) designate this resource? None: cannot tell."""
