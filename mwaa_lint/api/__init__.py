@@ -28,14 +28,14 @@ from ..knowledge import table
 from ..model import Location
 from ..rule import Finding, Severity
 from ..values import PartialString, Unknown, same_value, to_bool, to_number
-from .mwaa import Context, Environment, Role, Subnet, airflow_versions, file_line, kms_key_problem, monthly_budget
+from .mwaa import Context, Environment, Role, SecurityGroup, Subnet, airflow_versions, file_line, kms_key_problem, monthly_budget
 from .terraform import Argument, Resource, Rule, elements, is_known
 
 __all__ = [
     # the contract
     "Rule", "Severity", "Finding", "Diagnostic", "Location",
     # what a rule looks at
-    "Context", "Environment", "Resource", "Argument", "Role", "Subnet", "elements", "file_line",
+    "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "elements", "file_line",
     # values and knowledge
     "Unknown", "PartialString", "is_known", "same_value", "to_bool", "to_number", "table", "airflow_versions",
     "kms_key_problem", "monthly_budget",

@@ -18,17 +18,20 @@ from ..aws import config_options as _config_options
 from ..aws import iam as _iam
 from ..aws import network as _network
 from ..aws import s3_buckets as _buckets
+from ..aws import security_groups as _security_groups
 from ..aws.environment_class import class_name as _class_name
 from ..aws.environment_class import limits as _limits
 from ..aws.policy_document import table_document as _table_document
 from ..aws.s3_objects import uploaded_content as _uploaded_content
 from ..aws.s3_objects import uploaded_file as _uploaded_file
+from ..aws.security_groups import GroupRule as _GroupRule
 from ..diagnostic import Diagnostic, InputError
 from ..knowledge import table
 from ..model import Location
 from ..paths import real
 from ..requirements import ParsedRequirements, included_files, local_include, parse_requirements
 from ..source import read_text
+from ..values import Ref as _Ref
 from ..values import join_parts, to_template_string
 from .terraform import Argument, Resource, elements
 
@@ -47,6 +50,22 @@ class Environment(Resource):
         """The `aws_s3_bucket` its `source_bucket_arn` designates, or None."""
         bucket = _buckets.source_bucket(self._legacy())
         return Resource(bucket) if bucket is not None else None
+
+    def security_groups(self) -> tuple[Optional[Argument], Optional[list[SecurityGroup]]]:
+        """(the Argument `network_configuration.security_group_ids`, its groups as
+        `aws_security_group` / `aws_default_security_group` resources). The list is None when
+        some group is not such a resource of the configuration (a literal `sg-…` ID, a data
+        source, unknown): its rules cannot be seen."""
+        found: list[SecurityGroup] = []
+        for attribute, values in self._legacy().network_lists("security_group_ids"):
+            argument = self._argument("security_group_ids", attribute, self.loc)
+            for value in values:
+                target = self._ev.target(value)
+                if target is None or target.block.type != "resource" or target.block.labels[0] not in _GROUP_TYPES:
+                    return argument, None
+                found.append(SecurityGroup(target))
+            return argument, found
+        return None, None
 
     def subnets(self) -> list[tuple[Argument, list[Optional[Subnet]]]]:
         """(the Argument `network_configuration.subnet_ids`, [Subnet, or None for an item not
@@ -139,6 +158,22 @@ class _ManagedPolicy:
         return f" through its {self.argument}" if self.on_role else f" by {self.attachment.address}"
 
 
+_GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
+
+
+class SecurityGroup(Resource):
+    """An `aws_security_group` (or `aws_default_security_group`) and its rules."""
+
+    def rules(self, direction: str) -> tuple[list[_GroupRule], bool]:
+        """(its "ingress" or "egress" rules, wherever they are written: inline blocks,
+        `aws_security_group_rule`, `aws_vpc_security_group_*_rule`; unsure). Each rule has
+        `.protocol`, `.from_port`, `.to_port`, `.self` (admits the group itself), `.groups`
+        (other groups it admits), `.cidrs`, `.loc` and `.address`. `unsure` is True when
+        another rule might exist that cannot be seen (a dynamic block over an unknown
+        collection, a rule whose group cannot be resolved, the group given to an unread module)."""
+        return _security_groups.rules(self._ev, self._instance, direction)
+
+
 class Subnet(Resource):
     """An `aws_subnet`, and whether it is public."""
 
@@ -183,6 +218,15 @@ class Context:
         """The resource instance a reference (`aws_iam_role.mwaa.arn`) designates, or None."""
         instance = self._legacy.ev.target(value)
         return Resource(instance) if instance is not None else None
+
+    def reference(self, value: Any) -> Optional[tuple[Resource, str]]:
+        """The resource instance and the attribute a computed value stands for
+        (`aws_mwaa_environment.this.database_vpc_endpoint_service` → that environment and
+        "database_vpc_endpoint_service"), through variables, locals and module outputs; None
+        for any other value."""
+        if isinstance(value, _Ref):
+            return Resource(value.instance), value.attr
+        return None
 
 
 class _AirflowVersions:

@@ -16,6 +16,8 @@ from ..model import Location
 from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
+from ..references import uses as _uses
+from ..references import waits_for as _waits_for
 from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
 from ..values import Error, LocatedStr, Unknown, contains_unknown, to_bool, to_template_string
@@ -142,6 +144,16 @@ class Argument:
     def passed_to(self) -> str:
         """`passed to module.mwaa` (the outermost call) when the value was passed into a module, else ""."""
         return self._origin.passed_to() if self._origin is not None else ""
+
+    @property
+    def for_which(self) -> str:
+        """Which resource instance a finding at `loc` is about, for a message: `passed` when
+        the value was passed into a module; " (for <address>)" when `loc` is a line several
+        instances share (inside a module, or under count/for_each); else ""."""
+        if self.passed:
+            return self.passed
+        address = self._resource.address
+        return f" (for {address})" if address.startswith("module.") or address.endswith("]") else ""
 
 
 class _VariableView:
@@ -286,6 +298,20 @@ class Resource:
     def blocks(self, name: str) -> list[_Block]:
         """Nested blocks of that type, `dynamic` blocks expanded."""
         return [_Block(self, child) for child in self._ev.children(self._instance.block, name, self._instance)]
+
+    def mentions(self, attribute: str) -> list[tuple[Location, str]]:
+        """(where, the address of the top-level block it is written in: `aws_vpc_endpoint.db`,
+        `output.db_service`, `module.endpoints`, `locals`) for each expression that reads this
+        resource's `attribute`, in its module and, through that module's outputs, in its
+        callers: to know whether a computed value is used anywhere, which evaluation (an
+        unknown wherever it flows) cannot tell."""
+        return [(loc, block.address) for loc, block in _uses(self._ev, self._instance.block, attribute)]
+
+    def waits_for(self, other: Resource) -> bool:
+        """Does Terraform create this resource only after `other`, through a chain of references
+        or `depends_on` (variables, locals, module calls and outputs included; a module that
+        cannot be read waits for what its call is given)?"""
+        return _waits_for(self._ev, self._instance.block, other._ev, other._instance.block)
 
     def is_named_by(self, value: Any) -> Optional[bool]:
         """Does `value` (a reference, a name or an ARN) designate this resource? None: cannot tell."""

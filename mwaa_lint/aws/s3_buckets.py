@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from ..evaluate import Instance, ResourceSet
+from ..evaluate import Instance
 from ..model import Location
 from ..provenance import origin_of
 from ..values import PartialString, Unknown, join_parts, same_value
+from .unread_modules import given_to_unread_module
 
 _ARN_PREFIX = re.compile(r"arn:aws(-[a-z]+)*:s3:::")
 
@@ -66,7 +67,7 @@ def configurations(ev, bucket, resource_type: str) -> tuple[list[Instance], bool
             found.append(inst)
         elif same is None:
             unsure = True
-    return found, unsure or _given_to_unread_module(ev, bucket)
+    return found, unsure or given_to_unread_module(ev, lambda value: refers_to_bucket(ev, value, bucket) is True)
 
 
 def refers_to_bucket(ev, value: Any, bucket) -> Optional[bool]:
@@ -99,30 +100,6 @@ def _name_in_arn(arn: Any) -> Any:
     if rest[0] == "" and len(rest) == 2:
         return rest[1]  # keep a lone reference a reference, so it can be followed
     return join_parts(rest)
-
-
-def _given_to_unread_module(ev, bucket) -> bool:
-    """Is the bucket passed to a remote (or unloadable) module, which may configure it?"""
-    for module_ev in ev.tree:
-        for calls in module_ev.calls.values():
-            for call, child in calls:
-                if child is not None:
-                    continue
-                for name, attribute in call.block.attributes.items():
-                    if name not in ("source", "version", "count", "for_each", "providers", "depends_on"):
-                        if _mentions(ev, module_ev.eval(attribute.expr, call), bucket):
-                            return True
-    return False
-
-
-def _mentions(ev, value: Any, bucket) -> bool:
-    if isinstance(value, ResourceSet):
-        return bucket in value.instances
-    if isinstance(value, list):
-        return any(_mentions(ev, v, bucket) for v in value)
-    if isinstance(value, dict):
-        return any(_mentions(ev, v, bucket) for v in value.values())
-    return refers_to_bucket(ev, value, bucket) is True
 
 
 def _is_bucket(instance) -> bool:

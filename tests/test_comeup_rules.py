@@ -1,0 +1,177 @@
+"""The come-up rules (MWAA8xx): what would keep an environment from being created or from
+working, with their exact messages. The per-rule fixtures' findings (rule, file, line) are
+checked by tests/test_rule_fixtures.py; here, what each message says."""
+import pytest
+from conftest import FIXTURES
+
+RULES = FIXTURES / "rules"
+
+
+def _messages(cli, rule: str, case: str) -> list[tuple[str, int, str, list]]:
+    data = cli(".", "--select", rule, "--format", "json", cwd=RULES / rule / case).json()
+    return [(f["path"], f["line"], f["message"], [(r["path"], r["line"], r["message"]) for r in f.get("related", [])])
+            for f in data["findings"]]
+
+
+MICRO = "but mw1.micro runs exactly 1 web server"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("out_of_range", [
+        ("main.tf", 14, f"min_webservers is 2 {MICRO}; expected min_webservers = 1, or CreateEnvironment fails", []),
+        ("main.tf", 15, f"max_webservers is 2 {MICRO}; expected max_webservers = 1, or CreateEnvironment fails", []),
+        ("main.tf", 30, "min_webservers is 1 but mw1.small accepts 2 to 5 web servers; expected min_webservers "
+                        "between 2 and 5 (the range AWS documents)", []),
+        ("main.tf", 48, 'max_webservers is 6 but mw1.medium accepts 2 to 5 web servers (for aws_mwaa_environment.team'
+                        '["growth"]); expected max_webservers between 2 and 5 (the range AWS documents)',
+         []),
+    ]),
+    ("module_caller", [
+        ("main.tf", 29, "min_webservers and max_webservers are 1 but mw1.small accepts 2 to 5 web servers (passed to "
+                        "module.staging for module.staging.aws_mwaa_environment.this); expected min_webservers and "
+                        "max_webservers between 2 and 5 (the range AWS documents)",
+         []),
+        ("modules/airflow/main.tf", 35, f"min_webservers is 2 {MICRO} (for module.dev.aws_mwaa_environment.this); "
+                                        "expected min_webservers = 1, or CreateEnvironment fails",
+         [("main.tf", 6, "environment_class of module.dev.aws_mwaa_environment.this")]),
+        ("modules/airflow/main.tf", 36, f"max_webservers is 2 {MICRO} (for module.dev.aws_mwaa_environment.this); "
+                                        "expected max_webservers = 1, or CreateEnvironment fails",
+         [("main.tf", 6, "environment_class of module.dev.aws_mwaa_environment.this")]),
+    ]),
+    ("unknown_inputs", [
+        ("main.tf", 10, "max_webservers is 8, which no environment class accepts; expected max_webservers between "
+                        "1 and 5 (the range AWS documents)", []),
+    ]),
+    ("in_range", []),
+])
+def test_mwaa807_messages(cli, case, expected):
+    assert _messages(cli, "MWAA807", case) == expected
+
+
+PENDING = "so the environment stays PENDING and fails after 72 hours; expected an Interface aws_vpc_endpoint"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", [
+        ("main.tf", 8, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the database_vpc_endpoint_service '
+                       f"or webserver_vpc_endpoint_service of aws_mwaa_environment.analytics, {PENDING} for each, with "
+                       "that service_name", []),
+        ("main.tf", 23, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the '
+                        f"webserver_vpc_endpoint_service of aws_mwaa_environment.reporting, {PENDING} with that "
+                        "service_name", []),
+        ("main.tf", 38, 'endpoint_management is "CUSTOMER" but no aws_vpc_endpoint uses the '
+                        f"database_vpc_endpoint_service of aws_mwaa_environment.partners, {PENDING} with that "
+                        "service_name", []),
+    ]),
+    ("module_caller", [
+        ("main.tf", 6, 'endpoint_management is "CUSTOMER" (passed to module.analytics for '
+                       "module.analytics.aws_mwaa_environment.this) but no aws_vpc_endpoint uses the "
+                       "database_vpc_endpoint_service or webserver_vpc_endpoint_service of "
+                       f"module.analytics.aws_mwaa_environment.this, {PENDING} for each, with that service_name", []),
+    ]),
+    ("created", []),
+    ("unknown_inputs", []),
+    ("written_out", []),
+])
+def test_mwaa808_messages(cli, case, expected):
+    assert _messages(cli, "MWAA808", case) == expected
+
+
+def test_mwaa808_follows_a_module_output_to_where_the_caller_reads_it(cli, tmp_path):
+    # the module's outputs alone are not a use: module.analytics is reported although its
+    # module outputs both services; once the caller outputs one, that one may be used elsewhere
+    import shutil
+
+    case = tmp_path / "case"
+    shutil.copytree(RULES / "MWAA808" / "module_caller", case)
+    with (case / "main.tf").open("a") as main:
+        main.write('\noutput "analytics_database_service" {\n  value = module.analytics.database_vpc_endpoint_service\n}\n')
+    found = _messages(cli, "MWAA808", "module_caller")
+    assert [(path, line) for path, line, _, _ in found] == [("main.tf", 6)]
+    data = cli(".", "--select", "MWAA808", "--format", "json", cwd=case).json()
+    assert [f["message"].split(" of ")[0].rsplit(" the ", 1)[1] for f in data["findings"]] == ["webserver_vpc_endpoint_service"]
+
+
+NO_SELF = ("admits traffic from itself{}, so MWAA's components cannot reach each other and the environment does not "
+           "come up or process DAGs; expected {}")
+ALL_OR_BOTH = "an ingress rule with self = true (all traffic, or TCP 443 and 5432)"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", [
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["analytics"] (aws_security_group.analytics) '
+                        + NO_SELF.format("", ALL_OR_BOTH)),
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["ingest"] (aws_security_group.ingest) has an '
+                        "egress rule: Terraform removes the allow-all egress AWS adds to a new group, so the environment "
+                        "cannot reach S3, SQS, CloudWatch or its database; expected an egress rule for all traffic "
+                        "(0.0.0.0/0)"),
+        ("main.tf", 19, 'no security group of aws_mwaa_environment.this["reporting"] (aws_security_group.reporting) '
+                        + NO_SELF.format(" on TCP 5432 but not on 443", "the self-referencing rule to cover TCP 443 too")),
+    ]),
+    ("module_caller", [
+        ("modules/airflow/main.tf", 54, "no security group of module.analytics.aws_mwaa_environment.this "
+                                        "(module.analytics.aws_security_group.this) " + NO_SELF.format("", ALL_OR_BOTH)),
+    ]),
+    ("documented", []),
+    ("unknown_inputs", []),
+])
+def test_mwaa804_messages(cli, case, expected):
+    assert [(path, line, message) for path, line, message, _ in _messages(cli, "MWAA804", case)] == expected
+
+
+def test_mwaa804_notes_each_group(cli):
+    found = _messages(cli, "MWAA804", "module_caller")
+    assert found[0][3] == [("modules/airflow/main.tf", 23, "security group module.analytics.aws_security_group.this")]
+
+
+FAILS = "so after the next upload the pinned version is deleted and the next update fails to read it; expected"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("expiring", [
+        ("bucket.tf", 38, 'lifecycle rule "expire-old-requirements" of aws_s3_bucket_lifecycle_configuration.airflow '
+                          'deletes noncurrent versions after 30 days under "requirements", where '
+                          'aws_mwaa_environment.analytics pins requirements.txt to the version '
+                          f'"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", written out, {FAILS} requirements_s3_object_version '
+                          "to follow the upload (aws_s3_object.<name>.version_id), or the rule to leave requirements.txt out",
+         [("main.tf", 10, "requirements_s3_object_version of aws_mwaa_environment.analytics")]),
+        ("bucket.tf", 51, 'lifecycle rule "expire-old-plugins" of aws_s3_bucket_lifecycle_configuration.airflow '
+                          'deletes noncurrent versions after 14 days under "plugins/", where aws_mwaa_environment.analytics '
+                          "pins plugins.zip (plugins/plugins.zip) to a version kept by lifecycle.ignore_changes, "
+                          f"{FAILS} plugins_s3_object_version out of ignore_changes, or the rule to leave "
+                          "plugins/plugins.zip out",
+         [("main.tf", 13, "plugins_s3_object_version of aws_mwaa_environment.analytics")]),
+    ]),
+    ("module_caller", [
+        ("modules/airflow/main.tf", 40, 'lifecycle rule "expire-old-versions" of '
+                                        "module.analytics.aws_s3_bucket_lifecycle_configuration.this deletes noncurrent "
+                                        "versions after 30 days on every object, where "
+                                        "module.analytics.aws_mwaa_environment.this pins requirements.txt to the version "
+                                        f'"3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", written out, {FAILS} '
+                                        "requirements_s3_object_version to follow the upload "
+                                        "(aws_s3_object.<name>.version_id), or the rule to leave requirements.txt out",
+         [("main.tf", 6, "requirements_s3_object_version of module.analytics.aws_mwaa_environment.this")]),
+    ]),
+    ("following", []),
+    ("unknown_inputs", []),
+])
+def test_mwaa810_messages(cli, case, expected):
+    assert _messages(cli, "MWAA810", case) == expected
+
+
+def test_mwaa809_names_what_races_and_notes_each(cli):
+    found = _messages(cli, "MWAA809", "racing")
+    names = ("aws_iam_role_policy.mwaa, aws_iam_role_policy_attachment.cloudwatch, "
+             "aws_s3_bucket_public_access_block.airflow")
+    assert found == [("main.tf", 64, f"aws_mwaa_environment.analytics is not created after {names}, so on a first "
+                      "apply CreateEnvironment may run before them and fail its permission or public access checks "
+                      f"(the AWS provider retries for 2 minutes); expected {names} in its depends_on",
+                      [("main.tf", 24, "aws_iam_role_policy.mwaa, created in parallel"),
+                       ("main.tf", 37, "aws_iam_role_policy_attachment.cloudwatch, created in parallel"),
+                       ("main.tf", 53, "aws_s3_bucket_public_access_block.airflow, created in parallel")])]
+    assert _messages(cli, "MWAA809", "ordered") == [] and _messages(cli, "MWAA809", "unread_module") == []
+
+
+def test_mwaa809_is_off_by_default(cli):
+    data = cli(".", "--format", "json", cwd=RULES / "MWAA809" / "racing").json()
+    assert "MWAA809" not in {f["rule_id"] for f in data["findings"]}
