@@ -1,0 +1,68 @@
+"""Issue 14, network part: routes on a VPC's main table, results independent of file order,
+log groups that may come from modules mwaa-lint cannot read, fileset() uploads, modules no one
+instantiates, placeholder defaults of reusable modules, and one finding per defect when a
+module repository is scanned from its root. Fixtures: tests/fixtures/fidelity/network/."""
+import re
+import shutil
+
+import pytest
+from conftest import FIXTURES
+from test_fixture_modules import expected_findings
+
+HERE = FIXTURES / "fidelity" / "network"
+CASES = sorted(p.parent for p in HERE.glob("**/expected.txt"))
+
+
+def _findings(cli, directory, *args):
+    data = cli(".", "--format", "json", *args, cwd=directory).json()
+    assert data["diagnostics"] == []
+    return data["findings"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(HERE)))
+def test_findings_are_exactly_the_expected_ones(cli, case):
+    found = sorted((f["rule_id"], f["path"], f["line"]) for f in _findings(cli, case))
+    assert found == expected_findings(case)
+
+
+def test_a_route_on_the_main_route_table_makes_implicitly_associated_subnets_public(cli):
+    messages = [f["message"] for f in _findings(cli, HERE / "main_route_table", "--select", "MWAA101")]
+    assert messages == [
+        f'subnet aws_subnet.mwaa["{key}"] is public: its VPC\'s main route table aws_vpc.main.main_route_table_id '
+        "routes 0.0.0.0/0 to internet gateway aws_internet_gateway.main (network.tf:18); expected a private "
+        "subnet (MWAA needs two private subnets)"
+        for key in ("a", "b")
+    ]
+
+
+def test_a_route_on_the_default_route_table_id_is_on_the_main_table(cli):
+    messages = [f["message"] for f in _findings(cli, HERE / "default_route_table", "--select", "MWAA101")]
+    assert messages == [
+        f"subnet aws_subnet.mwaa[{index}] is public: its VPC's main route table aws_vpc.main.main_route_table_id "
+        "routes ::/0 to internet gateway aws_internet_gateway.main (main.tf:20); expected a private subnet "
+        "(MWAA needs two private subnets)"
+        for index in (0, 1)
+    ]
+
+
+def _as_seen(findings):
+    """The findings, with the `(file.tf:line)` a message names written as `(…)`: the reordered
+    copy moves the route those messages point at."""
+    return sorted((f["rule_id"], f["path"], f["line"], f["column"], re.sub(r"\(\S+\.tf:\d+\)", "(…)", f["message"]))
+                  for f in findings)
+
+
+def test_results_do_not_depend_on_file_names_or_order(cli, tmp_path):
+    """The association with an unknown subnet_id is read first (a_…) or last (z_…), and the
+    blocks of network.tf are in the opposite order: the findings are the same."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(HERE / "unknown_association", first)
+    shutil.copytree(HERE / "unknown_association", second)
+    (second / "a_shared_services.tf").rename(second / "z_shared_services.tf")
+    blocks = (second / "network.tf").read_text().split("\n\n")
+    (second / "network.tf").unlink()
+    (second / "0_network.tf").write_text("\n\n".join(reversed(blocks)) + "\n")
+    seen_first = _as_seen(_findings(cli, first))
+    seen_second = _as_seen(_findings(cli, second))
+    assert [f[:3] for f in seen_first] == [("MWAA101", "main.tf", 28), ("MWAA402", "main.tf", 31)]
+    assert seen_first == seen_second
