@@ -66,3 +66,42 @@ def test_results_do_not_depend_on_file_names_or_order(cli, tmp_path):
     seen_second = _as_seen(_findings(cli, second))
     assert [f[:3] for f in seen_first] == [("MWAA101", "main.tf", 28), ("MWAA402", "main.tf", 31)]
     assert seen_first == seen_second
+
+
+def test_a_module_repository_is_checked_through_its_examples_only(cli):
+    found = [(f["rule_id"], f["path"], f["line"], f["address"], f["message"])
+             for f in _findings(cli, HERE / "module_repo", "--select", "MWAA401,MWAA403")]
+    webserver = ("WebServer logs are enabled but no aws_cloudwatch_log_group \"airflow-orders-{}-WebServer\" sets "
+                 "retention_in_days, so MWAA creates it with no expiry; expected that log group with retention_in_days > 0")
+    assert found == [
+        ("MWAA403", "main.tf", 27, "module.mwaa.aws_mwaa_environment.this",
+         'dag_processing_logs sends DAGProcessing logs at log_level "DEBUG", which multiplies the CloudWatch Logs '
+         'volume billed; expected "INFO" or higher outside an investigation'),
+        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this", webserver.format("complete")),
+        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this", webserver.format("minimal")),
+    ]
+
+
+def test_files_named_in_a_called_module_are_reported_through_its_caller(cli):
+    """pre-commit names the changed files: the module's main.tf and examples/complete/main.tf.
+    The module is checked through the example only, and its named file is still reported."""
+    data = cli("main.tf", "examples/complete/main.tf", "--format", "json", cwd=HERE / "module_repo").json()
+    assert data["diagnostics"] == []
+    assert sorted((f["rule_id"], f["path"], f["line"], f["address"]) for f in data["findings"]) == [
+        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this"),
+        ("MWAA403", "main.tf", 27, "module.mwaa.aws_mwaa_environment.this"),
+    ]
+
+
+def test_a_module_named_alone_is_still_checked_alone(cli):
+    """With no caller in the scan, the module directory is its own root."""
+    data = cli("main.tf", "--format", "json", "--select", "MWAA401", cwd=HERE / "module_repo").json()
+    assert [(f["path"], f["line"], f["address"]) for f in data["findings"]] == [("main.tf", 37, "aws_mwaa_environment.this")]
+
+
+def test_log_groups_an_unread_module_may_create_are_not_reported_missing(cli):
+    found = [(f["line"], f["address"], f["message"]) for f in
+             _findings(cli, HERE / "log_groups_from_modules", "--select", "MWAA401")]
+    assert found == [(119, "aws_mwaa_environment.audit",
+                      'Task logs are enabled but no aws_cloudwatch_log_group "airflow-audit-Task" sets retention_in_days, '
+                      "so MWAA creates it with no expiry; expected that log group with retention_in_days > 0")]
