@@ -105,3 +105,40 @@ def test_log_groups_an_unread_module_may_create_are_not_reported_missing(cli):
     assert found == [(119, "aws_mwaa_environment.audit",
                       'Task logs are enabled but no aws_cloudwatch_log_group "airflow-audit-Task" sets retention_in_days, '
                       "so MWAA creates it with no expiry; expected that log group with retention_in_days > 0")]
+
+
+def test_requirements_uploaded_by_a_fileset_for_each_are_checked(cli):
+    found = [(f["rule_id"], f["path"], f["line"], f["address"], f["message"]) for f in
+             _findings(cli, HERE / "fileset_uploads", "--select", "MWAA301")]
+    assert found == [("MWAA301", "mwaa/requirements.txt", 3, "aws_mwaa_environment.orders",
+                      "`pandas` is not pinned: no version specifier; expected `==<version>` so every scheduler and "
+                      "worker installs the same build")]
+
+
+def test_fileset_lists_what_terraform_lists(cli, tmp_path):
+    """fileset()'s answers for the patterns Terraform 1.11.4's console was asked (see the values
+    below: `echo 'jsonencode(fileset("mwaa", "**"))' | terraform console` in this tree)."""
+    from mwaa_lint.functions import call_function
+    from mwaa_lint.project import Project, confined_to
+
+    for name in ("mwaa/requirements.txt", "mwaa/plugins.zip", "mwaa/.env", "mwaa/dags/a.py", "mwaa/dags/sub/b.py",
+                 "mwaa/.hidden/x"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    terraform = {
+        (str(tmp_path), "mwaa/*"): ["mwaa/.env", "mwaa/plugins.zip", "mwaa/requirements.txt"],
+        (f"{tmp_path}/mwaa", "*"): [".env", "plugins.zip", "requirements.txt"],
+        ("mwaa/", "**"): [".env", ".hidden/x", "dags/a.py", "dags/sub/b.py", "plugins.zip", "requirements.txt"],
+        ("mwaa", "dags/**"): ["dags/a.py", "dags/sub/b.py"],
+        ("mwaa", "**/*.py"): ["dags/a.py", "dags/sub/b.py"],
+        ("mwaa", "{dags,x}/*"): ["dags/a.py"],
+        ("mwaa", "./*"): [".env", "plugins.zip", "requirements.txt"],
+        ("mwaa", "[a-r]*"): ["plugins.zip", "requirements.txt"],
+        ("nope", "*"): [],
+        ("mwaa", "dags"): [],
+        ("mwaa", "*.{txt,zip}"): ["plugins.zip", "requirements.txt"],
+    }
+    with confined_to(Project(str(tmp_path), "test")):
+        assert {case: call_function("fileset", list(case), tmp_path) for case in terraform} == terraform
+        outside = call_function("fileset", [str(tmp_path.parent), "*"], tmp_path)
+    assert type(outside).__name__ == "Unknown"
