@@ -142,3 +142,39 @@ def test_fileset_lists_what_terraform_lists(cli, tmp_path):
         assert {case: call_function("fileset", list(case), tmp_path) for case in terraform} == terraform
         outside = call_function("fileset", [str(tmp_path.parent), "*"], tmp_path)
     assert type(outside).__name__ == "Unknown"
+
+
+def test_a_placeholder_default_is_not_a_deployed_value(cli):
+    found = [(f["rule_id"], f["path"], f["line"], f["message"]) for f in _findings(cli, HERE / "reusable_module")]
+    assert found == [
+        ("MWAA102", "variables.tf", 55, "webserver_access_mode is PUBLIC_ONLY, so the Airflow UI is reachable from the "
+         "internet; expected PRIVATE_ONLY (reach the web server through its VPC endpoint)"),
+        ("MWAA501", "variables.tf", 61, "max_workers is 100 (var.max_workers, set by its default); expected max_workers <= 25"),
+    ]
+
+
+def test_an_optional_argument_left_empty_by_default_is_judged_as_unset(cli):
+    found = [(f["rule_id"], f["path"], f["line"]) for f in _findings(cli, HERE / "reusable_module", "--select", "MWAA603")]
+    assert found == [("MWAA603", "main.tf", 7)]
+
+
+@pytest.mark.parametrize("subnets, expected", [
+    # the caller omits subnet_ids: the module's [] is what it deploys
+    ("", ("MWAA103", "modules/mwaa/main.tf", 17)),
+    # the caller passes one subnet
+    ('subnet_ids = ["subnet-0a1b2c3d4e5f60718"]', ("MWAA103", "main.tf", 8)),
+])
+def test_a_callers_value_is_judged_even_when_it_is_empty(cli, tmp_path, subnets, expected):
+    shutil.copytree(HERE / "reusable_module", tmp_path / "modules" / "mwaa", ignore=shutil.ignore_patterns("expected.txt"))
+    (tmp_path / "main.tf").write_text(
+        'module "mwaa" {\n'
+        '  source             = "./modules/mwaa"\n'
+        '  name               = "claims"\n'
+        '  execution_role_arn = "arn:aws:iam::123456789012:role/claims-mwaa"\n'
+        '  source_bucket_arn  = "arn:aws:s3:::claims-dags"\n'
+        '  security_group_ids = ["sg-0a1b2c3d4e5f60718"]\n'
+        '  max_workers        = 10\n'
+        f"  {subnets}\n"
+        "}\n")
+    found = [(f["rule_id"], f["path"], f["line"]) for f in _findings(cli, tmp_path, "--select", "MWAA103")]
+    assert found == [expected]

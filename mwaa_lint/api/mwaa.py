@@ -51,7 +51,9 @@ class Environment(Resource):
         found: list[tuple[Argument, list[Optional[Subnet]]]] = []
         for attribute, values in self._legacy().network_lists("subnet_ids"):
             targets = [self._ev.target(v) for v in values]
-            argument = self._argument("subnet_ids", attribute, self.loc)
+            argument = self._argument("subnet_ids", attribute, self.loc, "network_configuration.subnet_ids")
+            if not isinstance(argument.value, list):
+                continue  # a placeholder default (Argument): the caller supplies the subnets
             found.append((argument, [Subnet(t) if t is not None else None for t in targets]))
         return found
 
