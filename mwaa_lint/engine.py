@@ -14,7 +14,7 @@ from .context import Context
 from .discover import ModuleJob, discover
 from .loader import Loader
 from .modules import called_directories
-from .paths import resolving_once
+from .paths import real, resolving_once
 from .policy import result
 from .prepare import Root, prepare, refused
 from .project import Project, confined_to
@@ -44,10 +44,40 @@ def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stat
     return jobs, diagnostics, stats
 
 
+def _called_by_roots(jobs: list[ModuleJob], calls: dict) -> set:
+    """The directories some root calls as local modules (`calls`: a job's resolved directory →
+    the directories its tree calls, `called_directories`). The roots are the jobs no other job
+    calls; jobs that only call each other (a cycle, which is not followed) stay roots."""
+    called_by_another = set().union(*(called - {real} for real, called in calls.items()))
+    roots = [job.real for job in jobs if job.real not in called_by_another]
+    return set().union(*(calls.get(real, set()) for real in roots)) - set(roots)
+
+
 def _is_root(job: ModuleJob, called: set) -> bool:
-    # A directory some scanned root calls as a module is checked through that caller, with its
-    # inputs, not again on its own with defaults — unless the user named it.
-    return job.named or job.real not in called
+    # A directory some scanned root calls as a module is checked through its callers, with
+    # their inputs, and never again on its own with its defaults, even when the user named it
+    # (`mwaa-lint .` in a module repository whose examples/ call `../..`): one defect, one
+    # finding. The files named in it are reported through the callers (`_report_through`).
+    # A directory called only with `count = 0` / `for_each = {}` yields nothing.
+    return job.real not in called
+
+
+def _report_through(jobs: list[ModuleJob], calls: dict, called: set) -> set:
+    """Let each root report the files the user named in the modules it calls (which are checked
+    only through it); returns the roots whose report grew (their stored results do not apply)."""
+    named = {job.real: job for job in jobs if job.real in called and job.named}
+    grown = set()
+    for job in jobs:
+        if job.real in called or job.report is None:
+            continue
+        for directory in calls.get(job.real, set()) & named.keys():
+            module = named[directory]
+            extra = {real(path) for path in module.files} if module.report is None else module.report
+            if not extra <= job.report:
+                job.report = job.report | extra
+                grown.add(job.real)
+            job.requirement_files.extend(p for p in module.requirement_files if p not in job.requirement_files)
+    return grown
 
 
 @contextmanager
@@ -75,11 +105,13 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     loader = Loader(current())
     loader.prefetch([path for job in jobs if job.real not in reused for path in job.files])
     prepared = {job.real: prepare(job, loader, options) for job in jobs if job.real not in reused}
-    called = set().union(*(entry.called for entry in reused.values()),
-                         *(called_directories(r.ev) for r in prepared.values() if r.ev is not None))
+    calls = {**{real: entry.called for real, entry in reused.items()},
+             **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
+    called = _called_by_roots(jobs, calls)
+    grown = _report_through(jobs, calls, called)
     outcomes = []
     for job in (job for job in jobs if _is_root(job, called)):
-        entry = reused.get(job.real)
+        entry = reused.get(job.real) if job.real not in grown else None
         if entry is not None and entry.outcome is not None:
             outcomes.append(entry.outcome)
             stats.roots_reused += 1
@@ -119,7 +151,7 @@ def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
         loader = Loader(current())
         loader.prefetch([path for job in jobs for path in job.files])
         prepared = [prepare(job, loader, options) for job in jobs]
-        called = set().union(*(called_directories(r.ev) for r in prepared if r.ev is not None))
+        called = _called_by_roots(jobs, {r.job.real: called_directories(r.ev) for r in prepared if r.ev is not None})
         roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []
     for root in roots:

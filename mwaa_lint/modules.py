@@ -48,8 +48,19 @@ def load_calls(ev: Evaluator, load_module: Callable[[Path], m.Module], depth: in
 
 
 def called_directories(ev: Evaluator) -> set:
-    """Resolved directories of every module instance below the root of `ev`'s tree."""
-    return {real(child.module.directory) for child in ev.tree[1:]}
+    """Resolved directories of every module instance below the root of `ev`'s tree, and of
+    every local module a module of the tree calls with no instance (`count = 0`,
+    `for_each = {}`): such a call yields nothing, and its directory is no root of its own."""
+    found = {real(child.module.directory) for child in ev.tree[1:]}
+    for each in ev.tree:
+        for block in each.module.blocks("module"):
+            if not block.labels or each.calls.get(block.labels[0]) != []:
+                continue
+            source_attr = block.attr("source")
+            directory = _directory(each, each.value(source_attr.expr)) if source_attr is not None else None
+            if directory is not None:
+                found.add(real(directory))
+    return found
 
 
 def _directory(ev: Evaluator, source: object) -> Optional[Path]:

@@ -111,6 +111,19 @@ class Project:
             raise refused
         return os.path.isfile(path)
 
+    def listing(self, path, *, where=None) -> list[tuple[str, bool, bool]]:
+        """(name, is a regular file, is a directory not reached through a symbolic link) for
+        each entry of the directory at `path`, sorted by name; Refused when it is outside the
+        project, the OSError of a directory that cannot be listed."""
+        reason = self.outside(path)
+        if reason is not None:
+            refused = Refused(path, reason)
+            self.refuse(refused, where)
+            raise refused
+        with os.scandir(path) as entries:
+            found = [(entry.name, entry.is_file(), entry.is_dir(follow_symlinks=False)) for entry in entries]
+        return sorted(found)
+
     def refuse(self, refused: Refused, where=None) -> None:
         refusal = Refusal(refused.path, refused.reason, where)
         if refusal not in self.refusals:

@@ -7,6 +7,8 @@ from mwaa_lint.api import (
     Environment,
     Finding,
     Location,
+    ModuleCall,
+    PartialString,
     Rule,
     Severity,
     Unknown,
@@ -25,7 +27,10 @@ class LogRetentionMissing(Rule):
     looks for an `aws_cloudwatch_log_group` named `airflow-<environment name>-<Type>`
     (`DAGProcessing`, `Scheduler`, `Task`, `WebServer`, `Worker`) with `retention_in_days`
     greater than zero, and reports the log type when there is none (at its block), or the
-    group's `retention_in_days` when it is 0 or null (logs that never expire).
+    group's `retention_in_days` when it is 0 or null (logs that never expire). A log group that
+    a module mwaa-lint does not read could create (a registry or git module given the group's
+    name or the environment's, or a module whose `for_each` keys are unknown) may exist: then
+    nothing is reported.
 
     ## Why is this bad?
     The `aws_mwaa_environment` resource has no retention setting. MWAA creates its log groups
@@ -91,6 +96,7 @@ class LogRetentionMissing(Rule):
             for group, group_name in groups
             if same_value(env.log_group_name(type_name), group_name)
         }
+        unread = context.unread_module_calls()
         for env in context.environments():
             for block_name, where in _enabled_log_types(env, log_types):
                 type_name = log_types[block_name]["name"]
@@ -104,7 +110,7 @@ class LogRetentionMissing(Rule):
                         maybe = True
                 shown = _shown(expected, type_name)
                 if not matches:
-                    if not maybe:
+                    if not maybe and not _elsewhere(unread, expected, env.get("name")):
                         yield self.finding(
                             where,
                             f'{type_name} logs are enabled but no aws_cloudwatch_log_group "{shown}" sets '
@@ -127,6 +133,19 @@ class LogRetentionMissing(Rule):
                             f"{argument.passed}, so they never expire; expected retention_in_days > 0",
                             address=env.address,
                         )
+
+
+def _elsewhere(unread: list[ModuleCall], expected: Any, env_name: Any) -> bool:
+    """Could a module mwaa-lint does not read create the log group? When a call passes it
+    something that could be the group's name (`"airflow-${var.name}-${each.key}"`), or the
+    environment's own name (the module may build the group's name from it)."""
+    for call in unread:
+        for value in call.leaves():
+            if isinstance(value, (str, PartialString)) and same_value(value, expected) is not False:
+                return True
+            if same_value(value, env_name) is True:
+                return True
+    return False
 
 
 def _shown(expected: str | Unknown, type_name: str) -> str:

@@ -9,9 +9,12 @@ class PublicSubnet(Rule):
     ## What it does
     Follows each subnet in `network_configuration.subnet_ids` to its `aws_subnet` and its route
     table — the explicit `aws_route_table_association`, else the VPC's main route table
-    (`aws_main_route_table_association` or `aws_default_route_table`) — and reports a subnet
-    that sets `map_public_ip_on_launch = true` or routes `0.0.0.0/0` or `::/0` to an internet
-    gateway, by an inline `route` block or an `aws_route` resource.
+    (`aws_main_route_table_association`, or the table the VPC was created with: its
+    `aws_default_route_table`, or `aws_route` on `aws_vpc.x.main_route_table_id` or
+    `default_route_table_id`) — and reports a subnet that sets `map_public_ip_on_launch = true`
+    or routes `0.0.0.0/0` or `::/0` to an internet gateway, by an inline `route` block or an
+    `aws_route` resource. An association whose `subnet_id` cannot be resolved leaves only the
+    subnets with no known association undecided.
 
     ## Why is this bad?
     MWAA requires private subnets: its workers, schedulers and web server get no public IP and

@@ -6,7 +6,8 @@ could not judge, `Diagnostic`s. What it sees:
 
 - `Context`: the environments of one root module and the local modules it calls, every other
   resource by type (`context.resources("aws_subnet")`), what a reference points to
-  (`context.target(value)`), and the requirements files the user named;
+  (`context.target(value)`), the module calls whose modules are not read
+  (`context.unread_module_calls()`), and the requirements files the user named;
 - `Environment` and `Resource`: an `aws_mwaa_environment` (or any resource instance) with
   `argument(name)` — its value, whether it is known, where it was written (the caller's line
   when it was passed into a module) and how it got there — and `blocks(name)` for nested blocks;
@@ -28,14 +29,25 @@ from ..knowledge import table
 from ..model import Location
 from ..rule import Finding, Severity
 from ..values import PartialString, Unknown, same_value, to_bool, to_number
-from .mwaa import Context, Environment, Role, SecurityGroup, Subnet, airflow_versions, file_line, kms_key_problem, monthly_budget
+from .mwaa import (
+    Context,
+    Environment,
+    ModuleCall,
+    Role,
+    SecurityGroup,
+    Subnet,
+    airflow_versions,
+    file_line,
+    kms_key_problem,
+    monthly_budget,
+)
 from .terraform import Argument, Resource, Rule, elements, is_known
 
 __all__ = [
     # the contract
     "Rule", "Severity", "Finding", "Diagnostic", "Location",
     # what a rule looks at
-    "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "elements", "file_line",
+    "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "ModuleCall", "elements", "file_line",
     # values and knowledge
     "Unknown", "PartialString", "is_known", "same_value", "to_bool", "to_number", "table", "airflow_versions",
     "kms_key_problem", "monthly_budget",

@@ -73,7 +73,9 @@ class Environment(Resource):
         found: list[tuple[Argument, list[Optional[Subnet]]]] = []
         for attribute, values in self._legacy().network_lists("subnet_ids"):
             targets = [self._ev.target(v) for v in values]
-            argument = self._argument("subnet_ids", attribute, self.loc)
+            argument = self._argument("subnet_ids", attribute, self.loc, "network_configuration.subnet_ids")
+            if not isinstance(argument.value, list):
+                continue  # a placeholder default (Argument): the caller supplies the subnets
             found.append((argument, [Subnet(t) if t is not None else None for t in targets]))
         return found
 
@@ -227,6 +229,51 @@ class Context:
         if isinstance(value, _Ref):
             return Resource(value.instance), value.attr
         return None
+
+    def unread_module_calls(self) -> list[ModuleCall]:
+        """Each module call instance in the tree whose module mwaa-lint does not read (a
+        registry, git or S3 source; a local one that could not be loaded; instances whose
+        `count`/`for_each` keys are unknown): whatever it creates is unknown."""
+        return [ModuleCall(call, ev) for ev in self._legacy.ev.tree for calls in ev.calls.values()
+                for call, child in calls if child is None]
+
+
+class ModuleCall:
+    """One instance of a `module` block (`context.unread_module_calls()`)."""
+
+    _META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+    def __init__(self, call: Any, ev: Any) -> None:
+        self._call, self._ev = call, ev
+
+    @property
+    def address(self) -> str:
+        """`module.log_groups["Task"]`, `module.vpc`."""
+        return cast(str, self._call.address)
+
+    @property
+    def loc(self) -> Location:
+        return cast(Location, self._call.block.loc)
+
+    def leaves(self) -> list[Any]:
+        """The values its arguments pass in, collections opened: strings, numbers, booleans,
+        `PartialString`s (`"airflow-${var.name}-${each.key}"`) and `Unknown`s."""
+        found: list[Any] = []
+        for name, attribute in self._call.block.attributes.items():
+            if name not in self._META:
+                _leaves(self._ev.value(attribute.expr, self._call), found)
+        return found
+
+
+def _leaves(value: Any, found: list[Any], depth: int = 0) -> None:
+    if isinstance(value, dict) and depth < 32:
+        for item in value.values():
+            _leaves(item, found, depth + 1)
+    elif isinstance(value, list) and depth < 32:
+        for item in value:
+            _leaves(item, found, depth + 1)
+    elif value is not None:
+        found.append(value)
 
 
 class _AirflowVersions:

@@ -12,6 +12,7 @@ from .. import model as _m
 from ..aws import arguments as _arguments
 from ..aws import iam as _iam
 from ..aws import s3_buckets as _buckets
+from ..knowledge import table as _table
 from ..model import Location
 from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
@@ -55,8 +56,14 @@ class Argument:
     """One argument of a resource, as a rule needs it to report on it.
 
     `loc` is where to report: the module caller's argument when the value was passed into a
-    module (`module "mwaa" { max_workers = 40 }`), else the argument itself, else (when it is
-    not written at all) the resource's header.
+    module (`module "mwaa" { max_workers = 40 }`), else the variable's `default` when the value
+    is only that default of the module checked on its own, else the argument itself, else (when
+    it is not written at all) the resource's header.
+
+    `value` is Unknown when it is only a placeholder: an empty default (`null`, `""`, `[]`,
+    `{}`) of a variable no caller sets, given to an argument the resource requires
+    (`subnet_ids = var.subnet_ids` with `default = []` in a reusable module). `get()` and a
+    block's `get()` say the same.
     """
 
     name: str
@@ -156,6 +163,41 @@ class Argument:
         return f" (for {address})" if address.startswith("module.") or address.endswith("]") else ""
 
 
+def _default_loc(origin: _Origin) -> Optional[Location]:
+    """Where the default is written, when the value is `var.NAME` of the module checked on its
+    own and nothing but that default sets it: the line to change is the default's."""
+    name = _direct_variable(origin.expr)
+    if name is None or origin.ev.caller is not None or name in origin.ev.module.variable_values:
+        return None
+    block = origin.ev.module.variable(name)
+    default = block.attr("default") if block is not None else None
+    return default.loc if default is not None else None
+
+
+def _placeholder(resource_type: str, path: str, origin: _Origin) -> Optional[Unknown]:
+    """Unknown when the value of a required argument (`path`: `name`, or
+    `network_configuration.subnet_ids`; the `required_arguments` table) is only a
+    placeholder: `var.NAME` of the module being checked on its own (the root: no caller), set by
+    nothing but its default, and that default empty (`null`, `""`, `[]`, `{}`). A resource
+    cannot be deployed with it: it stands for an input the caller must supply
+    (`variable "subnet_ids" { default = [] }` in a reusable module), so no rule reports what
+    only it causes. An empty default of an optional argument means "not set" and is judged as
+    such; a default that says something (`default = 100`, `"PUBLIC_ONLY"`) is judged too."""
+    if path not in _table("required_arguments")["resources"].get(resource_type, ()):
+        return None
+    name = _direct_variable(origin.expr)
+    if name is None or origin.ev.caller is not None or name in origin.ev.module.variable_values:
+        return None
+    block = origin.ev.module.variable(name)
+    default = block.attr("default") if block is not None else None
+    if default is None:
+        return None
+    value = origin.ev.value(default.expr)
+    if value is None or (isinstance(value, (str, list, dict)) and not isinstance(value, Unknown) and len(value) == 0):
+        return Unknown(f"var.{name}")
+    return None
+
+
 class _VariableView:
     """A `variable` block the value of an argument came through (see `Argument.variables`)."""
 
@@ -239,10 +281,15 @@ class _Block:
 
     def get(self, name: str, default: Any = None) -> Any:
         attribute = self._block.attr(name)
-        return default if attribute is None else self._resource._value(attribute.expr)
+        if attribute is None:
+            return default
+        resource = self._resource
+        placeholder = _placeholder(resource.type, f"{self._block.type}.{name}",
+                                   _origin_of(resource._ev, attribute.expr, resource._instance))
+        return placeholder if placeholder is not None else resource._value(attribute.expr)
 
     def argument(self, name: str) -> Argument:
-        return self._resource._argument(name, self._block.attr(name), self._block.loc)
+        return self._resource._argument(name, self._block.attr(name), self._block.loc, f"{self._block.type}.{name}")
 
     def blocks(self, name: str) -> list[_Block]:
         ev, instance = self._resource._ev, self._resource._instance
@@ -289,7 +336,13 @@ class Resource:
         return cast(Location, self._instance.block.loc)
 
     def get(self, name: str, default: Any = None) -> Any:
-        """The argument's value (`default` when it is not written)."""
+        """The argument's value (`default` when it is not written; unknown when it is only a
+        placeholder default, see `Argument`)."""
+        attribute = self._instance.block.attr(name)
+        if attribute is not None:
+            placeholder = _placeholder(self.type, name, _origin_of(self._ev, attribute.expr, self._instance))
+            if placeholder is not None:
+                return placeholder
         return self._ev.attr(self._instance, name, default)
 
     def argument(self, name: str) -> Argument:
@@ -320,13 +373,15 @@ class Resource:
     def _value(self, expr: _m.Expr) -> Any:
         return self._ev.value(expr, self._instance)
 
-    def _argument(self, name: str, attribute: Optional[_m.Attribute], fallback: Location) -> Argument:
+    def _argument(self, name: str, attribute: Optional[_m.Attribute], fallback: Location, path: str = "") -> Argument:
         if attribute is None:
             return Argument(name, None, False, fallback, None, (), "", None, self)
         origin = _origin_of(self._ev, attribute.expr, self._instance)
         passed = f" ({origin.passed_to()} for {self.address})" if origin.calls else ""
-        loc = origin.loc or _optional_default(origin) or attribute.loc
-        return Argument(name, self._value(attribute.expr), True, loc, attribute.loc,
+        placeholder = _placeholder(self.type, path or name, origin)
+        value = placeholder if placeholder is not None else self._value(attribute.expr)
+        loc = origin.loc or _default_loc(origin) or _optional_default(origin) or attribute.loc
+        return Argument(name, value, True, loc, attribute.loc,
                         tuple(origin.calls), passed, origin, self)
 
     def _legacy(self) -> Any:

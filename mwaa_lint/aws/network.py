@@ -4,14 +4,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from ..model import Location
-from ..values import Unknown, to_bool
+from ..values import Ref, Unknown, to_bool
 from .iam import refers_to
-
-if TYPE_CHECKING:
-    from ..evaluate import Instance
 
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 
@@ -57,38 +54,73 @@ def _where(ev, loc: Location) -> str:
     return f"{os.path.relpath(loc.path.absolute(), root)}:{loc.line}"
 
 
-def _route_table(ev, subnet) -> tuple[Optional[Instance], str]:
-    """The subnet's route table instance and how it applies, or (None, '') if unknown."""
+def _route_table(ev, subnet) -> tuple[Any, str]:
+    """The subnet's route table (an instance, or `_MainTable` for a VPC's original main table)
+    and how it applies, or (None, '') if unknown. The result depends on what is written, never
+    on the order of files or blocks: every association is looked at before deciding."""
+    unsure = False
     for assoc in ev.all_instances("aws_route_table_association"):
-        if refers_to(ev, ev.attr(assoc, "subnet_id"), subnet):
+        subnet_id = ev.attr(assoc, "subnet_id")
+        same = refers_to(ev, subnet_id, subnet)
+        if same:  # a subnet has one association (AWS rejects a second), so this is the one
             table = ev.target(ev.attr(assoc, "route_table_id"))
             return (table, "its route table") if table is not None else (None, "")
-        if isinstance(ev.attr(assoc, "subnet_id"), Unknown) and ev.target(ev.attr(assoc, "subnet_id")) is None:
-            return None, ""  # an association we cannot resolve might be this subnet's
+        if same is None or (isinstance(subnet_id, Unknown) and ev.target(subnet_id) is None):
+            unsure = True  # an association we cannot resolve might be this subnet's
+    if unsure:
+        return None, ""
     vpc = ev.target(ev.attr(subnet, "vpc_id"))
     if vpc is None:
         return None, ""
     for assoc in ev.all_instances("aws_main_route_table_association"):
-        if refers_to(ev, ev.attr(assoc, "vpc_id"), vpc):
+        same = refers_to(ev, ev.attr(assoc, "vpc_id"), vpc)
+        if same:
             table = ev.target(ev.attr(assoc, "route_table_id"))
             return (table, "its VPC's main route table") if table is not None else (None, "")
-    for table in ev.all_instances("aws_default_route_table"):
-        default_id = ev.attr(table, "default_route_table_id")
-        if ev.target(default_id) is vpc:
-            return table, "its VPC's main route table"
-    return None, ""
+        if same is None:
+            return None, ""  # the VPC's main table may have been replaced
+    defaults = [table for table in ev.all_instances("aws_default_route_table")
+                if ev.target(ev.attr(table, "default_route_table_id")) is vpc]
+    return _MainTable(vpc, defaults), "its VPC's main route table"
+
+
+@dataclass
+class _MainTable:
+    """The route table AWS creates with a VPC (its main table, which `aws_default_route_table`
+    adopts): the table of every subnet with no explicit association. Routes reach it through
+    `aws_default_route_table` and through `aws_route` on `aws_vpc.x.main_route_table_id`,
+    `aws_vpc.x.default_route_table_id` or the default route table's id."""
+
+    vpc: Any
+    defaults: list
+
+    @property
+    def address(self) -> str:
+        return self.defaults[0].address if self.defaults else f"{self.vpc.address}.main_route_table_id"
+
+
+_VPC_TABLE_ATTRIBUTES = ("main_route_table_id", "default_route_table_id")
 
 
 def _routes(ev, table) -> Iterator[tuple[Any, Any, Location]]:
     """(destination, gateway value, location) for inline routes and aws_route resources."""
-    for route in ev.children(table.block, "route", table):
-        yield from _route_entries(ev, table, route.attributes, ("cidr_block", "ipv6_cidr_block"), route.loc)
+    tables = table.defaults if isinstance(table, _MainTable) else [table]
+    for each in tables:
+        for route in ev.children(each.block, "route", each):
+            yield from _route_entries(ev, each, route.attributes, ("cidr_block", "ipv6_cidr_block"), route.loc)
     for inst in ev.all_instances("aws_route"):
-        if refers_to(ev, ev.attr(inst, "route_table_id"), table):
+        if _on_table(ev, ev.attr(inst, "route_table_id"), table, tables):
             values = dict(inst.block.attributes)
             yield from _route_entries(
                 ev, inst, values, ("destination_cidr_block", "destination_ipv6_cidr_block"), inst.block.loc
             )
+
+
+def _on_table(ev, route_table_id: Any, table, tables: list) -> bool:
+    if isinstance(table, _MainTable) and isinstance(route_table_id, Ref):
+        if route_table_id.instance is table.vpc and route_table_id.attr in _VPC_TABLE_ATTRIBUTES:
+            return True
+    return any(refers_to(ev, route_table_id, each) for each in tables)
 
 
 def _route_entries(ev, instance, attributes: dict, destination_names: tuple, loc: Location) -> Iterator[tuple[Any, Any, Location]]:
