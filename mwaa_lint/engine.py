@@ -45,12 +45,22 @@ def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stat
 
 
 def _called_by_roots(jobs: list[ModuleJob], calls: dict) -> set:
-    """The directories some root calls as local modules (`calls`: a job's resolved directory →
-    the directories its tree calls, `called_directories`). The roots are the jobs no other job
-    calls; jobs that only call each other (a cycle, which is not followed) stay roots."""
+    """The directories some root calls as local modules, directly or through the modules it
+    calls (`calls`: a job's resolved directory → the directories its tree calls,
+    `called_directories`; a tree cut short by a depth limit is continued by the calls of the
+    jobs it reaches). The roots are the jobs no other job calls; jobs that only call each
+    other (a cycle, which is not followed) stay roots."""
     called_by_another = set().union(*(called - {real} for real, called in calls.items()))
-    roots = [job.real for job in jobs if job.real not in called_by_another]
-    return set().union(*(calls.get(real, set()) for real in roots)) - set(roots)
+    roots = {job.real for job in jobs if job.real not in called_by_another}
+    reached: set = set()
+    pending = [directory for real in roots for directory in calls.get(real, set())]
+    while pending:
+        directory = pending.pop()
+        if directory in reached or directory in roots:
+            continue
+        reached.add(directory)
+        pending.extend(calls.get(directory, set()))
+    return reached
 
 
 def _is_root(job: ModuleJob, called: set) -> bool:

@@ -59,15 +59,15 @@ def test_try_falls_back_when_the_caller_leaves_the_object_out(cli):
 
 def test_a_null_retention_never_expires_and_an_empty_version_is_no_version(cli):
     assert _findings(cli, "retention_null", "MWAA401") == [
-        ("main.tf", 53, "aws_mwaa_environment.this",
+        ("variables.tf", 10, "aws_mwaa_environment.this",
          'Scheduler logs go to aws_cloudwatch_log_group.airflow["Scheduler"] ("airflow-billing-etl-Scheduler"), which '
          "sets retention_in_days = null, so they never expire; expected retention_in_days > 0"),
-        ("main.tf", 53, "aws_mwaa_environment.this",
+        ("variables.tf", 10, "aws_mwaa_environment.this",
          'Task logs go to aws_cloudwatch_log_group.airflow["Task"] ("airflow-billing-etl-Task"), which sets '
          "retention_in_days = null, so they never expire; expected retention_in_days > 0"),
     ]
     [(path, line, _, message)] = _findings(cli, "retention_null", "MWAA304")
-    assert (path, line) == ("main.tf", 8)
+    assert (path, line) == ("variables.tf", 4)
     assert message.startswith('airflow_version is "", so a new environment gets the latest version MWAA offers (')
 
 

@@ -48,7 +48,7 @@ def test_findings_are_exactly_the_expected_ones(cli, case):
          'task_logs sends Task logs at log_level "DEBUG", which multiplies the CloudWatch Logs volume billed; expected '
          '"INFO" or higher outside an investigation'),
         # a variable's default replaced by an override
-        ("variable_default", "MWAA501", "main.tf", 10,
+        ("variable_default", "MWAA501", "variables_override.tf", 3,
          "max_workers is 60 (var.max_workers, set by its default); expected max_workers <= 25"),
         # a local replaced by an override file that sorts before the file defining it
         ("locals_retention", "MWAA401", "logs.tf", 5,

@@ -147,6 +147,9 @@ def test_fileset_lists_what_terraform_lists(cli, tmp_path):
 def test_a_placeholder_default_is_not_a_deployed_value(cli):
     found = [(f["rule_id"], f["path"], f["line"], f["message"]) for f in _findings(cli, HERE / "reusable_module")]
     assert found == [
+        # "" is no version (the provider sends none): an optional argument left unset, judged as unset
+        ("MWAA304", "variables.tf", 31, 'airflow_version is "", so a new environment gets the latest version MWAA '
+         "offers (3.3.1 as of 2026-11-24); expected an explicit airflow_version"),
         ("MWAA102", "variables.tf", 55, "webserver_access_mode is PUBLIC_ONLY, so the Airflow UI is reachable from the "
          "internet; expected PRIVATE_ONLY (reach the web server through its VPC endpoint)"),
         ("MWAA501", "variables.tf", 61, "max_workers is 100 (var.max_workers, set by its default); expected max_workers <= 25"),
