@@ -32,7 +32,8 @@ FILE_SYSTEM = {
 def _code_of_a_check() -> list:
     package = REPO / "mwaa_lint"
     files = [p for p in package.glob("*.py") if p.name not in NOT_DURING_A_CHECK]
-    return files + sorted((package / "aws").glob("*.py")) + sorted((package / "api").glob("*.py")) + sorted((REPO / "rules").glob("*.py"))
+    helpers = [path for name in ("aws", "api", "functions") for path in sorted((package / name).glob("*.py"))]
+    return files + helpers + sorted((REPO / "rules").glob("*.py"))
 
 
 def _unmarked_calls(path: Path) -> list:
@@ -56,7 +57,7 @@ def _unmarked_calls(path: Path) -> list:
 
 def test_the_scan_covers_the_rules_and_helpers():
     names = {p.name for p in _code_of_a_check()}
-    assert {"evaluate.py", "functions.py", "modules.py", "requirements.py", "variables.py", "s3_objects.py",
+    assert {"evaluate.py", "files.py", "modules.py", "requirements.py", "variables.py", "s3_objects.py",
             "unpinned_requirement.py", "constraints_mismatch.py"} <= names
     assert len([p for p in _code_of_a_check() if p.parent.name == "rules"]) >= 28
 
