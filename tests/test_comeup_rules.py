@@ -175,3 +175,45 @@ def test_mwaa809_names_what_races_and_notes_each(cli):
 def test_mwaa809_is_off_by_default(cli):
     data = cli(".", "--format", "json", cwd=RULES / "MWAA809" / "racing").json()
     assert "MWAA809" not in {f["rule_id"] for f in data["findings"]}
+
+
+EXPECTED_TRUST = "expected an Allow of sts:AssumeRole for the services airflow.amazonaws.com and airflow-env.amazonaws.com"
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", [
+        ("iam.tf", 9, 'the trust policy of aws_iam_role.analytics, the execution role of aws_mwaa_environment.this'
+                      '["analytics"], does not let airflow-env.amazonaws.com assume it, so CreateEnvironment fails; '
+                      + EXPECTED_TRUST),
+        ("iam.tf", 23, 'the trust policy of aws_iam_role.reporting, the execution role of aws_mwaa_environment.this'
+                       '["reporting"], does not let airflow.amazonaws.com and airflow-env.amazonaws.com assume it, so '
+                       "CreateEnvironment fails; " + EXPECTED_TRUST),
+        ("iam.tf", 37, 'the trust policy of aws_iam_role.ingest, the execution role of aws_mwaa_environment.this'
+                       '["ingest"], does not let airflow.amazonaws.com assume it, which AWS requires of an execution '
+                       "role; " + EXPECTED_TRUST),
+    ]),
+    ("module_caller", [
+        ("main.tf", 6, "the trust policy of module.analytics.aws_iam_role.this, the execution role of "
+                       "module.analytics.aws_mwaa_environment.this, does not let airflow-env.amazonaws.com assume it, "
+                       "so CreateEnvironment fails; " + EXPECTED_TRUST),
+    ]),
+    ("trusted", []),
+    ("unknown_inputs", []),
+])
+def test_mwaa801_messages(cli, case, expected):
+    assert [(path, line, message) for path, line, message, _ in _messages(cli, "MWAA801", case)] == expected
+
+
+ALSO = "assume it, and with it everything the environment's DAGs may do; expected only the services " \
+       "airflow.amazonaws.com and airflow-env.amazonaws.com"
+
+
+def test_mwaa802_messages(cli):
+    role = "the trust policy of aws_iam_role.{0}, the execution role of aws_mwaa_environment.this[\"{0}\"], also lets"
+    assert [(path, line, message) for path, line, message, _ in _messages(cli, "MWAA802", "extra")] == [
+        ("iam.tf", 11, f"{role.format('analytics')} Service principal lambda.amazonaws.com {ALSO}"),
+        ("iam.tf", 17, f"{role.format('analytics')} AWS principal arn:aws:iam::111122223333:root {ALSO}"),
+        ("iam.tf", 37, f"{role.format('reporting')} everyone (*) {ALSO}"),
+        ("iam.tf", 60, f"{role.format('ingest')} AWS principal arn:aws:iam::444455556666:role/deployer {ALSO}"),
+    ]
+    assert _messages(cli, "MWAA802", "only_mwaa") == [] and _messages(cli, "MWAA802", "unknown_inputs") == []

@@ -123,6 +123,14 @@ class Role(Resource):
         `.resources`, `.not_resources` as located strings)."""
         return _iam.role_policies(self._ev, self._instance)
 
+    def trust(self) -> Optional[_iam.Trust]:
+        """Who its `assume_role_policy` (jsonencode, heredoc, `aws_iam_policy_document`) lets call
+        `sts:AssumeRole`, or None when the policy is unknown: `.allowed` and `.denied`, the
+        principals of the Allow and Deny statements that name the action, each (kind: "Service",
+        "AWS", "Federated", "*"; value; Location), and `.complete`, False when a statement, an
+        effect, an action or a principal is unknown (a verdict on who is missing needs it)."""
+        return _iam.trust(self._ev, self._instance)
+
     def attachments(self) -> Iterator[tuple[Resource, str]]:
         """(Resource, argument name) for every place a managed policy is attached to the role."""
         for instance, name in _iam.attachments(self._ev, self._instance):

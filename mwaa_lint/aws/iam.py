@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from ..knowledge import table
 from ..model import Location
@@ -187,3 +187,32 @@ def _documents(ev, instance, attribute, address: str) -> Iterator[AttachedPolicy
     document = parse_policy(value, attribute.expr.loc)
     if document is not None:
         yield AttachedPolicy(address, document, attribute.loc)
+
+
+class Trust(NamedTuple):
+    """Who the role's trust policy lets call `sts:AssumeRole`."""
+
+    allowed: list  # [(kind, value, Location)]: the principals of the Allow statements that name it
+    denied: list  # the same, of the Deny statements
+    complete: bool  # every statement, effect, action and principal is known, and none is a NotPrincipal
+
+
+def trust(ev, role) -> Optional[Trust]:
+    """The role's `assume_role_policy` read for `sts:AssumeRole`; None when it is unknown."""
+    attribute = role.block.attr("assume_role_policy")
+    document = parse_policy(ev.eval(attribute.expr, role), attribute.expr.loc) if attribute is not None else None
+    if document is None:
+        return None
+    allowed: list = []
+    denied: list = []
+    complete = document.unread == 0
+    for statement in document.statements:
+        names = statement.names_action("sts:AssumeRole")
+        effect = statement.effect
+        if names is None or not isinstance(effect, str) or isinstance(effect, Unknown) or statement.not_principals:
+            complete = False
+            continue
+        if names:
+            complete = complete and all(kind != "?" and not isinstance(value, Unknown) for kind, value, _ in statement.principals)
+            (allowed if effect == "Allow" else denied).extend(statement.principals)
+    return Trust(allowed, denied, complete)

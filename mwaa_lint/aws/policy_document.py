@@ -28,6 +28,19 @@ class Statement:
     # passed as a value (jsonencode(), a data source) with no located string in it
     loc: Optional[Location]
     not_resources: list = field(default_factory=list)
+    # [(kind, value, Location)]: kind "Service", "AWS", "Federated", "CanonicalUser", "*" (the
+    # `"Principal": "*"` form), or "?" when the principal itself is unknown; value a str or Unknown
+    principals: list = field(default_factory=list)
+    not_principals: list = field(default_factory=list)
+
+    def names_action(self, action: str) -> Optional[bool]:
+        """Does the statement apply to `action` (`sts:AssumeRole`): an `Action` entry that matches
+        it (IAM's `*` and `?` wildcards, in any case), or a `NotAction` that does not list it?
+        None when an entry that could decide it is unknown."""
+        if self.not_actions:
+            listed = _any_action_matches(self.not_actions, action)
+            return None if listed is None else not listed
+        return _any_action_matches(self.actions, action)
 
     def reach(self, service: str) -> Optional[Reach]:
         """How far the statement's resources reach for an action of `service` (`s3`) when they
@@ -55,6 +68,18 @@ class Reach:
     named: str  # how a message names the resources: `Resource "*"`, `Resource "arn:aws:s3:::*/*" (every object ...)`
     actions: Optional[frozenset]  # the action names (lower case, no service) it reaches every resource of; None: all
     star: bool  # does it grant actions that only work on Resource "*" too?
+
+
+def _any_action_matches(entries: list, action: str) -> Optional[bool]:
+    unknown = False
+    for value, _ in entries:
+        if not isinstance(value, str) or isinstance(value, Unknown):
+            unknown = True
+            continue
+        pattern = re.escape(value.strip().lower()).replace(r"\*", ".*").replace(r"\?", ".")
+        if re.fullmatch(pattern, action.lower()):
+            return True
+    return None if unknown else False
 
 
 def _excludes_a_type(resource: Any, service: str) -> bool:
@@ -97,6 +122,7 @@ def _wildcard_arn(resource: Any, service: str) -> Optional[tuple[str, Optional[f
 @dataclass
 class PolicyDocument:
     statements: list = field(default_factory=list)
+    unread: int = 0  # statements that could not be read (unknown): a verdict on the whole needs none
 
 
 def policy_document_data(ev, instance) -> JsonDocument:
@@ -127,8 +153,25 @@ def _statement(ev, block, instance) -> Any:
                       ("resources", "Resource"), ("not_resources", "NotResource")):
         if block.attr(attr) is not None:
             statement[key] = ev.value(block.attr(attr).expr, instance)
+    for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        blocks = ev.children(block, kind, instance)
+        if blocks:
+            statement[key] = _principal_blocks(ev, blocks, instance)
     statement["__loc__"] = block.loc
     return statement
+
+
+def _principal_blocks(ev, blocks: list, instance) -> Any:
+    """`principals { type = "Service" identifiers = [...] }` blocks as the JSON `Principal` map
+    (Unknown when a block or its type cannot be told)."""
+    principal: dict = {}
+    for block in blocks:
+        kind = _eval(ev, block, "type", instance)
+        identifiers = _eval(ev, block, "identifiers", instance)
+        if block.unknown or not isinstance(kind, str) or isinstance(kind, Unknown):
+            return Unknown()
+        principal.setdefault(str(kind), []).extend(_as_list(identifiers))
+    return principal
 
 
 def _merge(statements: list, new: list) -> None:
@@ -181,7 +224,8 @@ def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocume
     doc = PolicyDocument()
     for raw in _as_list(data.get("Statement", [])):
         if not isinstance(raw, dict):
-            continue  # an unknown statement: nothing to judge in it
+            doc.unread += 1  # an unknown statement: nothing to judge in it
+            continue
         loc = raw.get("__loc__") or _first_loc(raw) or (finder.fallback() if finder else None)
         doc.statements.append(
             Statement(
@@ -191,9 +235,22 @@ def _document(data: Any, finder: Optional[_TextFinder]) -> Optional[PolicyDocume
                 resources=_located(raw.get("Resource"), finder, loc),
                 loc=loc,
                 not_resources=_located(raw.get("NotResource"), finder, loc),
+                principals=_principals(raw.get("Principal"), finder, loc),
+                not_principals=_principals(raw.get("NotPrincipal"), finder, loc),
             )
         )
     return doc
+
+
+def _principals(value: Any, finder: Optional[_TextFinder], loc: Optional[Location]) -> list:
+    """[(kind, value, Location)] of a `Principal` (`"*"`, or a map of kind to one or more values)."""
+    if value is None:
+        return []
+    if isinstance(value, str) and not isinstance(value, Unknown):
+        return [("*" if value.strip() == "*" else "?", item, where) for item, where in _located(value, finder, loc)]
+    if not isinstance(value, dict):
+        return [("?", Unknown(), loc)]
+    return [(str(kind), item, where) for kind, items in value.items() for item, where in _located(items, finder, loc)]
 
 
 def table_document(statements: list, loc: Location) -> PolicyDocument:
