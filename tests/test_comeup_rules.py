@@ -217,3 +217,27 @@ def test_mwaa802_messages(cli):
         ("iam.tf", 60, f"{role.format('ingest')} AWS principal arn:aws:iam::444455556666:role/deployer {ALSO}"),
     ]
     assert _messages(cli, "MWAA802", "only_mwaa") == [] and _messages(cli, "MWAA802", "unknown_inputs") == []
+
+
+KEY_EXPECTED = ("expected a key policy statement that allows the service logs.<region>.amazonaws.com kms:Encrypt*, "
+                "kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* (with the condition ArnLike "
+                "kms:EncryptionContext:aws:logs:arn)")
+
+
+def test_mwaa806_messages(cli):
+    env = 'the customer managed key of aws_mwaa_environment.this["{}"]'
+    no_logs = "so MWAA cannot create or write its log groups and the environment does not come up; " + KEY_EXPECTED
+    assert _messages(cli, "MWAA806", "missing") == [
+        ("kms.tf", 6, f"aws_kms_key.analytics, {env.format('analytics')}, has no key policy, so KMS gives it the "
+                      "default one, which trusts only the account: CloudWatch Logs cannot use the key and MWAA cannot "
+                      "create its log groups; " + KEY_EXPECTED,
+         [("main.tf", 17, 'kms_key of aws_mwaa_environment.this["analytics"]')]),
+        ("kms.tf", 15, f"the key policy of aws_kms_key.reporting, {env.format('reporting')}, does not allow CloudWatch "
+                       "Logs (logs.<region>.amazonaws.com) kms:Encrypt, kms:Decrypt, kms:ReEncryptFrom, "
+                       f"kms:GenerateDataKey, kms:DescribeKey, {no_logs}",
+         [("main.tf", 17, 'kms_key of aws_mwaa_environment.this["reporting"]')]),
+        ("kms.tf", 44, f"the key policy of aws_kms_key.ingest, {env.format('ingest')}, does not allow CloudWatch Logs "
+                       f"(logs.<region>.amazonaws.com) kms:ReEncryptFrom, {no_logs}",
+         [("main.tf", 17, 'kms_key of aws_mwaa_environment.this["ingest"]')]),
+    ]
+    assert _messages(cli, "MWAA806", "documented") == [] and _messages(cli, "MWAA806", "unknown_inputs") == []

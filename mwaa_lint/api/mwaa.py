@@ -21,6 +21,7 @@ from ..aws import s3_buckets as _buckets
 from ..aws import security_groups as _security_groups
 from ..aws.environment_class import class_name as _class_name
 from ..aws.environment_class import limits as _limits
+from ..aws.policy_document import Grants as _Grants
 from ..aws.policy_document import table_document as _table_document
 from ..aws.s3_objects import uploaded_content as _uploaded_content
 from ..aws.s3_objects import uploaded_file as _uploaded_file
@@ -123,7 +124,7 @@ class Role(Resource):
         `.resources`, `.not_resources` as located strings)."""
         return _iam.role_policies(self._ev, self._instance)
 
-    def trust(self) -> Optional[_iam.Trust]:
+    def trust(self) -> Optional[_Grants]:
         """Who its `assume_role_policy` (jsonencode, heredoc, `aws_iam_policy_document`) lets call
         `sts:AssumeRole`, or None when the policy is unknown: `.allowed` and `.denied`, the
         principals of the Allow and Deny statements that name the action, each (kind: "Service",

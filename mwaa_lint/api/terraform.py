@@ -12,6 +12,8 @@ from .. import model as _m
 from ..aws import arguments as _arguments
 from ..aws import iam as _iam
 from ..aws import s3_buckets as _buckets
+from ..aws.policy_document import Grants as _Grants
+from ..aws.policy_document import grants as _grants
 from ..knowledge import table as _table
 from ..model import Location
 from ..provenance import Origin as _Origin
@@ -365,6 +367,13 @@ class Resource:
         or `depends_on` (variables, locals, module calls and outputs included; a module that
         cannot be read waits for what its call is given)?"""
         return _waits_for(self._ev, self._instance.block, other._ev, other._instance.block)
+
+    def policy_grants(self, name: str, action: str) -> Optional[_Grants]:
+        """Whom the policy in its argument `name` (a key's `policy`, a role's
+        `assume_role_policy`) lets perform `action`: `.allowed`, `.denied` ([(kind, value,
+        Location)]) and `.complete`; None when the argument is not written or unknown."""
+        document = _iam.read_policy(self._ev, self._instance, name)
+        return _grants(document, action) if document is not None else None
 
     def is_named_by(self, value: Any) -> Optional[bool]:
         """Does `value` (a reference, a name or an ARN) designate this resource? None: cannot tell."""

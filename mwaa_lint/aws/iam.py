@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..knowledge import table
 from ..model import Location
 from ..values import PartialString, Ref, Unknown, join_parts, same_value
-from .policy_document import PolicyDocument, parse_policy
+from .policy_document import Grants, PolicyDocument, grants, parse_policy
 
 if TYPE_CHECKING:
     from ..evaluate import Instance
@@ -189,30 +189,14 @@ def _documents(ev, instance, attribute, address: str) -> Iterator[AttachedPolicy
         yield AttachedPolicy(address, document, attribute.loc)
 
 
-class Trust(NamedTuple):
-    """Who the role's trust policy lets call `sts:AssumeRole`."""
+def read_policy(ev, instance, name: str) -> Optional[PolicyDocument]:
+    """A policy-valued argument of a resource (`assume_role_policy`, a key's `policy`) as
+    statements; None when it is not written or unknown."""
+    attribute = instance.block.attr(name)
+    return parse_policy(ev.eval(attribute.expr, instance), attribute.expr.loc) if attribute is not None else None
 
-    allowed: list  # [(kind, value, Location)]: the principals of the Allow statements that name it
-    denied: list  # the same, of the Deny statements
-    complete: bool  # every statement, effect, action and principal is known, and none is a NotPrincipal
 
-
-def trust(ev, role) -> Optional[Trust]:
-    """The role's `assume_role_policy` read for `sts:AssumeRole`; None when it is unknown."""
-    attribute = role.block.attr("assume_role_policy")
-    document = parse_policy(ev.eval(attribute.expr, role), attribute.expr.loc) if attribute is not None else None
-    if document is None:
-        return None
-    allowed: list = []
-    denied: list = []
-    complete = document.unread == 0
-    for statement in document.statements:
-        names = statement.names_action("sts:AssumeRole")
-        effect = statement.effect
-        if names is None or not isinstance(effect, str) or isinstance(effect, Unknown) or statement.not_principals:
-            complete = False
-            continue
-        if names:
-            complete = complete and all(kind != "?" and not isinstance(value, Unknown) for kind, value, _ in statement.principals)
-            (allowed if effect == "Allow" else denied).extend(statement.principals)
-    return Trust(allowed, denied, complete)
+def trust(ev, role) -> Optional[Grants]:
+    """Who the role's `assume_role_policy` lets call `sts:AssumeRole`; None when it is unknown."""
+    document = read_policy(ev, role, "assume_role_policy")
+    return grants(document, "sts:AssumeRole") if document is not None else None

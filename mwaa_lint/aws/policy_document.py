@@ -5,7 +5,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .. import observations
 from ..functions import MAX_READ_BYTES, FileText
@@ -281,7 +281,17 @@ def _located(value: Any, finder: Optional[_TextFinder], fallback: Optional[Locat
 
 def _fill_holes(data: Any) -> Any:
     if isinstance(data, str):
-        return Unknown() if _HOLE in data else data
+        if _HOLE not in data:
+            return data
+        # "logs.${region}.amazonaws.com": unknown, but what is written around the hole is known
+        pieces = data.split(_HOLE)
+        parts: list = []
+        for index, piece in enumerate(pieces):
+            if index:
+                parts.append(Unknown())
+            if piece:
+                parts.append(piece)
+        return PartialString(tuple(parts))
     if isinstance(data, list):
         return [_fill_holes(v) for v in data]
     if isinstance(data, dict):
@@ -340,3 +350,32 @@ class _TextFinder:
 
     def fallback(self) -> Location:
         return Location(self.path, self.first_line, 1, self.first_line, 1)
+
+
+class Grants(NamedTuple):
+    """Whom a policy's statements let perform one action (`grants`)."""
+
+    allowed: list  # [(kind, value, Location)]: the principals of the Allow statements that name it
+    denied: list  # the same, of the Deny statements
+    complete: bool  # every statement, effect, action and principal is known, and none is a NotPrincipal
+    statements_known: bool  # the same but for the principals' values: which statements apply is known
+
+
+def grants(document: PolicyDocument, action: str) -> Grants:
+    """The principals `document` allows and denies `action` (a resource policy: a trust
+    policy, a key policy). Conditions are not read: a statement with one still counts."""
+    allowed: list = []
+    denied: list = []
+    known = document.unread == 0
+    values_known = True
+    for statement in document.statements:
+        names = statement.names_action(action)
+        effect = statement.effect
+        if names is None or not isinstance(effect, str) or isinstance(effect, Unknown) or statement.not_principals:
+            known = False
+            continue
+        if names:
+            values_known = values_known and all(kind != "?" and not isinstance(value, Unknown)
+                                                for kind, value, _ in statement.principals)
+            (allowed if effect == "Allow" else denied).extend(statement.principals)
+    return Grants(allowed, denied, known and values_known, known)
