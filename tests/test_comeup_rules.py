@@ -241,3 +241,15 @@ def test_mwaa806_messages(cli):
          [("main.tf", 17, 'kms_key of aws_mwaa_environment.this["ingest"]')]),
     ]
     assert _messages(cli, "MWAA806", "documented") == [] and _messages(cli, "MWAA806", "unknown_inputs") == []
+
+
+def test_mwaa803_messages(cli):
+    assert _messages(cli, "MWAA803", "no_way_out") == [
+        ("main.tf", 14, "subnets aws_subnet.private[0], aws_subnet.private[1] of aws_mwaa_environment.analytics have no "
+                        "way out of the VPC: its route table aws_route_table.private sends 0.0.0.0/0 nowhere out (no NAT "
+                        "gateway, transit gateway, ...), and the VPC lacks the endpoints airflow.api, airflow.env, ecr.api "
+                        "(private DNS is off on aws_vpc_endpoint.ecr_api), ecr.dkr, so the environment cannot reach S3, "
+                        "SQS, CloudWatch or ECR and never comes up; expected a NAT route, or those VPC endpoints",
+         [("network.tf", 9, "subnet aws_subnet.private[0]"), ("network.tf", 9, "subnet aws_subnet.private[1]")]),
+    ]
+    assert _messages(cli, "MWAA803", "ways_out") == [] and _messages(cli, "MWAA803", "unknown_inputs") == []

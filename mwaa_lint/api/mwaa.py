@@ -193,6 +193,19 @@ class Subnet(Resource):
         route table or `map_public_ip_on_launch` and where) and `.loc` (where that is written)."""
         return _network.subnet_exposure(self._ev, self._instance)
 
+    def egress(self) -> Any:
+        """Does its route table send 0.0.0.0/0 out of the VPC (a NAT gateway, a transit gateway,
+        a peering connection, a firewall endpoint, ...: the `required_endpoints` table)? `.out`
+        (True, False, or None when it cannot be told) and `.table` (which table, and how it
+        applies)."""
+        return _network.egress(self._ev, self._instance, tuple(table("required_endpoints")["egress_targets"]))
+
+    def vpc_endpoints(self) -> Any:
+        """The `aws_vpc_endpoint`s of its VPC, each with `.service` ("sqs", "ecr.dkr", "s3"),
+        `.kind` ("Interface", "Gateway"), `.private_dns` and `.address`; None when an endpoint
+        might be in the VPC and cannot be told (or the VPC is handed to an unread module)."""
+        return _network.vpc_endpoints(self._ev, self._instance)
+
 
 class Context:
     """What a rule sees of one check: a root module and the local modules it calls."""

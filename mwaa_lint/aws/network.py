@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import Location
-from ..values import Ref, Unknown, to_bool
+from ..values import PartialString, Ref, Unknown, to_bool
 from .iam import refers_to
+from .unread_modules import given_to_unread_module
 
 _ANYWHERE = ("0.0.0.0/0", "::/0")
 
@@ -141,3 +142,100 @@ def _is_internet_gateway(ev, gateway: Any) -> Optional[bool]:
     if isinstance(gateway, str):
         return gateway.startswith("igw-")
     return None
+
+
+# -- a way out of the VPC: a default route that leaves it, or the endpoints MWAA needs --------
+
+
+@dataclass
+class Egress:
+    out: Optional[bool]  # a default route leaves the VPC; None when it cannot be told
+    table: str = ""  # which route table was read, and how it applies ("its route table aws_route_table.x")
+
+
+@dataclass
+class Endpoint:
+    service: str  # what follows the region in its service name: "sqs", "ecr.dkr", "s3"
+    kind: Any  # "Interface", "Gateway" (the provider's default), or Unknown
+    private_dns: Any  # True, False or Unknown
+    address: str
+
+
+def egress(ev, subnet, targets: tuple) -> Egress:
+    """Does the subnet's route table send 0.0.0.0/0 out of the VPC (through any of `targets`:
+    `nat_gateway_id`, `transit_gateway_id`, ...)? Unknown when the table, a route or the
+    VPC's setup cannot be seen (handed to a module mwaa-lint cannot read)."""
+    table, how = _route_table(ev, subnet)
+    vpc = ev.target(ev.attr(subnet, "vpc_id"))
+    if table is None or vpc is None or _unread(ev, subnet) or _unread(ev, vpc):
+        return Egress(None)
+    unknown = False
+    for destination, found, _ in _default_routes(ev, table, targets):
+        if isinstance(destination, Unknown):
+            unknown = True
+        elif destination == "0.0.0.0/0":
+            if any(value is not None for value in found.values()):
+                return Egress(True, f"{how} {table.address}")
+    return Egress(None if unknown else False, f"{how} {table.address}")
+
+
+def vpc_endpoints(ev, subnet) -> Optional[list[Endpoint]]:
+    """The `aws_vpc_endpoint`s in the subnet's VPC; None when one might be and cannot be told
+    (its VPC or service unknown, or the VPC handed to a module mwaa-lint cannot read)."""
+    vpc = ev.target(ev.attr(subnet, "vpc_id"))
+    if vpc is None or _unread(ev, vpc):
+        return None
+    found = []
+    for endpoint in ev.all_instances("aws_vpc_endpoint"):
+        same = refers_to(ev, ev.attr(endpoint, "vpc_id"), vpc)
+        if same is None:
+            return None
+        if not same:
+            continue
+        service = _service(ev.attr(endpoint, "service_name"))
+        if service is None:
+            return None
+        kind = ev.attr(endpoint, "vpc_endpoint_type", "Gateway")
+        private_dns = to_bool(ev.attr(endpoint, "private_dns_enabled", False))
+        found.append(Endpoint(service, kind, private_dns, endpoint.address))
+    return found
+
+
+def _service(name: Any) -> Optional[str]:
+    """`com.amazonaws.us-east-1.ecr.dkr` → "ecr.dkr", also with the region unknown; None when
+    it cannot be told."""
+    if isinstance(name, str) and not isinstance(name, Unknown):
+        fields = name.strip().split(".", 3)
+        return fields[3] if len(fields) == 4 and fields[:2] == ["com", "amazonaws"] else ""
+    if isinstance(name, PartialString):
+        first, last = name.parts[0], name.parts[-1]
+        if isinstance(first, str) and first == "com.amazonaws." and isinstance(last, str) and last.startswith("."):
+            if len(name.parts) == 3:  # "com.amazonaws." <region> ".sqs"
+                return last[1:]
+    return None
+
+
+def _default_routes(ev, table, targets: tuple) -> Iterator[tuple[Any, dict, Location]]:
+    """(destination, {target argument: value}, location) of every route of the table."""
+    tables = table.defaults if isinstance(table, _MainTable) else [table]
+    for each in tables:
+        for route in ev.children(each.block, "route", each):
+            for destination in _destinations(ev, each, route.attributes, ("cidr_block", "ipv6_cidr_block")):
+                yield destination, _targets(ev, each, route.attributes, targets), route.loc
+    for inst in ev.all_instances("aws_route"):
+        if _on_table(ev, ev.attr(inst, "route_table_id"), table, tables):
+            attributes = dict(inst.block.attributes)
+            for destination in _destinations(ev, inst, attributes, ("destination_cidr_block", "destination_ipv6_cidr_block")):
+                yield destination, _targets(ev, inst, attributes, targets), inst.block.loc
+
+
+def _destinations(ev, instance, attributes: dict, names: tuple) -> list:
+    return [ev.value(attributes[name].expr, instance) for name in names if name in attributes]
+
+
+def _targets(ev, instance, attributes: dict, names: tuple) -> dict:
+    return {name: ev.eval(attributes[name].expr, instance) for name in names if name in attributes}
+
+
+def _unread(ev, instance) -> bool:
+    return given_to_unread_module(ev, lambda value: refers_to(ev, value, instance) is True)
