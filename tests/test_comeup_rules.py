@@ -253,3 +253,20 @@ def test_mwaa803_messages(cli):
          [("network.tf", 9, "subnet aws_subnet.private[0]"), ("network.tf", 9, "subnet aws_subnet.private[1]")]),
     ]
     assert _messages(cli, "MWAA803", "ways_out") == [] and _messages(cli, "MWAA803", "unknown_inputs") == []
+
+
+def test_mwaa811_messages(cli):
+    start = "has no way to the internet (its subnets route nowhere out of the VPC), but its requirements"
+    end = ("so pip fails at every start and the environment never becomes healthy; expected wheels in plugins.zip "
+           "with --no-index and --find-links /usr/local/airflow/plugins, or an index reachable through a VPC "
+           "endpoint (CodeArtifact)")
+    found = _messages(cli, "MWAA811", "from_pypi")
+    assert [(path, line, message) for path, line, message, _ in found] == [
+        ("analytics-requirements.txt", 1, f'aws_mwaa_environment.this["analytics"] {start} install from PyPI (no '
+                                          f"--no-index with --find-links, no private index), {end}"),
+        ("reporting-requirements.txt", 2, f'aws_mwaa_environment.this["reporting"] {start} install from AWS '
+                                          "CodeArtifact and the VPC lacks the codeartifact.repositories endpoint, "
+                                          f"{end}"),
+    ]
+    assert found[0][3] == [("main.tf", 30, 'subnet_ids of aws_mwaa_environment.this["analytics"]')]
+    assert _messages(cli, "MWAA811", "offline") == [] and _messages(cli, "MWAA811", "unknown_inputs") == []

@@ -434,7 +434,8 @@ class _RequirementsFile:
     """A requirements file MWAA installs (or the inline `content` of an upload), parsed.
 
     `path` (for inline content, the .tf file); `requirements`, `includes` (`-r`/`-c` lines) and
-    `problems` (lines pip cannot read), each with `.line` and `.column`; `unreadable`: the
+    `problems` (lines pip cannot read), each with `.line` and `.column`; `options`, the pip
+    options as (line, name, value), e.g. (1, "--index-url", "https://…"); `unreadable`: the
     Diagnostics saying why the file could not be read ([] when it was). Two are equal when they
     are the same file (or the same inline content).
     """
@@ -445,6 +446,7 @@ class _RequirementsFile:
         self._text, self._first, self._loc, self._inline = text or "", first_line, loc, inline
         parsed = parse_requirements(text) if text is not None else ParsedRequirements()
         self.requirements, self.includes, self.problems = parsed.requirements, parsed.includes, parsed.problems
+        self.options = parsed.options
 
     def _key(self) -> tuple[Any, ...]:
         return (self.path, self._first) if self._inline else (real(self.path),)
