@@ -124,6 +124,12 @@ class Role(Resource):
         `.resources`, `.not_resources` as located strings)."""
         return _iam.role_policies(self._ev, self._instance)
 
+    def permissions_known(self) -> bool:
+        """Can every permission policy on it be read (`policies()` then holds all it may do)?
+        Not with an unknown document, an attachment that might be for it, a managed policy (AWS's
+        or one outside the configuration), or the role handed to a module that is not read."""
+        return _iam.permissions_known(self._ev, self._instance)
+
     def trust(self) -> Optional[_Grants]:
         """Who its `assume_role_policy` (jsonencode, heredoc, `aws_iam_policy_document`) lets call
         `sts:AssumeRole`, or None when the policy is unknown: `.allowed` and `.denied`, the

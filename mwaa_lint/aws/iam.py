@@ -10,6 +10,7 @@ from ..knowledge import table
 from ..model import Location
 from ..values import PartialString, Ref, Unknown, join_parts, same_value
 from .policy_document import Grants, PolicyDocument, grants, parse_policy
+from .unread_modules import given_to_unread_module
 
 if TYPE_CHECKING:
     from ..evaluate import Instance
@@ -200,3 +201,39 @@ def trust(ev, role) -> Optional[Grants]:
     """Who the role's `assume_role_policy` lets call `sts:AssumeRole`; None when it is unknown."""
     document = read_policy(ev, role, "assume_role_policy")
     return grants(document, "sts:AssumeRole") if document is not None else None
+
+
+def permissions_known(ev, role) -> bool:
+    """Can every permission policy of the role be read? Not when a policy document is unknown,
+    an attachment or a role policy might be for this role and cannot be told, a managed
+    policy (AWS's, or one not in the configuration) is attached, or the role is handed to a
+    module mwaa-lint cannot read: then what the role may do cannot be told."""
+    for block in ev.children(role.block, "inline_policy", role):
+        if block.unknown or _unreadable(ev, role, block.attr("policy")):
+            return False
+    for inst in ev.all_instances("aws_iam_role_policy"):
+        same = refers_to(ev, ev.attr(inst, "role"), role)
+        if same is None or (same and _unreadable(ev, inst, inst.block.attr("policy"))):
+            return False
+    for resource_type, name in (("aws_iam_role_policy_attachment", "role"), ("aws_iam_role_policy_attachments_exclusive", "role_name")):
+        for inst in ev.all_instances(resource_type):
+            if refers_to(ev, ev.attr(inst, name), role) is None:
+                return False
+    for inst in ev.all_instances("aws_iam_policy_attachment"):
+        roles = ev.attr(inst, "roles", [])
+        if not isinstance(roles, list) or any(refers_to(ev, r, role) is None for r in roles):
+            return False
+    customer = {id(policy): policy for policy in _attached_customer_policies(ev, role)}
+    for inst, name in attachments(ev, role):
+        value = ev.attr(inst, name, [])
+        for arn in value if isinstance(value, list) else [value]:
+            policy = ev.target(arn) or named_in_arn(ev, arn, "policy", "aws_iam_policy")
+            if policy is None or id(policy) not in customer:
+                return False  # a managed policy, or one this configuration does not hold
+    if any(_unreadable(ev, policy, policy.block.attr("policy")) for policy in customer.values()):
+        return False
+    return not given_to_unread_module(ev, lambda value: refers_to(ev, value, role) is True)
+
+
+def _unreadable(ev, instance, attribute) -> bool:
+    return attribute is None or parse_policy(ev.eval(attribute.expr, instance), attribute.expr.loc) is None

@@ -1,0 +1,244 @@
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, Unknown
+
+# What the execution role must be allowed, from AWS's sample execution-role policy
+# (MWAA-FACTS-COMEUP §b rows 3, 4, 5, 7 and 8): (actions, the resource they act on, what it is).
+# {bucket} is the source bucket's ARN, {name} the environment's name; None stands for a region
+# or account this rule does not know (any value matches it).
+_NEEDS = (
+    (("s3:GetObject",), "{bucket}/dags/example.py", "the source bucket's objects"),
+    (("s3:GetBucketPublicAccessBlock", "s3:ListBucket"), "{bucket}", "the source bucket"),
+    (("logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents", "logs:GetLogRecord",
+      "logs:GetLogGroupFields", "logs:GetQueryResults"), "arn:aws:logs:?:?:log-group:airflow-{name}-Task",
+     "its airflow-{name}-* log groups"),
+    (("logs:DescribeLogGroups",), "*", "any log group"),
+    (("cloudwatch:PutMetricData",), "*", "CloudWatch metrics"),
+    (("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage", "sqs:SendMessage"), "arn:aws:sqs:?:?:airflow-celery-queue", "the airflow-celery-* queues"),
+)
+
+
+class MissingExecutionPermissions(Rule):
+    """The execution role is not allowed what MWAA does with it.
+
+    ## What it does
+    Reads every permission policy on the environment's execution role (inline,
+    `aws_iam_role_policy`, attached `aws_iam_policy`; jsonencode, heredoc,
+    `aws_iam_policy_document`) and reports the actions of AWS's sample execution-role
+    policy that no Allow statement grants on the environment's resources: reading the
+    source bucket and its objects, writing and reading its `airflow-<name>-*` log groups,
+    describing log groups, publishing CloudWatch metrics, and using the `airflow-celery-*`
+    SQS queues. Actions match with IAM's wildcards in any case, and `NotAction` and
+    `NotResource` are read; a statement with conditions counts as granting. It stays silent
+    when any policy on the role cannot be read (unknown, a managed policy AWS or another
+    stack holds, an attachment that might be for this role), when an action or resource is
+    unknown, and for a role the configuration does not show. KMS permissions are not
+    judged here.
+
+    ## Why is this bad?
+    `CreateEnvironment` checks only that the role can read the DAG folder. Everything else
+    fails later: the environment ends in `CREATE_FAILED` with "INCORRECT_CONFIGURATION: You
+    may need to check the execution role permissions policy", or comes up with blank logs
+    and tasks that never run, after the hour it took to create it.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_role" "mwaa" {
+      name = "analytics-mwaa"
+      assume_role_policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Effect    = "Allow"
+          Action    = "sts:AssumeRole"
+          Principal = { Service = ["airflow.amazonaws.com", "airflow-env.amazonaws.com"] }
+        }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "mwaa" {
+      role = aws_iam_role.mwaa.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Effect   = "Allow"
+          Action   = ["s3:GetObject*", "s3:GetBucket*", "s3:List*"]
+          Resource = ["arn:aws:s3:::acme-airflow", "arn:aws:s3:::acme-airflow/*"]
+        }]
+      })
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name               = "analytics"
+      source_bucket_arn  = "arn:aws:s3:::acme-airflow"
+      execution_role_arn = aws_iam_role.mwaa.arn
+    }
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_iam_role" "mwaa" {
+      name = "analytics-mwaa"
+      assume_role_policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [{
+          Effect    = "Allow"
+          Action    = "sts:AssumeRole"
+          Principal = { Service = ["airflow.amazonaws.com", "airflow-env.amazonaws.com"] }
+        }]
+      })
+    }
+
+    resource "aws_iam_role_policy" "mwaa" {
+      role = aws_iam_role.mwaa.id
+      policy = jsonencode({
+        Version = "2012-10-17"
+        Statement = [
+          {
+            Effect   = "Allow"
+            Action   = ["s3:GetObject*", "s3:GetBucket*", "s3:List*"]
+            Resource = ["arn:aws:s3:::acme-airflow", "arn:aws:s3:::acme-airflow/*"]
+          },
+          {
+            Effect   = "Allow"
+            Action = [
+              "logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents",
+              "logs:GetLogRecord", "logs:GetLogGroupFields", "logs:GetQueryResults",
+            ]
+            Resource = "arn:aws:logs:us-east-1:111122223333:log-group:airflow-analytics-*"
+          },
+          { Effect = "Allow", Action = "logs:DescribeLogGroups", Resource = "*" },
+          { Effect = "Allow", Action = "cloudwatch:PutMetricData", Resource = "*" },
+          {
+            Effect   = "Allow"
+            Action = [
+              "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+              "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage",
+            ]
+            Resource = "arn:aws:sqs:us-east-1:*:airflow-celery-*"
+          },
+        ]
+      })
+    }
+
+    resource "aws_mwaa_environment" "this" {
+      name               = "analytics"
+      source_bucket_arn  = "arn:aws:s3:::acme-airflow"
+      execution_role_arn = aws_iam_role.mwaa.arn
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html
+    - https://github.com/awslabs/aws-support-tools/tree/master/MWAA/verify_env (the same rows, checked on a live account)
+    """
+
+    id = "MWAA805"
+    slug = "missing-execution-permissions"
+    severity = Severity.ERROR
+
+    def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
+        for env in context.environments():
+            role = env.execution_role()
+            if role is None or not role.permissions_known():
+                continue
+            statements = [s for policy in role.policies() for s in policy.document.statements]
+            missing: dict[str, list[str]] = {}
+            for actions, template, what in _NEEDS:
+                resource = _resource(env, template)
+                for action in actions:
+                    # False only when every statement that could grant it is known not to
+                    if _allowed(statements, action, resource) is False:
+                        missing.setdefault(what.format(name=_name(env)), []).append(action)
+            if not missing:
+                continue
+            lacking = "; ".join(f"{', '.join(actions)} on {what}" for what, actions in missing.items())
+            yield self.finding(
+                role.loc,
+                f"execution role {role.address} of {env.address} is not allowed {lacking}, so the environment "
+                "fails to come up or runs without logs or tasks; expected them as in AWS's sample execution-role "
+                "policy",
+                address=role.address,
+                related=((env.argument("execution_role_arn").loc, f"execution_role_arn of {env.address}"),),
+            )
+
+
+def _name(env: Environment) -> str:
+    name = env.get("name")
+    return str(name) if isinstance(name, str) and not isinstance(name, Unknown) else "<name>"
+
+
+def _resource(env: Environment, template: str) -> Any:
+    """The ARN an action acts on, or None where a part of it is unknown (it then matches any
+    resource entry: the rule gives the benefit of the doubt)."""
+    if "{bucket}" in template:
+        bucket = env.get("source_bucket_arn")
+        if not isinstance(bucket, str) or isinstance(bucket, Unknown):
+            return None
+        return template.replace("{bucket}", bucket.strip())
+    if "{name}" in template:
+        name = env.get("name")
+        if not isinstance(name, str) or isinstance(name, Unknown):
+            return None
+        return template.replace("{name}", name)
+    return template
+
+
+def _allowed(statements: list[Any], action: str, resource: Any) -> bool | None:
+    """Does some Allow statement grant `action` on `resource`? None when a statement that
+    could decide it is unknown."""
+    unknown = False
+    for statement in statements:
+        effect = statement.effect
+        if not isinstance(effect, str) or isinstance(effect, Unknown):
+            unknown = True
+            continue
+        if effect != "Allow":
+            continue  # a Deny only takes away; not reading it gives fewer findings, never more
+        names = statement.names_action(action)
+        if names is None:
+            unknown = True
+            continue
+        if not names:
+            continue
+        covers = _covers(statement, resource)
+        if covers is None:
+            unknown = True
+        elif covers:
+            return True
+    return None if unknown else False
+
+
+def _covers(statement: Any, resource: Any) -> bool | None:
+    if statement.not_resources:
+        listed = [_matches(entry, resource) for entry, _ in statement.not_resources]
+        return None if None in listed else not any(listed)
+    matches = [_matches(entry, resource) for entry, _ in statement.resources]
+    if any(matches):
+        return True
+    return None if None in matches else False
+
+
+def _matches(entry: Any, resource: Any) -> bool | None:
+    """Does a policy's resource entry match the ARN (IAM wildcards; `?` in the ARN's region or
+    account stands for a value not known here)? None when the entry is unknown."""
+    if resource is None:
+        return True  # the resource is not known here: any entry may be it
+    if not isinstance(entry, str) or isinstance(entry, Unknown):
+        return None
+    if entry.strip() == "*":
+        return True
+    if resource == "*":
+        return False
+    pattern_fields, fields = entry.strip().split(":", 5), resource.split(":", 5)
+    if len(pattern_fields) != 6 or len(fields) != 6:
+        return False
+    for index, (pattern, value) in enumerate(zip(pattern_fields, fields)):
+        if value == "?" and index in (3, 4):
+            continue  # a region or account the rule does not know
+        regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+        if not re.fullmatch(regex, value, re.S if index == 5 else 0):
+            return False
+    return True
