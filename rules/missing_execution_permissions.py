@@ -2,7 +2,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, Unknown
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, PartialString, Rule, Severity, Unknown
 
 # What the execution role must be allowed, from AWS's sample execution-role policy
 # (MWAA-FACTS-COMEUP §b rows 3, 4, 5, 7 and 8): (actions, the resource they act on, what it is).
@@ -226,19 +226,28 @@ def _matches(entry: Any, resource: Any) -> bool | None:
     account stands for a value not known here)? None when the entry is unknown."""
     if resource is None:
         return True  # the resource is not known here: any entry may be it
-    if not isinstance(entry, str) or isinstance(entry, Unknown):
+    if isinstance(entry, PartialString):  # "arn:aws:sqs:${region}:*:airflow-celery-*": its holes match anything
+        entry = "".join(part if isinstance(part, str) and not isinstance(part, Unknown) else "*" for part in entry.parts)
+    elif not isinstance(entry, str) or isinstance(entry, Unknown):
         return None
     if entry.strip() == "*":
         return True
     if resource == "*":
-        return False
-    pattern_fields, fields = entry.strip().split(":", 5), resource.split(":", 5)
+        # an action with no resource of its own needs "*"; whether a wildcard ARN
+        # (`arn:aws:logs:*:*:*`) serves is not judged
+        return None if "*" in entry else False
+    text = entry.strip()
+    fields = resource.split(":", 5)
+    if "?" not in fields[3:5]:
+        return _glob(text, resource)  # a fully known ARN: IAM's wildcards over the whole of it
+    pattern_fields = text.split(":", 5)
     if len(pattern_fields) != 6 or len(fields) != 6:
-        return False
-    for index, (pattern, value) in enumerate(zip(pattern_fields, fields)):
-        if value == "?" and index in (3, 4):
-            continue  # a region or account the rule does not know
-        regex = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-        if not re.fullmatch(regex, value, re.S if index == 5 else 0):
-            return False
-    return True
+        return True  # a hole spans several fields: it may be this ARN
+    # a region or account the rule does not know matches any
+    return all(value == "?" and index in (3, 4) or _glob(pattern, value)
+               for index, (pattern, value) in enumerate(zip(pattern_fields, fields)))
+
+
+def _glob(pattern: str, value: str) -> bool:
+    """IAM's resource wildcards: `*` any run of characters, `?` one character."""
+    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value, re.S) is not None

@@ -105,10 +105,11 @@ def test_rule_prints_its_documentation(cli):
 def test_select_and_ignore_accept_ids_slugs_and_prefixes(cli):
     base = ("modules/skeleton_fixed", "--format", "json")
     ids = lambda run: sorted({f["rule_id"] for f in run.json()["findings"]})  # noqa: E731
-    assert ids(cli(*base)) == ["MWAA201", "MWAA302", "MWAA401", "MWAA501", "MWAA601", "MWAA602"]
+    assert ids(cli(*base)) == ["MWAA201", "MWAA302", "MWAA401", "MWAA501", "MWAA601", "MWAA602", "MWAA805"]
     assert ids(cli(*base, "--select", "MWAA2")) == ["MWAA201"]
     assert ids(cli(*base, "--select", "wildcard-action,MWAA501")) == ["MWAA201", "MWAA501"]
-    assert ids(cli(*base, "--ignore", "MWAA4", "--ignore", "unbounded-max-workers", "--ignore", "MWAA6")) == ["MWAA201", "MWAA302"]
+    assert ids(cli(*base, "--ignore", "MWAA4", "--ignore", "unbounded-max-workers", "--ignore", "MWAA6")) == [
+        "MWAA201", "MWAA302", "MWAA805"]
     bad = cli(*base, "--select", "MWAA9")
     assert bad.exit_code == 2
     assert "no rule matches 'MWAA9'" in bad.stderr
@@ -135,8 +136,8 @@ def test_output_file(cli, tmp_path):
     assert run.exit_code == 1
     assert run.stdout == ""
     sarif = json.loads(out.read_text())
-    assert len(sarif["runs"][0]["results"]) == 12
-    assert "12 findings written to" in run.stderr
+    assert len(sarif["runs"][0]["results"]) == 13
+    assert "13 findings written to" in run.stderr
 
 
 def test_rule_option_changes_the_ceiling(cli):

@@ -270,3 +270,22 @@ def test_mwaa811_messages(cli):
     ]
     assert found[0][3] == [("main.tf", 30, 'subnet_ids of aws_mwaa_environment.this["analytics"]')]
     assert _messages(cli, "MWAA811", "offline") == [] and _messages(cli, "MWAA811", "unknown_inputs") == []
+
+
+def test_mwaa805_messages(cli):
+    logs = ("logs:CreateLogStream, logs:CreateLogGroup, logs:PutLogEvents, logs:GetLogEvents, logs:GetLogRecord, "
+            "logs:GetLogGroupFields, logs:GetQueryResults on its airflow-{}-* log groups")
+    sqs = ("sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl, "
+           "sqs:ReceiveMessage, sqs:SendMessage on the airflow-celery-* queues")
+    end = ("so the environment fails to come up or runs without logs or tasks; expected them as in AWS's sample "
+           "execution-role policy")
+    found = _messages(cli, "MWAA805", "missing")
+    assert [(path, line, message) for path, line, message, _ in found] == [
+        ("iam.tf", 13, 'execution role aws_iam_role.analytics of aws_mwaa_environment.this["analytics"] is not allowed '
+                       f"{logs.format('analytics')}; logs:DescribeLogGroups on any log group; cloudwatch:PutMetricData "
+                       f"on CloudWatch metrics; {sqs}, {end}"),
+        ("iam.tf", 49, 'execution role aws_iam_role.reporting of aws_mwaa_environment.this["reporting"] is not allowed '
+                       f"{logs.format('reporting')}; {sqs}, {end}"),
+    ]
+    assert found[0][3] == [("main.tf", 21, 'execution_role_arn of aws_mwaa_environment.this["analytics"]')]
+    assert _messages(cli, "MWAA805", "sample") == [] and _messages(cli, "MWAA805", "unknown_inputs") == []

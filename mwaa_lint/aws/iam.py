@@ -208,6 +208,8 @@ def permissions_known(ev, role) -> bool:
     an attachment or a role policy might be for this role and cannot be told, a managed
     policy (AWS's, or one not in the configuration) is attached, or the role is handed to a
     module mwaa-lint cannot read: then what the role may do cannot be told."""
+    if role.block.type != "resource":
+        return False  # a `data "aws_iam_role"`: its policies are not in the configuration
     for block in ev.children(role.block, "inline_policy", role):
         if block.unknown or _unreadable(ev, role, block.attr("policy")):
             return False
