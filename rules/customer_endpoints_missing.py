@@ -1,7 +1,6 @@
 from collections.abc import Iterator
-from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Environment, Finding, PartialString, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity, endpoint_service
 
 DATABASE, WEBSERVER = "database_vpc_endpoint_service", "webserver_vpc_endpoint_service"
 
@@ -92,7 +91,7 @@ def _covered(context: Context, env: Environment) -> set[str] | None:
         if reference is not None and reference[0].type == "aws_mwaa_environment":
             if reference[0] == env:
                 covered.add(reference[1])
-        elif not _aws_service(service):  # an AWS service's endpoint (com.amazonaws.<region>.sqs) is not it
+        elif not endpoint_service(service):  # an AWS service's endpoint (com.amazonaws.<region>.sqs) is not it
             return None
     return covered
 
@@ -104,17 +103,3 @@ def _needed(env: Environment) -> list[str]:
     if access is None or access == "PRIVATE_ONLY":
         return [DATABASE, WEBSERVER]
     return [DATABASE]
-
-
-def _aws_service(service: Any) -> bool:
-    """Is this the name of an AWS service's endpoint (`com.amazonaws.us-east-1.sqs`, also
-    `"com.amazonaws.${var.region}.sqs"`), never an environment's (`com.amazonaws.vpce.…`)?"""
-    if isinstance(service, str):
-        return service.startswith("com.amazonaws.") and not service.startswith("com.amazonaws.vpce.")
-    if isinstance(service, PartialString):
-        # the region unknown, the service named: "com.amazonaws." <region> ".sqs"
-        first, last = service.parts[0], service.parts[-1]
-        known = [part for part in service.parts if isinstance(part, str)]
-        return (isinstance(first, str) and first.startswith("com.amazonaws.") and isinstance(last, str)
-                and last.startswith(".") and not any("vpce" in part for part in known))
-    return False

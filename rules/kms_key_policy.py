@@ -22,8 +22,9 @@ class KmsKeyPolicy(Rule):
     describe), or a Deny takes one back, and when the key has no policy at all (KMS then
     gives it a default policy that trusts only the account). It says nothing about a key the
     configuration does not show, a policy or a principal that is unknown, a `NotPrincipal`,
-    or a statement open to `*`. Whether the execution role may use the key is a question
-    of the role's permissions, not of this rule.
+    or a statement open to `*`. Whether the execution role may use the key (`kms:Decrypt`,
+    `kms:DescribeKey`, `kms:GenerateDataKey*`, `kms:Encrypt`) is the other half of a working
+    key; MWAA805 reports it with the role's other missing permissions.
 
     ## Why is this bad?
     With a customer managed key, MWAA encrypts its CloudWatch log groups with it, and

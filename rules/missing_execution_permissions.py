@@ -2,23 +2,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Environment, Finding, PartialString, Rule, Severity, Unknown
-
-# What the execution role must be allowed, from AWS's sample execution-role policy
-# (MWAA-FACTS-COMEUP §b rows 3, 4, 5, 7 and 8): (actions, the resource they act on, what it is).
-# {bucket} is the source bucket's ARN, {name} the environment's name; None stands for a region
-# or account this rule does not know (any value matches it).
-_NEEDS = (
-    (("s3:GetObject",), "{bucket}/dags/example.py", "the source bucket's objects"),
-    (("s3:GetBucketPublicAccessBlock", "s3:ListBucket"), "{bucket}", "the source bucket"),
-    (("logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents", "logs:GetLogRecord",
-      "logs:GetLogGroupFields", "logs:GetQueryResults"), "arn:aws:logs:?:?:log-group:airflow-{name}-Task",
-     "its airflow-{name}-* log groups"),
-    (("logs:DescribeLogGroups",), "*", "any log group"),
-    (("cloudwatch:PutMetricData",), "*", "CloudWatch metrics"),
-    (("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl",
-      "sqs:ReceiveMessage", "sqs:SendMessage"), "arn:aws:sqs:?:?:airflow-celery-queue", "the airflow-celery-* queues"),
-)
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, PartialString, Rule, Severity, Unknown, table
 
 
 class MissingExecutionPermissions(Rule):
@@ -27,16 +11,22 @@ class MissingExecutionPermissions(Rule):
     ## What it does
     Reads every permission policy on the environment's execution role (inline,
     `aws_iam_role_policy`, attached `aws_iam_policy`; jsonencode, heredoc,
-    `aws_iam_policy_document`) and reports the actions of AWS's sample execution-role
-    policy that no Allow statement grants on the environment's resources: reading the
-    source bucket and its objects, writing and reading its `airflow-<name>-*` log groups,
-    describing log groups, publishing CloudWatch metrics, and using the `airflow-celery-*`
-    SQS queues. Actions match with IAM's wildcards in any case, and `NotAction` and
-    `NotResource` are read; a statement with conditions counts as granting. It stays silent
-    when any policy on the role cannot be read (unknown, a managed policy AWS or another
-    stack holds, an attachment that might be for this role), when an action or resource is
-    unknown, and for a role the configuration does not show. KMS permissions are not
-    judged here.
+    `aws_iam_policy_document`) and reports the actions of AWS's sample execution-role policy
+    that no Allow statement grants on the environment's resources: reading the source bucket
+    and its objects, writing and reading its `airflow-<name>-*` log groups, describing log
+    groups, publishing CloudWatch metrics, using the `airflow-celery-*` SQS queues, and using
+    the KMS key that encrypts them: the environment's `kms_key`, or, without one, AWS's own
+    key in another account (the sample grants it with `NotResource =
+    "arn:aws:kms:*:<account>:key/*"`; a `Resource` of the account's own keys does not reach
+    it). The list is the dated table `execution_role_permissions`. Actions match with IAM's
+    wildcards in any case, and `NotAction` and `NotResource` are read (an unknown part of a
+    `NotResource` entry may exclude the resource: silence); a statement with conditions counts
+    as granting. It stays silent when any policy on the role cannot be read (unknown, a
+    managed policy AWS or another stack holds, an attachment that might be for this role),
+    when an action or resource is unknown, and for a role the configuration does not show. The
+    KMS actions are judged only when it is known whether the environment sets `kms_key`.
+    `airflow:PublishMetrics`, in AWS's sample, is not required: the API marks it deprecated
+    and no longer available.
 
     ## Why is this bad?
     `CreateEnvironment` checks only that the role can read the DAG folder. Everything else
@@ -119,6 +109,12 @@ class MissingExecutionPermissions(Rule):
             ]
             Resource = "arn:aws:sqs:us-east-1:*:airflow-celery-*"
           },
+          {
+            Effect      = "Allow"
+            Action      = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]
+            NotResource = "arn:aws:kms:*:111122223333:key/*"
+            Condition   = { StringLike = { "kms:ViaService" = ["sqs.us-east-1.amazonaws.com"] } }
+          },
         ]
       })
     }
@@ -146,12 +142,12 @@ class MissingExecutionPermissions(Rule):
                 continue
             statements = [s for policy in role.policies() for s in policy.document.statements]
             missing: dict[str, list[str]] = {}
-            for actions, template, what in _NEEDS:
-                resource = _resource(env, template)
-                for action in actions:
+            for need in _needs(env, context):
+                resource = _resource(env, need["resource"])
+                for action in need["actions"]:
                     # False only when every statement that could grant it is known not to
                     if _allowed(statements, action, resource) is False:
-                        missing.setdefault(what.format(name=_name(env)), []).append(action)
+                        missing.setdefault(need["what"].format(name=_name(env)), []).append(action)
             if not missing:
                 continue
             lacking = "; ".join(f"{', '.join(actions)} on {what}" for what, actions in missing.items())
@@ -170,20 +166,36 @@ def _name(env: Environment) -> str:
     return str(name) if isinstance(name, str) and not isinstance(name, Unknown) else "<name>"
 
 
+def _needs(env: Environment, context: Context) -> list[dict[str, Any]]:
+    """The rows of the table that apply: the KMS rows only when it is known whether the
+    environment has a customer managed key."""
+    kms_key = env.argument("kms_key")
+    if kms_key.value is None:
+        customer_key: bool | None = False  # not set: MWAA encrypts with an AWS owned key
+    elif kms_key.known or context.target(kms_key.value) is not None:
+        customer_key = True
+    else:
+        customer_key = None  # var.kms_key without a value: may be null
+    when = {"always": True, "customer_key": customer_key is True, "aws_owned_key": customer_key is False}
+    return [need for need in table("execution_role_permissions")["needs"] if when[need["when"]]]
+
+
 def _resource(env: Environment, template: str) -> Any:
     """The ARN an action acts on, or None where a part of it is unknown (it then matches any
     resource entry: the rule gives the benefit of the doubt)."""
-    if "{bucket}" in template:
-        bucket = env.get("source_bucket_arn")
-        if not isinstance(bucket, str) or isinstance(bucket, Unknown):
-            return None
-        return template.replace("{bucket}", bucket.strip())
-    if "{name}" in template:
-        name = env.get("name")
-        if not isinstance(name, str) or isinstance(name, Unknown):
-            return None
-        return template.replace("{name}", name)
-    return template
+    for placeholder, argument in (("{bucket}", "source_bucket_arn"), ("{name}", "name"), ("{kms_key}", "kms_key")):
+        if placeholder in template:
+            value = env.get(argument)
+            if not isinstance(value, str) or isinstance(value, Unknown):
+                return None
+            if placeholder == "{kms_key}" and not value.strip().startswith("arn:"):
+                return None  # a key ID: its ARN's region and account are not written
+            template = template.replace(placeholder, value.strip())
+    return template.replace("{aws_owned}", _AWS_OWNED)
+
+
+# The account of an AWS owned key: no account ID written in a policy is it
+_AWS_OWNED = "aws-owned"
 
 
 def _allowed(statements: list[Any], action: str, resource: Any) -> bool | None:
@@ -213,7 +225,7 @@ def _allowed(statements: list[Any], action: str, resource: Any) -> bool | None:
 
 def _covers(statement: Any, resource: Any) -> bool | None:
     if statement.not_resources:
-        listed = [_matches(entry, resource) for entry, _ in statement.not_resources]
+        listed = [_matches(entry, resource, holes_match=False) for entry, _ in statement.not_resources]
         return None if None in listed else not any(listed)
     matches = [_matches(entry, resource) for entry, _ in statement.resources]
     if any(matches):
@@ -221,13 +233,17 @@ def _covers(statement: Any, resource: Any) -> bool | None:
     return None if None in matches else False
 
 
-def _matches(entry: Any, resource: Any) -> bool | None:
+def _matches(entry: Any, resource: Any, holes_match: bool = True) -> bool | None:
     """Does a policy's resource entry match the ARN (IAM wildcards; `?` in the ARN's region or
-    account stands for a value not known here)? None when the entry is unknown."""
+    account stands for a value not known here)? None when the entry is unknown. An entry with
+    unknown parts ("arn:aws:sqs:${region}:*:airflow-celery-*") may match: True when that
+    grants (`Resource`), None when it would take away (`NotResource`, holes_match=False)."""
     if resource is None:
-        return True  # the resource is not known here: any entry may be it
-    if isinstance(entry, PartialString):  # "arn:aws:sqs:${region}:*:airflow-celery-*": its holes match anything
+        return True if holes_match else None  # the resource is not known here: any entry may be it
+    if isinstance(entry, PartialString):
         entry = "".join(part if isinstance(part, str) and not isinstance(part, Unknown) else "*" for part in entry.parts)
+        if not holes_match:
+            return None if _matches(entry, resource) else False
     elif not isinstance(entry, str) or isinstance(entry, Unknown):
         return None
     if entry.strip() == "*":

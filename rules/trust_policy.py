@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from mwaa_lint.api import Context, Diagnostic, Finding, Resource, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
 
 # the two service principals MWAA's execution role must trust (MWAA-FACTS-COMEUP §a)
 SERVICES = ("airflow.amazonaws.com", "airflow-env.amazonaws.com")
@@ -77,12 +77,7 @@ class TrustPolicy(Rule):
     severity = Severity.ERROR
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
-        roles: set[Resource] = set()  # a role several environments share is reported once
-        for env in context.environments():
-            role = env.execution_role()
-            if role is None or role in roles:
-                continue
-            roles.add(role)
+        for role, env in context.execution_roles():  # a role several environments share: once
             trust = role.trust()
             if trust is None or not trust.complete:
                 continue

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from mwaa_lint.api import Context, Diagnostic, Finding, Location, Resource, Rule, Severity, Unknown
+from mwaa_lint.api import Context, Diagnostic, Finding, Location, Rule, Severity, Unknown
 
 SERVICES = ("airflow.amazonaws.com", "airflow-env.amazonaws.com")  # what MWAA needs (MWAA801)
 
@@ -75,13 +75,8 @@ class TrustPolicyExtraPrincipals(Rule):
     security_severity = 7.0
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
-        roles: set[Resource] = set()  # a role several environments share is reported once
         seen: set[tuple[Location | None, str]] = set()
-        for env in context.environments():
-            role = env.execution_role()
-            if role is None or role in roles:
-                continue
-            roles.add(role)
+        for role, env in context.execution_roles():  # a role several environments share: once
             trust = role.trust()
             if trust is None:
                 continue

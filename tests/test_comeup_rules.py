@@ -277,15 +277,23 @@ def test_mwaa805_messages(cli):
             "logs:GetLogGroupFields, logs:GetQueryResults on its airflow-{}-* log groups")
     sqs = ("sqs:ChangeMessageVisibility, sqs:DeleteMessage, sqs:GetQueueAttributes, sqs:GetQueueUrl, "
            "sqs:ReceiveMessage, sqs:SendMessage on the airflow-celery-* queues")
+    kms = "kms:Decrypt, kms:DescribeKey, kms:GenerateDataKey, kms:Encrypt on "
+    owned = "the AWS owned key of its queues (a key outside the account: NotResource arn:aws:kms:*:<account>:key/*)"
     end = ("so the environment fails to come up or runs without logs or tasks; expected them as in AWS's sample "
            "execution-role policy")
     found = _messages(cli, "MWAA805", "missing")
     assert [(path, line, message) for path, line, message, _ in found] == [
         ("iam.tf", 13, 'execution role aws_iam_role.analytics of aws_mwaa_environment.this["analytics"] is not allowed '
                        f"{logs.format('analytics')}; logs:DescribeLogGroups on any log group; cloudwatch:PutMetricData "
-                       f"on CloudWatch metrics; {sqs}, {end}"),
+                       f"on CloudWatch metrics; {sqs}; {kms}{owned}, {end}"),
         ("iam.tf", 49, 'execution role aws_iam_role.reporting of aws_mwaa_environment.this["reporting"] is not allowed '
-                       f"{logs.format('reporting')}; {sqs}, {end}"),
+                       f"{logs.format('reporting')}; {sqs}; {kms}{owned}, {end}"),
     ]
     assert found[0][3] == [("main.tf", 21, 'execution_role_arn of aws_mwaa_environment.this["analytics"]')]
+    assert _messages(cli, "MWAA805", "kms") == [
+        ("iam.tf", 46, f'execution role aws_iam_role.orders of aws_mwaa_environment.this["orders"] is not allowed {kms}{owned}, '
+                       f"{end}", [("main.tf", 27, 'execution_role_arn of aws_mwaa_environment.this["orders"]')]),
+        ("iam.tf", 65, f'execution role aws_iam_role.billing of aws_mwaa_environment.this["billing"] is not allowed {kms}its '
+                       f"KMS key, {end}", [("main.tf", 27, 'execution_role_arn of aws_mwaa_environment.this["billing"]')]),
+    ]
     assert _messages(cli, "MWAA805", "sample") == [] and _messages(cli, "MWAA805", "unknown_inputs") == []

@@ -51,6 +51,12 @@ resource "aws_iam_role_policy" "airflow" {
         ]
         Resource = "arn:aws:sqs:${var.region}:*:airflow-celery-*"
       },
+      {
+        Effect      = "Allow"
+        Action      = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"]
+        NotResource = "arn:aws:kms:*:111122223333:key/*"
+        Condition   = { StringLike = { "kms:ViaService" = ["sqs.${var.region}.amazonaws.com"] } }
+      },
     ]
   })
 }

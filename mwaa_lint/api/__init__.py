@@ -17,13 +17,15 @@ could not judge, `Diagnostic`s. What it sees:
   (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`), the
   configuration options (`env.configuration_options()`);
 - values: `Unknown` (a value that could not be resolved: never report on it), `to_number`,
-  `to_bool`, `same_value`; and the dated knowledge tables (`table(name)`).
+  `to_bool`, `same_value`; the AWS service a VPC endpoint's `service_name` names
+  (`endpoint_service`); and the dated knowledge tables (`table(name)`).
 
 Rules never see the evaluator, never read files and never build provenance phrases by hand.
 A rule pack imports only this module; `tests/test_rule_api.py` holds the built-in rules to it.
 """
 from __future__ import annotations
 
+from ..aws.network import endpoint_service
 from ..diagnostic import Diagnostic
 from ..knowledge import table
 from ..model import Location
@@ -50,5 +52,5 @@ __all__ = [
     "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "ModuleCall", "elements", "file_line",
     # values and knowledge
     "Unknown", "PartialString", "is_known", "same_value", "to_bool", "to_number", "table", "airflow_versions",
-    "kms_key_problem", "monthly_budget",
+    "kms_key_problem", "monthly_budget", "endpoint_service",
 ]

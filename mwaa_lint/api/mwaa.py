@@ -240,6 +240,16 @@ class Context:
                 seen.add(bucket)
                 yield bucket, env
 
+    def execution_roles(self) -> Iterator[tuple[Role, Environment]]:
+        """Each environment's execution role, when it is a role in the tree, once: a role
+        several environments share comes with the first of them."""
+        seen: set[Role] = set()
+        for env in self.environments():
+            role = env.execution_role()
+            if role is not None and role not in seen:
+                seen.add(role)
+                yield role, env
+
     def resources(self, resource_type: str) -> list[Resource]:
         """Every instance of `resource_type` in the tree."""
         return [Resource(instance) for instance in self._legacy.ev.all_instances(resource_type)]

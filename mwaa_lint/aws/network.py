@@ -192,7 +192,7 @@ def vpc_endpoints(ev, subnet) -> Optional[list[Endpoint]]:
             return None
         if not same:
             continue
-        service = _service(ev.attr(endpoint, "service_name"))
+        service = endpoint_service(ev.attr(endpoint, "service_name"))
         if service is None:
             return None
         kind = ev.attr(endpoint, "vpc_endpoint_type", "Gateway")
@@ -201,12 +201,16 @@ def vpc_endpoints(ev, subnet) -> Optional[list[Endpoint]]:
     return found
 
 
-def _service(name: Any) -> Optional[str]:
-    """`com.amazonaws.us-east-1.ecr.dkr` → "ecr.dkr", also with the region unknown; None when
-    it cannot be told."""
+def endpoint_service(name: Any) -> Optional[str]:
+    """The AWS service a VPC endpoint's `service_name` names: `com.amazonaws.us-east-1.ecr.dkr`
+    → "ecr.dkr", also with the region unknown (`"com.amazonaws.${var.region}.sqs"`); "" for
+    an endpoint service that is not an AWS service's (`com.amazonaws.vpce.…`, MWAA's own
+    database and web server endpoints among them); None when it cannot be told."""
     if isinstance(name, str) and not isinstance(name, Unknown):
         fields = name.strip().split(".", 3)
-        return fields[3] if len(fields) == 4 and fields[:2] == ["com", "amazonaws"] else ""
+        if len(fields) == 4 and fields[:2] == ["com", "amazonaws"] and fields[2] != "vpce":
+            return fields[3]
+        return ""
     if isinstance(name, PartialString):
         first, last = name.parts[0], name.parts[-1]
         if isinstance(first, str) and first == "com.amazonaws." and isinstance(last, str) and last.startswith("."):
