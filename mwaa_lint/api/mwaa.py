@@ -124,9 +124,10 @@ class Environment(Resource):
         main = files[0]._text if files and not files[0].unreadable else None
         if isinstance(main, Unknown):
             main = None  # a part of the text is unknown: it may hold a `-c` line MWAA would see
-        targets = [include.target for each in files if not each.unreadable
-                   for include in each.includes if include.kind == "constraint"]
-        return _constraints.for_version(str(version), main, targets)
+        targets = [[include.target for include in each.includes if include.kind == "constraint"]
+                   for each in files if not each.unreadable]
+        main_targets = targets[0] if main is not None and targets else []
+        return _constraints.for_version(str(version), main, main_targets, [t for each in targets for t in each])
 
     def cost_ceiling(self) -> Optional[_CostCeiling]:
         """Its monthly cost with `max_workers` workers and `max_webservers` web servers all month; None when it is unknown."""

@@ -53,11 +53,12 @@ def names_constraints(text: str) -> bool:
 class Constraints:
     """The constraints that apply to the requirements of one environment."""
 
-    def __init__(self, airflow_version: str, row: dict, main_text: Optional[str], constraint_targets: list[str]):
+    def __init__(self, airflow_version: str, row: dict, main_text: Optional[str], main_targets: list[str],
+                 constraint_targets: list[str]):
         self.airflow_version = airflow_version
         self.python = str(row["python"])  # the image's full version, `3.11.9`
         self._row = row
-        self.airflow_reason = _airflow_reason(row, main_text, constraint_targets)
+        self.airflow_reason = _airflow_reason(row, main_text, main_targets, constraint_targets)
 
     @property
     def airflow_constraints_apply(self) -> bool:
@@ -130,7 +131,7 @@ def admits(specifier: str, version: str) -> Optional[bool]:
         return None
 
 
-def _airflow_reason(row: dict, main_text: Optional[str], targets: list[str]) -> str:
+def _airflow_reason(row: dict, main_text: Optional[str], main_targets: list[str], targets: list[str]) -> str:
     """Why Airflow's constraints apply ("" when they do not, or when it cannot be told)."""
     if any(target.strip().strip("\"'") == row["constraints_url"] for target in targets):
         return "which requirements.txt names with --constraint"
@@ -138,9 +139,12 @@ def _airflow_reason(row: dict, main_text: Optional[str], targets: list[str]) -> 
         return ""  # the file MWAA tests cannot be read
     if names_constraints(main_text):
         return ""  # MWAA does not add its own; the user's constraints apply instead
-    if not targets:
-        return "applied because requirements.txt names none"
-    return "applied because no line of requirements.txt has `-c ` or `--constraint ` (MWAA's test)"
+    if main_targets:
+        return ("applied because MWAA looks for `-c ` or `--constraint ` (with a space) and requirements.txt "
+                "has neither")
+    if targets:
+        return "applied because requirements.txt itself names none; MWAA does not look into the files it includes"
+    return "applied because requirements.txt names none"
 
 
 def _variables(markers: Any, depth: int = 0) -> set[str]:
@@ -156,11 +160,13 @@ def _variables(markers: Any, depth: int = 0) -> set[str]:
     return found
 
 
-def for_version(airflow_version: str, main_text: Optional[str], constraint_targets: list[str]) -> Optional[Constraints]:
+def for_version(airflow_version: str, main_text: Optional[str], main_targets: list[str],
+                constraint_targets: list[str]) -> Optional[Constraints]:
     """The constraints for an environment of this Airflow version whose requirements.txt is
-    `main_text` (None: unknown) and whose requirement files name these `-c` targets; None when
-    the table has no row for the version (MWAA's 2.7.2 and 2.8.1)."""
+    `main_text` (None: unknown), whose `-c` lines name `main_targets`, and whose requirement
+    files (it and those it includes with `-r`) name `constraint_targets`; None when the table
+    has no row for the version (MWAA's 2.7.2 and 2.8.1)."""
     row = image(airflow_version)
     if row is None:
         return None
-    return Constraints(str(airflow_version).strip(), row, main_text, constraint_targets)
+    return Constraints(str(airflow_version).strip(), row, main_text, main_targets, constraint_targets)
