@@ -2,7 +2,7 @@
 """Build mwaa_lint/knowledge/mwaa_constraints.json, the constraints MWAA applies to a user's
 requirements.txt, from copies of the constraint files of the images MWAA runs.
 
-    python scripts/build_constraints_table.py [SOURCE_DIR] [--check]
+    python scripts/build_constraints_table.py [SOURCE_DIR] [--check] [--output FILE]
 
 SOURCE_DIR (default tests/fixtures/mwaa-images) is laid out like the image repository's
 `images/airflow/`: `<version>/etc/airflow_constraints.txt` and
@@ -13,7 +13,8 @@ names the repository, the commit (with its date), the licence and NOTICE, and ha
 Every pin (`name==version`) is kept, with its name normalised as PEP 503 says (`Flask_Caching`
 is `flask-caching`); a line of another form, or a name listed twice, stops the build. The
 Python minor version of SOURCE.md must be the one in the URL the airflow constraints file says
-it was copied from. `--check` writes nothing and exits 1 when the committed table differs.
+it was copied from. `--check` writes nothing and exits 1 when the committed table differs;
+`--output` writes the table elsewhere (a replacement for the `knowledge-tables` setting).
 """
 from __future__ import annotations
 
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--check", action="store_true", help="compare with the committed table; write nothing")
+    parser.add_argument("--output", type=Path, default=TABLE, help="where to write the table (default: the package's)")
     args = parser.parse_args(argv)
     try:
         text = render(build(args.source))
@@ -150,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         same = TABLE.read_text(encoding="utf-8") == text
         print(f"{TABLE.relative_to(REPO)} is {'up to date' if same else 'out of date'}")
         return 0 if same else 1
-    TABLE.write_text(text, encoding="utf-8")
-    print(f"wrote {TABLE.relative_to(REPO)}: {len(json.loads(text)['versions'])} Airflow versions")
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}: {len(json.loads(text)['versions'])} Airflow versions")
     return 0
 
 
