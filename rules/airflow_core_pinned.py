@@ -85,11 +85,14 @@ class AirflowCorePinned(Rule):
                     yield finding
 
     def _check_env(self, env: Environment) -> Iterator[Finding]:
+        files = env.requirements()
+        if not any(each.requirements for each in files):
+            return  # nothing to compare: the constraints table is not even loaded
         constraints = env.mwaa_constraints()
         if constraints is None:
             return
         version = constraints.airflow_version
-        for each in env.requirements():
+        for each in files:
             if each.unreadable:
                 continue
             for requirement in each.requirements:

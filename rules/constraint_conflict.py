@@ -90,10 +90,13 @@ class ConstraintConflict(Rule):
                     yield finding
 
     def _check_env(self, env: Environment) -> Iterator[Finding]:
+        files = env.requirements()
+        if not any(each.requirements for each in files):
+            return  # nothing to compare: the constraints table is not even loaded
         constraints = env.mwaa_constraints()
         if constraints is None:
             return
-        for each in env.requirements():
+        for each in files:
             if each.unreadable:
                 continue  # MWAA301 says why it cannot be read
             for requirement in each.requirements:

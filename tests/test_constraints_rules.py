@@ -252,3 +252,53 @@ def test_mwaa303_takes_the_python_of_the_image(cli, tmp_path, version, url_pytho
         assert [(line, message.split("; expected")[0]) for _, line, message in found] == [
             (5, f"--constraint names {expected}")]
         assert right in found[0][2]
+
+
+def test_the_rule_api_answers_which_version_mwaa_installs_and_why(tmp_path):
+    """`env.mwaa_constraints()`, as a rule (or a fix) asks it."""
+    from mwaa_lint.api import Context, Rule, Severity
+    from mwaa_lint.engine import RunOptions, run
+
+    answers: dict = {}
+
+    class Ask(Rule):
+        """Records what the API says.
+
+        ## What it does
+        Nothing a user sees.
+        """
+
+        id, slug, severity = "MWAA999", "ask", Severity.INFO
+
+        def check(self, context: Context):
+            for env in context.environments():
+                constraints = env.mwaa_constraints()
+                answers[env.get("name")] = constraints and (
+                    constraints.airflow_version, constraints.python, constraints.airflow_constraints_apply,
+                    [(p.name, p.version, p.source, p.why) if p else None
+                     for p in map(constraints.pin, ["pandas", "celery", "apache-airflow", "xgboost"])])
+            return iter(())
+
+    _env(tmp_path, "2.11.0", "# --constraint turned off on purpose\npandas")
+    (tmp_path / "more.tf").write_text(
+        'resource "aws_mwaa_environment" "old" {\n  name            = "old"\n  airflow_version = "2.8.1"\n}\n'
+        'resource "aws_mwaa_environment" "bare" {\n  name            = "bare"\n  airflow_version = "3.0.6"\n}\n'
+        'resource "aws_s3_object" "fresh" {\n  bucket  = "b"\n  key     = "fresh/requirements.txt"\n'
+        '  content = "pandas\\n"\n}\n'
+        'resource "aws_mwaa_environment" "fresh" {\n  name                 = "fresh"\n  airflow_version      = "2.9.2"\n'
+        '  requirements_s3_path = aws_s3_object.fresh.key\n}\n')
+    result = run([str(tmp_path)], [Ask], RunOptions(environ={}), root=tmp_path)
+    assert result.diagnostics == []
+    assert answers == {
+        "team": ("2.11.0", "3.12.10", False, [
+            None, ("celery", "5.5.2", "essential", ESSENTIAL), ("apache-airflow", "2.11.0", "essential", ESSENTIAL),
+            None]),
+        "old": None,
+        # no requirements file: MWAA's test has nothing to read, so only the essential pins are known
+        "bare": ("3.0.6", "3.12.10", False, [
+            None, ("celery", "5.5.2", "essential", ESSENTIAL), ("apache-airflow", "3.0.6", "essential", ESSENTIAL),
+            None]),
+        "fresh": ("2.9.2", "3.11.9", True, [
+            ("pandas", "2.1.4", "airflow", NAMES_NONE), ("celery", "5.4.0", "essential", ESSENTIAL),
+            ("apache-airflow", "2.9.2", "essential", ESSENTIAL), None]),
+    }

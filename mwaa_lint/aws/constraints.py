@@ -123,6 +123,8 @@ class Constraints:
 def admits(specifier: str, version: str) -> Optional[bool]:
     """Does a specifier (`>=1.2,<2`) admit a version? Pre-releases count as pip counts them here: a
     constraint that pins a pre-release names it explicitly, which lets pip choose it. None if unreadable."""
+    if not specifier or specifier == f"=={version}":
+        return True  # no specifier, or the pin itself: no need to import packaging's specifiers
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     try:
