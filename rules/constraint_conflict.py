@@ -34,7 +34,7 @@ class ConstraintConflict(Rule):
 
     ## Why is this bad?
     pip cannot satisfy a requirement and a constraint that exclude each other, so the install
-    fails on every scheduler, worker and web server start, about 20 minutes into an update,
+    fails on every scheduler, worker and web server start, 20 to 30 minutes into an update,
     and the update is rolled back.
 
     ## Example
