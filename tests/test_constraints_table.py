@@ -133,6 +133,10 @@ def test_a_user_table_replaces_the_built_in_one(cli, tmp_path):
     (tmp_path / ".mwaa-lint.yaml").write_text("knowledge-tables:\n  mwaa_constraints: constraints.json\n")
     try:
         assert cli(".", "--select", "MWAA306", "--format", "json", cwd=tmp_path).json()["findings"] == []
+        mine["versions"]["2.10.3"] = {"python": "3.11.9", "pins": {"pandas": "2.1.4"}}  # a row in another form
+        (tmp_path / "constraints.json").write_text(json.dumps(mine))
+        run = cli(".", "--select", "MWAA301,MWAA306,MWAA307", "--format", "json", cwd=tmp_path)
+        assert (run.exit_code, run.json()["findings"], run.json()["diagnostics"]) == (0, [], [])
         (tmp_path / "constraints.json").write_text(json.dumps({"versions": {}}))
         run = cli(".", cwd=tmp_path)
         assert run.exit_code == 2

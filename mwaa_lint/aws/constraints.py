@@ -34,8 +34,13 @@ class Pin:
 
 def image(airflow_version: str) -> Optional[dict]:
     """The table's row for an Airflow version (python, constraints_url, essential, airflow), or None."""
-    row = table("mwaa_constraints")["versions"].get(str(airflow_version).strip())
-    return row if isinstance(row, dict) else None
+    versions = table("mwaa_constraints")["versions"]
+    row = versions.get(str(airflow_version).strip()) if isinstance(versions, dict) else None
+    if not isinstance(row, dict) or not isinstance(row.get("python"), str) or not isinstance(row.get("constraints_url"), str):
+        return None  # a user's table without the row, or with a row in another form: nothing is known
+    if not all(isinstance(row.get(kind), dict) for kind in (ESSENTIAL, AIRFLOW)):
+        return None
+    return row
 
 
 def python_minor(airflow_version: str) -> Optional[str]:
