@@ -19,7 +19,9 @@ class ConstraintsMismatch(Rule):
 
     - a constraints URL of the form `…/constraints-<Airflow>/constraints-<Python>.txt` whose
       Airflow version is not the environment's `airflow_version`, or whose Python version is
-      not the one MWAA runs that Airflow version on (the line of the `--constraint`);
+      not the one MWAA runs that Airflow version on (the line of the `--constraint`): the
+      Python of MWAA's image for that version (the `mwaa_constraints` table), or for versions
+      it has no data on, the Python the user guide gives (`airflow_versions`);
     - a requirements.txt that lists packages but has no `--constraint` at all (its line 1,
       where AWS says the line belongs).
 
@@ -101,6 +103,9 @@ class ConstraintsMismatch(Rule):
         versions = table("airflow_versions")
         row = next((row for row in versions["versions"] if row["version"] == version), None)
         python = row["python"] if row else None
+        image = table("mwaa_constraints")["versions"].get(version)
+        if image:  # the image MWAA runs says which Python it has (`3.11.9`): that wins over the user guide
+            python = ".".join(str(image["python"]).split(".")[:2])
         expected = versions["constraints_url"].format(airflow=version, python=python or "<Python version>")
         constraints = [(include, each) for each in files for include in each.includes if include.kind == "constraint"]
         if not constraints:

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Optional
 
-from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity
 
 
 class UnpinnedRequirement(Rule):
@@ -13,6 +13,11 @@ class UnpinnedRequirement(Rule):
     every requirement not pinned to one exact version: bare names, ranges (`>=`, `~=`, `<`),
     wildcards (`==2.*`) and VCS references to a branch or tag rather than a commit. A
     requirements.txt named on the command line is checked the same way.
+
+    When the constraints MWAA applies for the environment's `airflow_version` pin the package
+    (the `mwaa_constraints` table; see MWAA306), the message names that pin, the version pip
+    will install anyway; a range that excludes it is MWAA306's error, and keeps the general
+    advice here.
 
     ## Why is this bad?
     MWAA installs requirements on every scheduler, worker and web server start. An unpinned
@@ -66,14 +71,15 @@ class UnpinnedRequirement(Rule):
             files = env.requirements()
             if files and files[0] not in seen:
                 seen.add(files[0])
-                yield from self._check_files(files, env.address)
+                yield from self._check_files(files, env.address, env)
         for files in context.requirement_files:
             if files[0] not in seen:
                 seen.add(files[0])
                 yield from self._check_files(files, "")
 
-    def _check_files(self, files: list[Any], address: str) -> Iterator[Finding | Diagnostic]:
+    def _check_files(self, files: list[Any], address: str, env: Optional[Environment] = None) -> Iterator[Finding | Diagnostic]:
         """Check a requirements file and the local files it pulls in with `-r`."""
+        constraints: Any = None  # the constraints MWAA applies, looked up at the first unpinned requirement
         for each in files:
             if each.unreadable:  # the file MWAA installs from cannot be judged: say so
                 yield from each.unreadable
@@ -85,10 +91,17 @@ class UnpinnedRequirement(Rule):
             for requirement in each.requirements:
                 if requirement.pinned or requirement.name in constrained:
                     continue
+                if env is not None and constraints is None:
+                    constraints, env = env.mwaa_constraints(), None
+                pin = constraints.installs(requirement) if constraints is not None else None
+                if pin is not None and constraints.conflict(requirement) is None:
+                    advice = (f"pin {pin.name}=={pin.version}, the version MWAA installs for Airflow "
+                              f"{constraints.airflow_version} ({pin.why})")
+                else:
+                    advice = "expected `==<version>` so every scheduler and worker installs the same build"
                 yield self.finding(
                     each.locate(requirement),
-                    f"`{requirement.text}` is not pinned: {requirement.reason}; expected `==<version>` so every "
-                    "scheduler and worker installs the same build",
+                    f"`{requirement.text}` is not pinned: {requirement.reason}; {advice}",
                     address=address,
                 )
 

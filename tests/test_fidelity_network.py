@@ -111,8 +111,8 @@ def test_requirements_uploaded_by_a_fileset_for_each_are_checked(cli):
     found = [(f["rule_id"], f["path"], f["line"], f["address"], f["message"]) for f in
              _findings(cli, HERE / "fileset_uploads", "--select", "MWAA301")]
     assert found == [("MWAA301", "mwaa/requirements.txt", 3, "aws_mwaa_environment.orders",
-                      "`pandas` is not pinned: no version specifier; expected `==<version>` so every scheduler and "
-                      "worker installs the same build")]
+                      "`pandas` is not pinned: no version specifier; pin pandas==2.1.4, the version MWAA installs for "
+                      "Airflow 2.10.3 (Airflow's constraints, which requirements.txt names with --constraint)")]
 
 
 def test_fileset_lists_what_terraform_lists(cli, tmp_path):

@@ -14,8 +14,9 @@ could not judge, `Diagnostic`s. What it sees:
 - the AWS views the engine computes: the execution role and its policies
   (`env.execution_role()`, `role.policies()`, `role.aws_managed_policies()`), the network (`env.subnets()`,
   `subnet.exposure()`), the source bucket (`env.source_bucket()`), the environment class limits
-  (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`), the
-  configuration options (`env.configuration_options()`);
+  (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`) and the
+  constraints it installs them with (`env.mwaa_constraints()`: which version of a package and
+  why), the configuration options (`env.configuration_options()`);
 - values: `Unknown` (a value that could not be resolved: never report on it), `to_number`,
   `to_bool`, `same_value`; the AWS service a VPC endpoint's `service_name` names
   (`endpoint_service`); and the dated knowledge tables (`table(name)`).

@@ -15,6 +15,7 @@ from .. import cost as _cost
 from ..aws import airflow_versions as _versions
 from ..aws import arguments as _arguments
 from ..aws import config_options as _config_options
+from ..aws import constraints as _constraints
 from ..aws import iam as _iam
 from ..aws import network as _network
 from ..aws import s3_buckets as _buckets
@@ -33,7 +34,7 @@ from ..paths import real
 from ..requirements import ParsedRequirements, included_files, local_include, parse_requirements
 from ..source import read_text
 from ..values import Ref as _Ref
-from ..values import join_parts, to_template_string
+from ..values import Unknown, join_parts, to_template_string
 from .terraform import Argument, Resource, elements
 
 
@@ -107,6 +108,26 @@ class Environment(Resource):
             return []
         text, tf_path, first_line, loc = found
         return [_RequirementsFile(tf_path, text, first_line, loc, inline=True)]
+
+    def mwaa_constraints(self) -> Optional[_constraints.Constraints]:
+        """The constraints MWAA applies when it installs this environment's requirements, or None
+        when `airflow_version` is unset or unknown, or the `mwaa_constraints` table has no data for
+        it (2.7.2, 2.8.1). `.pin(name)` gives, for a PEP 503 name, the Pin MWAA installs
+        (`.version`, `.source`: "essential" or "airflow", `.why` for a message) or None;
+        `.installs(requirement)` and `.conflict(requirement)` judge a requirement line (markers
+        evaluated for the image's Python on Linux; URL requirements and undecidable markers give
+        None); `.airflow_version`, `.python` (the image's, `3.11.9`), `.airflow_constraints_apply`."""
+        version = self.get("airflow_version")
+        if not isinstance(version, str) or isinstance(version, Unknown) or not str(version).strip():
+            return None
+        files = self.requirements()
+        main = files[0]._text if files and not files[0].unreadable else None
+        if isinstance(main, Unknown):
+            main = None  # a part of the text is unknown: it may hold a `-c` line MWAA would see
+        targets = [[include.target for include in each.includes if include.kind == "constraint"]
+                   for each in files if not each.unreadable]
+        main_targets = targets[0] if main is not None and targets else []
+        return _constraints.for_version(str(version), main, main_targets, [t for each in targets for t in each])
 
     def cost_ceiling(self) -> Optional[_CostCeiling]:
         """Its monthly cost with `max_workers` workers and `max_webservers` web servers all month; None when it is unknown."""
