@@ -33,6 +33,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """What would repair one finding: its edits, all in one file, applied together or not at all."""
+
     description: str  # what applying it does, in a few words: "add requirements_s3_object_version"
     edits: tuple[Edit, ...]
 
