@@ -257,6 +257,8 @@ def _diff(check_paths) -> None:
     fixed = fix_passes(check_paths)
     for note in fixed.notes:
         _say(f"mwaa-lint: {clean(printable(note))}")
+    if not fixed.settled:
+        sys.exit(EXIT_ERROR)
     text = diff(fixed)
     _emit(text)
     count = fixed.findings + fixed.syntax_errors
@@ -274,11 +276,13 @@ def _fix(check_paths):
     fixed = fix_passes(check_paths)
     for note in fixed.notes:
         _say(f"mwaa-lint: {clean(printable(note))}")
-    failures = write(fixed)
+    failures = write(fixed) if fixed.settled else []
     current_project().overlay.clear()
-    if failures:
-        for failure in failures:
-            _say(f"mwaa-lint: error: {clean(printable(failure))}")
+    for failure in failures:
+        _say(f"mwaa-lint: error: {clean(printable(failure))}")
+    if failures or not fixed.settled:  # report the files as they are on disk; exit 2
+        if not fixed.settled:
+            fixed.findings = fixed.syntax_errors = 0
         fixed.result = check_paths()
         fixed.failed = True
     return fixed

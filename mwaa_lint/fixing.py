@@ -44,6 +44,7 @@ class Fixed:
     syntax_errors: int = 0  # diagnostics (one-line blocks) whose fix was applied
     notes: list = field(default_factory=list)  # why a fix was not applied: a file not written, a fix undone
     failed: bool = False  # a changed file could not be written (the run then exits 2)
+    settled: bool = True  # False: the passes never stopped changing the text; nothing is written
 
     def summary(self) -> str:
         """`Fixed 3 findings (2 remaining).`"""
@@ -69,8 +70,11 @@ def fix_passes(check: Callable[[], Result]) -> Fixed:
         if not applied:
             return fixed
         fixed.result = check()
-    if _fixes(fixed.result):
-        fixed.notes.append(f"the fixes did not settle after {MAX_PASSES} passes; the rest are left as they are")
+    # every pass applied something: real fixes settle in two or three, so one of them undoes
+    # or repeats itself (it is not idempotent) and none of what it made can be trusted
+    fixed.settled = False
+    fixed.notes.append(f"the fixes did not settle after {MAX_PASSES} passes (a fix that is not idempotent); "
+                       "no file is changed")
     return fixed
 
 

@@ -127,6 +127,8 @@ class Project:
             return f"cannot be written: {error.strerror or error}"
         if not stat.S_ISREG(status.st_mode):
             return f"is {_KINDS.get(stat.S_IFMT(status.st_mode), 'not a regular file')}, not a regular file; not written"
+        if not os.access(resolved, os.W_OK):  # replacing it by a rename would not ask: ask here
+            return "is read-only; not written"
         return None
 
     def write_bytes(self, path, data: bytes, *, limit: int = MAX_FILE_BYTES) -> None:

@@ -269,6 +269,20 @@ def test_the_gate_writes_only_regular_files_inside_the_root(tmp_path):
     assert refused.value.reason == "would be over the 10 bytes limit; not written"
 
 
+def test_a_read_only_file_is_not_fixed(cli, tmp_path, monkeypatch):
+    work = copy("s3_object_version", tmp_path)
+    (work / "main.tf").chmod(0o444)
+    if os.geteuid() == 0:  # root may write any file: the system says so for the others
+        access = os.access
+        monkeypatch.setattr(os, "access", lambda path, mode, **kw: (
+            False if mode == os.W_OK and str(path).endswith("main.tf") else access(path, mode, **kw)))
+    before = tree(work)
+    run = cli("--fix", ".", cwd=work)
+    assert "mwaa-lint: main.tf is read-only; not written" in run.stderr
+    assert "Fixed 0 findings (7 remaining)." in run.stdout
+    assert tree(work) == before
+
+
 # --- applying edits ------------------------------------------------------------------------------
 
 PATH = Path("main.tf")
@@ -355,3 +369,43 @@ def test_the_fix_hook_fixes_the_changed_files_and_fails_the_commit(tmp_path):
     assert "Fixed 2 findings (4 remaining)." in proc.stdout
     assert "files were modified by this hook" in proc.stdout
     assert (root / "main.tf").read_bytes() == (FIX / "s3_object_version" / "expected" / "main.tf").read_bytes()
+
+
+# --- belt and braces: a fix that breaks the file, or never settles, changes nothing ---------------
+
+
+def _rule_with_fix(monkeypatch, text):
+    """MWAA501 (max_workers) given a fix that adds `text` after max_workers, as a buggy rule would."""
+    rule = next(r for r in load_rules() if r.id == "MWAA501")
+
+    def check(self, context):
+        for env in context.environments():
+            argument = env.argument("max_workers")
+            yield self.finding(argument.loc, "buggy", address=env.address,
+                               fix=api.Fix("buggy", (argument.insert_after(text),)))
+
+    monkeypatch.setattr(rule, "check", check)
+
+
+def test_a_fix_that_would_break_the_file_is_not_applied(cli, tmp_path, monkeypatch):
+    _rule_with_fix(monkeypatch, "max_workers = {")
+    work = copy("s3_object_version", tmp_path)
+    before = tree(work)
+    run = cli("--fix", ".", "--select", "MWAA501", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
+    assert "mwaa-lint: main.tf: the fixes were not applied, the file would not parse after them: Unexpected '{'" in run.stderr
+    assert "Fixed 0 findings (1 remaining)." in run.stdout
+    assert tree(work) == before
+
+
+def test_a_fix_that_never_settles_changes_nothing(cli, tmp_path, monkeypatch):
+    _rule_with_fix(monkeypatch, "# one more line, every pass")
+    work = copy("s3_object_version", tmp_path)
+    before = tree(work)
+    run = cli("--fix", ".", "--select", "MWAA501", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
+    assert run.exit_code == 2
+    assert ("mwaa-lint: the fixes did not settle after 10 passes (a fix that is not idempotent); no file is changed"
+            in run.stderr)
+    assert "Fixed 0 findings (1 remaining)." in run.stdout
+    assert tree(work) == before
+    diff = cli("--diff", ".", "--select", "MWAA501", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
+    assert (diff.exit_code, diff.stdout) == (2, "")
