@@ -114,10 +114,10 @@ def _one_pass(fixed: Fixed, project) -> bool:
             continue
         if not outcome.applied or outcome.data == data:
             continue
-        broken = _breaks(Path(path), data, outcome.data)
-        if broken is not None:
-            fixed.notes.append(f"{shown}: the fixes were not applied, the file would not parse after them: {broken}")
-            continue
+        if _breaks(Path(path), data, outcome.data) is not None:
+            outcome = _one_that_does_not_break(fixed, Path(path), shown, data, [fix for fix, _ in pairs])
+            if outcome is None:
+                continue
         fixed.changed.setdefault(resolved, (path, data))
         project.overlay[resolved] = outcome.data
         kinds = [diagnostic for fix, diagnostic in pairs if any(fix is a for a in outcome.applied)]
@@ -125,6 +125,23 @@ def _one_pass(fixed: Fixed, project) -> bool:
         fixed.findings += len(kinds) - sum(kinds)
         any_applied = True
     return any_applied
+
+
+def _one_that_does_not_break(fixed: Fixed, path: Path, shown: str, data: bytes, fixes: list):
+    """The fixes of a file together would not let it parse: the first one that alone does not
+    break it, applied alone (the others are offered again by the next pass's check, at their
+    new places); each that breaks it is noted and never applied."""
+    for fix in fixes:
+        outcome = apply_fixes(data, [fix])
+        if not outcome.applied or outcome.data == data:
+            continue
+        broken = _breaks(path, data, outcome.data)
+        if broken is None:
+            return outcome
+        note = f"{shown}: a fix was not applied ({fix.description}): the file would not parse after it: {broken}"
+        if note not in fixed.notes:
+            fixed.notes.append(note)
+    return None
 
 
 def _errors(path: Path, data: bytes) -> Optional[list]:

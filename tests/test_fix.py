@@ -392,9 +392,18 @@ def test_a_fix_that_would_break_the_file_is_not_applied(cli, tmp_path, monkeypat
     work = copy("s3_object_version", tmp_path)
     before = tree(work)
     run = cli("--fix", ".", "--select", "MWAA501", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
-    assert "mwaa-lint: main.tf: the fixes were not applied, the file would not parse after them: Unexpected '{'" in run.stderr
+    assert run.stderr == "mwaa-lint: main.tf: a fix was not applied (buggy): the file would not parse after it: Unexpected '{'\n"
     assert "Fixed 0 findings (1 remaining)." in run.stdout
     assert tree(work) == before
+
+
+def test_a_breaking_fix_does_not_hold_back_the_good_ones_in_its_file(cli, tmp_path, monkeypatch):
+    _rule_with_fix(monkeypatch, "max_workers = {")
+    work = copy("s3_object_version", tmp_path)
+    run = cli("--fix", ".", "--select", "MWAA501,MWAA302", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
+    assert "a fix was not applied (buggy)" in run.stderr
+    assert "Fixed 2 findings (2 remaining)." in run.stdout  # MWAA302 twice; MWAA501 and startup.sh's MWAA302 left
+    assert (work / "main.tf").read_bytes() == (FIX / "s3_object_version" / "expected" / "main.tf").read_bytes()
 
 
 def test_a_fix_that_never_settles_changes_nothing(cli, tmp_path, monkeypatch):
@@ -409,3 +418,13 @@ def test_a_fix_that_never_settles_changes_nothing(cli, tmp_path, monkeypatch):
     assert tree(work) == before
     diff = cli("--diff", ".", "--select", "MWAA501", "--no-cache", "--rule-option", "MWAA501.ceiling=1", cwd=work)
     assert (diff.exit_code, diff.stdout) == (2, "")
+
+
+def test_after_fix_the_quickstart_has_only_findings_without_a_safe_fix(cli, tmp_path):
+    work = tmp_path / "quickstart"
+    shutil.copytree(REPO / "examples" / "quickstart", work)
+    cli("--fix", ".", cwd=work)
+    data = cli(".", "--format", "json", cwd=work).json()
+    assert data["diagnostics"] == [] and data["findings"]
+    assert [f["rule_id"] for f in data["findings"] if f["fix"] is not None] == []
+    assert cli("--diff", ".", cwd=work).stdout == ""
