@@ -124,12 +124,12 @@ def test_no_fix_when_the_path_comes_from_a_module_caller(cli, tmp_path):
     work = copy("module_variable", tmp_path)
     before = tree(work)
     run = cli(".", "--format", "concise", cwd=work)
-    assert "modules/mwaa/main.tf:19:3: MWAA302 [warning] requirements_s3_path" in run.stdout
+    assert "modules/mwaa/main.tf:32:3: MWAA302 [warning] requirements_s3_path" in run.stdout
     assert "[*]" not in run.stdout
     diff = cli("--diff", ".", cwd=work)
     assert (diff.exit_code, diff.stdout) == (0, "")
     fix = cli("--fix", ".", cwd=work)
-    assert "Fixed 0 findings (5 remaining)." in fix.stdout
+    assert "Fixed 0 findings (6 remaining)." in fix.stdout
     assert tree(work) == before
     assert findings(cli, work) == expected_findings("module_variable")
 
