@@ -22,6 +22,7 @@ from .fixes import Edit, Fix
 _HEADER = re.compile(r'([ \t]*)[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\\\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{')
 _ARGUMENT = re.compile(r"[A-Za-z_][\w-]*[ \t]*=(?![=>])")
 _OPEN, _CLOSE = "{[(", "}])"
+_JUXTAPOSED = re.compile(r"[\w.]\s+[A-Za-z_0-9]")  # two operands with no operator between them
 INDENT = "  "  # terraform fmt's
 
 
@@ -108,16 +109,18 @@ def _arguments(text: str, tokens: list, start: int, end: int) -> Optional[list[t
         if argument.endswith(","):
             argument = argument[:-1].rstrip(" \t")
         name, value = (part.strip() for part in argument.split("=", 1))
-        if not value or "=" in _outside(argument, at, nested).split("=", 1)[1]:
-            return None
+        shape = _outside(argument, at, nested).split("=", 1)[1]
+        if not value or "=" in shape or _JUXTAPOSED.search(shape):
+            return None  # not one expression: `a = b = 1`, `for_each = [1] content {}`
         arguments.append((name, value))
     return arguments
 
 
 def _outside(argument: str, at: int, nested: list) -> str:
-    """`argument` (at offset `at`) with its strings and bracketed spans blanked."""
+    """`argument` (at offset `at`) with each string and bracketed span written as `0`s: its
+    shape at the top level, where only operators may stand between two operands."""
     chars = list(argument)
     for a, b in nested:
         for i in range(max(a - at, 0), min(b - at, len(chars))):
-            chars[i] = " "
+            chars[i] = "0"
     return "".join(chars)

@@ -428,3 +428,37 @@ def test_after_fix_the_quickstart_has_only_findings_without_a_safe_fix(cli, tmp_
     assert data["diagnostics"] == [] and data["findings"]
     assert [f["rule_id"] for f in data["findings"] if f["fix"] is not None] == []
     assert cli("--diff", ".", cwd=work).stdout == ""
+
+
+# --- which one-line blocks are split -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line, lines", [
+    ('  principals { type="Service", identifiers=["airflow.amazonaws.com"] }',
+     ["  principals {", '    type        = "Service"', '    identifiers = ["airflow.amazonaws.com"]', "  }"]),
+    ('variable "x"   { type = string default = "a" }  # from the wiki',
+     ['variable "x" {', "  type    = string", '  default = "a"', "}  # from the wiki"]),
+    ('locals { a = var.b ? "c}" : "d", e = length(var.f) > 0 }',
+     ["locals {", '  a = var.b ? "c}" : "d"', "  e = length(var.f) > 0", "}"]),
+    ("\tx { a = { b = 1, c = 2 } d = [1, 2] }", ["\tx {", "\t\ta = { b = 1, c = 2 }", "\t\td = [1, 2]", "\t}"]),
+])
+def test_a_one_line_block_is_split_as_terraform_fmt_lays_it_out(line, lines):
+    from mwaa_lint.one_line_blocks import split_fix
+
+    fix = split_fix(line, PATH, 7)
+    assert fix.edits == (Edit(PATH, 7, 1, 7, len(line) + 1, "\n".join(lines), line),)
+
+
+@pytest.mark.parametrize("line", [
+    'dynamic "x" { for_each = [1] content {} }',  # a nested block
+    "x { a = 1 /* why */ b = 2 }",  # a comment inside
+    "x { a = 1 2 b = 3 }",  # not one expression
+    "x { a = b = 1 }",
+    "x { a = 1, b = 2 } y = 3",  # something follows the block
+    "x { a = <<EOT",  # a heredoc
+    "x = { a = 1, b = 2 }",  # an object, not a block
+])
+def test_no_split_where_it_is_not_unambiguous(line):
+    from mwaa_lint.one_line_blocks import split_fix
+
+    assert split_fix(line, PATH, 1) is None
