@@ -331,6 +331,7 @@ def _results() -> dict:
     together). Bound is left out: evaluation makes it, never a parse."""
     from . import model as m
     from .diagnostic import Diagnostic
+    from .fixes import Edit, Fix
     from .result_cache import Entry, Outcome
     from .rule import Finding, Severity
     from .suppress import Suppression
@@ -361,9 +362,13 @@ def _results() -> dict:
         m.Block: {"type": str, "labels": list[str], "loc": L, "end_loc": L, "attributes": dict[str, m.Attribute],
                   "blocks": list[m.Block], "unknown": bool},
         m.File: {"path": Path, "text": str, "blocks": list[m.Block], "attributes": dict[str, m.Attribute]},
-        Diagnostic: {"path": Optional[Path], "line": int, "column": int, "message": str, "kind": str},
+        Edit: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int, "replacement": str,
+               "expected": str},
+        Fix: {"description": str, "edits": tuple[Edit, ...]},
+        Diagnostic: {"path": Optional[Path], "line": int, "column": int, "message": str, "kind": str, "fix": Optional[Fix]},
         Finding: {"rule_id": str, "slug": str, "severity": Severity, "message": str, "path": Path, "line": int,
-                  "column": int, "end_line": int, "end_column": int, "address": str, "related": tuple[tuple[L, str], ...]},
+                  "column": int, "end_line": int, "end_column": int, "address": str, "related": tuple[tuple[L, str], ...],
+                  "fix": Optional[Fix]},
         Suppression: {"path": Path, "line": int, "column": int, "selectors": list[str], "reason": str,
                       "until": Optional[datetime.date], "bad_until": str, "first": int, "last": int, "file_level": bool,
                       "used": bool},

@@ -186,6 +186,9 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--scan-all", is_flag=True, help="Parse every module, also those with no aws_mwaa_environment in reach (slower).")
 @click.option("--project-root", type=click.Path(file_okay=False), help="Nothing outside this directory is read or written on the "
               "repository's behalf (default: the git top level, else the config file's directory, else the scanned paths' parent).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes, check again, and report what is left.")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff; write nothing "
+              "(exit 1 when there are some).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 def check(paths, **flags):
     """Check Terraform files and directories (default: the current directory)."""
@@ -210,7 +213,15 @@ def check(paths, **flags):
 def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
     from .engine import run
 
-    result = run(paths, settings.rules, options, root=Path.cwd())
+    def check_paths():
+        return run(paths, settings.rules, options, root=Path.cwd())
+
+    if flags["diff"]:
+        _diff(check_paths)
+    fixed = None
+    if flags["fix"]:
+        fixed = _fix(check_paths)
+    result = fixed.result if fixed is not None else check_paths()
 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
         _emit(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True)
@@ -219,6 +230,9 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
     if flags["statistics"]:
         stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
         _emit(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report)
+    if fixed is not None:
+        stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
+        _emit(fixed.summary() + "\n", err=stream_is_report)
     if flags["write_baseline"]:
         from .baseline import render as render_baseline
 
@@ -226,12 +240,52 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
         _write_file(target, render_baseline(result.findings, Path(target).resolve().parent))
         _say(f"mwaa-lint: recorded {len(result.findings)} findings in the baseline {clean(printable(target))}")
 
-    if result.diagnostics:
+    if result.diagnostics or (fixed is not None and fixed.failed):
         sys.exit(EXIT_ERROR)
     if flags["write_baseline"] or flags["exit_zero"]:
         sys.exit(EXIT_CLEAN)
     threshold = Severity.parse(settings.fail_on)
     sys.exit(EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_CLEAN)
+
+
+def _diff(check_paths) -> None:
+    """`--diff`: the unified diff of what --fix would change on standard output; nothing is
+    written. Exit 1 when there is a diff, 0 when not, 2 when the fixed text still has a file
+    that cannot be checked."""
+    from .fixing import diff, fix_passes
+
+    fixed = fix_passes(check_paths)
+    for note in fixed.notes:
+        _say(f"mwaa-lint: {clean(printable(note))}")
+    if not fixed.settled:
+        sys.exit(EXIT_ERROR)
+    text = diff(fixed)
+    _emit(text)
+    count = fixed.findings + fixed.syntax_errors
+    _say(f"mwaa-lint: would fix {count} {'problem' if count == 1 else 'problems'}" if text else "mwaa-lint: nothing to fix")
+    sys.exit(EXIT_ERROR if fixed.result.diagnostics and not text else EXIT_FINDINGS if text else EXIT_CLEAN)
+
+
+def _fix(check_paths):
+    """`--fix`: apply the fixes pass after pass (fixing.py), write the files that changed, and
+    give the check of the fixed files. A file that could not be written is one error line and
+    the run checks the files as they are on disk."""
+    from .fixing import fix_passes, write
+    from .project import current as current_project
+
+    fixed = fix_passes(check_paths)
+    for note in fixed.notes:
+        _say(f"mwaa-lint: {clean(printable(note))}")
+    failures = write(fixed) if fixed.settled else []
+    current_project().overlay.clear()
+    for failure in failures:
+        _say(f"mwaa-lint: error: {clean(printable(failure))}")
+    if failures or not fixed.settled:  # report the files as they are on disk; exit 2
+        if not fixed.settled:
+            fixed.findings = fixed.syntax_errors = 0
+        fixed.result = check_paths()
+        fixed.failed = True
+    return fixed
 
 
 def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
@@ -290,7 +344,8 @@ def cost(paths, output_format, var_files, cli_vars, config_file, project_root):
 @main.command(name="rules")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table (the README's rule table).")
 def list_rules(markdown):
-    """List every rule: id, slug, severity and summary, marking the rules off by default."""
+    """List every rule: id, slug, severity, [*] when --fix can fix its findings, and summary,
+    marking the rules off by default."""
     rules = _rules_or_exit()
 
     def summary(rule) -> str:
@@ -299,13 +354,14 @@ def list_rules(markdown):
         return rule.summary() + (" (off by default)" if off else "")
 
     if markdown:
-        lines = ["| ID | slug | severity | summary |", "|---|---|---|---|"]
+        lines = ["| ID | slug | severity | fix | summary |", "|---|---|---|---|---|"]
         for rule in rules:
             cell = summary(rule).replace("|", "\\|")
-            lines.append(f"| {rule.id} | {rule.slug} | {rule.severity} | {cell} |")
+            lines.append(f"| {rule.id} | {rule.slug} | {rule.severity} | {'[*]' if rule.fixable else ''} | {cell} |")
     else:
         width = max(len(r.slug) for r in rules)
-        lines = [f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {summary(rule)}" for rule in rules]
+        lines = [f"{rule.id}  {rule.slug:<{width}}  {str(rule.severity):<7}  {'[*]' if rule.fixable else '   '}  {summary(rule)}"
+                 for rule in rules]
     _emit("".join(line + "\n" for line in lines))
 
 

@@ -5,9 +5,11 @@ crashed), so any run that has one exits 2.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
+
+from .fixes import Fix
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Diagnostic:
     # parse-error | read-error | usage | internal-error | limit (an evaluation budget ran out)
     # | not-read (a file the configuration names that the project's gate refused: project.py)
     kind: str = "parse-error"
+    fix: Optional[Fix] = field(default=None, compare=False)  # a safe repair (a one-line block split: parse.py)
 
     def __str__(self) -> str:
         where = str(self.path) if self.path else "mwaa-lint"

@@ -101,7 +101,7 @@ def parse_hcl(text: str, path: Path) -> m.File:
             diagnostic = _syntax_diagnostic(exc, attempt, path, scan)
             errors.append(diagnostic)
             if diagnostic.message != _SINGLE_LINE_BLOCK or len(errors) >= MAX_REPORTED_ERRORS or spent[0] > MAX_TOKENS:
-                raise InputError(*errors) from None
+                raise InputError(*_with_fixes(errors, text)) from None
             comma = _offset(exc)
             attempt = attempt[:comma] + " " + attempt[comma + 1 :]
         except _TooManyTokens:
@@ -117,10 +117,25 @@ def parse_hcl(text: str, path: Path) -> m.File:
     reported_lines = {d.line for d in errors}
     errors += [d for d in builder.errors if d.line not in reported_lines]
     if errors:
-        raise InputError(*sorted(errors, key=lambda d: (d.line, d.column)))
+        raise InputError(*_with_fixes(sorted(errors, key=lambda d: (d.line, d.column)), text))
     blocks = [i for i in items if isinstance(i, m.Block)]
     attributes = {i.name: i for i in items if isinstance(i, m.Attribute)}
     return m.File(path=path, text=text, blocks=blocks, attributes=attributes)
+
+
+def _with_fixes(errors: list, text: str) -> list:
+    """The diagnostics, a one-line block with several arguments given the fix that splits it
+    (one_line_blocks.py), when that is unambiguous."""
+    from dataclasses import replace
+
+    from .one_line_blocks import split_fix
+
+    fixed = []
+    for diagnostic in errors:
+        if diagnostic.message == _SINGLE_LINE_BLOCK and diagnostic.path is not None:
+            diagnostic = replace(diagnostic, fix=split_fix(_line(text, diagnostic.line), diagnostic.path, diagnostic.line))
+        fixed.append(diagnostic)
+    return fixed
 
 
 def parse_expression(text: str, path: Path, line: int, column: int, depth: int = 0) -> m.Expr:

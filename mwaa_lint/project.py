@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import os
 import stat
-from contextlib import contextmanager
+import tempfile
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
@@ -57,6 +58,9 @@ class Project:
     origin: str  # how the root was found, for --show-config
     trusted: frozenset = frozenset()  # resolved paths the user named on the command line
     refusals: list = field(default_factory=list)  # Refusal, in the order they happened
+    # resolved path → bytes read instead of the file's: the text `--fix` and `--diff` passes
+    # made (fixing.py), checked again before anything is written
+    overlay: dict = field(default_factory=dict)
 
     @classmethod
     def find(cls, paths: list, config_path: Optional[Path] = None, explicit: Optional[str] = None,
@@ -96,10 +100,61 @@ class Project:
             reason = self.outside(path)
             if reason is not None:
                 raise Refused(path, reason)
+            if self.overlay and (made := self.overlay.get(real_text(os.path.abspath(path)))) is not None:
+                if len(made) > limit:
+                    raise Refused(path, f"is over the {_megabytes(limit)} limit; not read")
+                return bytes(made)
             return read_regular(path, limit)
         except Refused as refused:
             if not quiet:
                 self.refuse(refused, where)
+            raise
+
+    def unwritable(self, path) -> Optional[str]:
+        """Why `path` may not be rewritten (by `--fix`), or None if it may: it must be a regular
+        file inside the project root, with symbolic links resolved; a file the user named on the
+        command line outside the root is read, never written."""
+        if not self.root:
+            return "is not written: no project root is set"
+        resolved = real_text(os.path.abspath(path))
+        if not _within(resolved, self.root):
+            if _within(os.path.normpath(os.path.abspath(path)), self.root):
+                return f"leads outside the project root {self.root} (through a symbolic link); not written"
+            return f"is outside the project root {self.root}; not written"
+        try:
+            status = os.stat(resolved)
+        except OSError as error:
+            return f"cannot be written: {error.strerror or error}"
+        if not stat.S_ISREG(status.st_mode):
+            return f"is {_KINDS.get(stat.S_IFMT(status.st_mode), 'not a regular file')}, not a regular file; not written"
+        if not os.access(resolved, os.W_OK):  # replacing it by a rename would not ask: ask here
+            return "is read-only; not written"
+        return None
+
+    def write_bytes(self, path, data: bytes, *, limit: int = MAX_FILE_BYTES) -> None:
+        """Replace the content of the regular file at `path` (inside the project: `unwritable`)
+        by `data`, at most `limit` bytes, atomically: a temporary file in the same directory,
+        with the file's permissions, renamed over the file (its symbolic link target, when
+        the link stays inside). Refused, or the OSError of a write that failed (the file is
+        then as it was)."""
+        reason = self.unwritable(path)
+        if reason is None and len(data) > limit:
+            reason = f"would be over the {_megabytes(limit)} limit; not written"
+        if reason is not None:
+            raise Refused(path, reason)
+        resolved = real_text(os.path.abspath(path))
+        mode = stat.S_IMODE(os.stat(resolved).st_mode)
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(resolved), prefix=f".{os.path.basename(resolved)}.",
+                                         suffix=".mwaa-lint")
+        try:
+            with os.fdopen(fd, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fchmod(stream.fileno(), mode)
+            os.replace(temporary, resolved)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(temporary)
             raise
 
     def is_file(self, path, *, where=None) -> bool:

@@ -115,6 +115,13 @@ class FactsIndex:
             return True, ()  # keep its directory: reading it there reports why it cannot be read
         stamp = (status.st_size, status.st_mtime_ns)
         known = self.entries.get(path)
+        if current_project().overlay and real_text(path) in current_project().overlay:
+            # text a --fix/--diff pass made, not the file's (fixing.py): read it, keep nothing
+            try:
+                text = decode(_read(path), path)
+            except (OSError, InputError):
+                return True, ()
+            return MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text))))
         if known is not None and known[:2] == stamp:
             return known[2], known[3]
         if status.st_size > MAX_FILE_BYTES:

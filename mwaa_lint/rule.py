@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
 
 from .diagnostic import Diagnostic
+from .fixes import Fix
 from .paths import real
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class Finding:
     end_column: int
     address: str = ""  # resource address, e.g. `aws_iam_role_policy.mwaa`
     related: tuple = field(default=(), compare=False)  # ((Location, "why"), ...)
+    fix: Optional[Fix] = field(default=None, compare=False)  # what would repair it (fixes.py), if it is safe
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         # resolved, so files named relative and absolute (a rule's and a module's) sort together
@@ -95,6 +97,9 @@ class Rule:
     # Rule options the documented Example needs in order to fire (a rule silent until it is
     # configured, like MWAA504's budget); tests/test_rule_docs.py runs both examples with them.
     example_options: ClassVar[dict] = {}
+    # True when some of its findings carry a Fix (`self.finding(..., fix=...)`): `mwaa-lint rules`
+    # marks it, and `--fix` applies them. A fix is offered only when it is safe (README, Fixing).
+    fixable: ClassVar[bool] = False
 
     def __init__(self, options: Optional[dict] = None):
         self.opts = {**self.options, **(options or {})}
@@ -163,7 +168,10 @@ class Rule:
 
     check_suppressions.not_implemented = True  # type: ignore[attr-defined]
 
-    def finding(self, loc: Location, message: str, address: str = "", related: tuple = ()) -> Finding:
+    def finding(self, loc: Location, message: str, address: str = "", related: tuple = (),
+                fix: Optional[Fix] = None) -> Finding:
+        if fix is not None and not fix.edits:
+            fix = None
         return Finding(
             rule_id=self.id,
             slug=self.slug,
@@ -176,6 +184,7 @@ class Rule:
             end_column=loc.end_column,
             address=address,
             related=related,
+            fix=fix,
         )
 
 

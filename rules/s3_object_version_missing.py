@@ -1,7 +1,20 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Optional
 
-from mwaa_lint.api import Context, Diagnostic, Finding, PartialString, Rule, Severity, Unknown, same_value
+from mwaa_lint.api import (
+    Argument,
+    Context,
+    Diagnostic,
+    Environment,
+    Finding,
+    Fix,
+    PartialString,
+    Resource,
+    Rule,
+    Severity,
+    Unknown,
+    same_value,
+)
 
 # (path attribute, version attribute, what MWAA reads there)
 _PAIRS = (
@@ -60,6 +73,11 @@ class S3ObjectVersionMissing(Rule):
     }
     ```
 
+    ## Fix
+    `--fix` adds `<kind>_s3_object_version = aws_s3_object.<name>.version_id` on the line after
+    the path, when exactly one `aws_s3_object` in the environment's own module uploads the key
+    and the path is written in the environment's block (not passed in by a module caller).
+
     ## References
     - https://docs.aws.amazon.com/mwaa/latest/API/API_CreateEnvironment.html
     - https://docs.aws.amazon.com/mwaa/latest/userguide/working-dags-dependencies.html
@@ -69,6 +87,7 @@ class S3ObjectVersionMissing(Rule):
     id = "MWAA302"
     slug = "s3-object-version-missing"
     severity = Severity.WARNING
+    fixable = True
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
@@ -80,7 +99,9 @@ class S3ObjectVersionMissing(Rule):
                 path = path_argument.value
                 if not _is_set(path):
                     continue  # null, or unknown and so possibly null
-                fix = f"{version_name} = {_version_ref(context, path)}"
+                uploads = _uploads(context, path)
+                reference = f"{uploads[0].address}.version_id" if len(uploads) == 1 else "aws_s3_object.<name>.version_id"
+                fix = f"{version_name} = {reference}"
                 version = env.argument(version_name)
                 if not version.written:
                     yield self.finding(
@@ -89,6 +110,7 @@ class S3ObjectVersionMissing(Rule):
                         f"{what} does not change the plan and the environment keeps the version MWAA "
                         f"resolved earlier; expected {fix}",
                         address=env.address,
+                        fix=_add_version(env, path_argument, version_name, uploads),
                     )
                 elif version.value is None:
                     yield self.finding(
@@ -121,14 +143,26 @@ def _normal(value: Any) -> Any:
     return value.strip().lstrip("/") if isinstance(value, str) and not isinstance(value, Unknown) else value
 
 
-def _version_ref(context: Context, path: Any) -> str:
-    """`aws_s3_object.requirements.version_id` when exactly one object uploads the key."""
-    matches = [
+def _uploads(context: Context, path: Any) -> list[Resource]:
+    """The objects that upload the key `path` names."""
+    return [
         obj
         for type_ in _OBJECT_TYPES
         for obj in context.resources(type_)
         if same_value(_normal(path), _normal(obj.get("key"))) is True
     ]
-    if len(matches) == 1:
-        return f"{matches[0].address}.version_id"
-    return "aws_s3_object.<name>.version_id"
+
+
+def _add_version(env: Environment, path: Argument, version_name: str, uploads: list[Resource]) -> Optional[Fix]:
+    """The line `<kind>_s3_object_version = aws_s3_object.<name>.version_id` after the path, when
+    the one object uploading the key is in the environment's own module (a reference there
+    resolves) and the path is written in the environment's block, neither under count/for_each."""
+    if len(uploads) != 1 or path.calls or "[" in env.address or "[" in uploads[0].address:
+        return None
+    module = env.address[: -len(f"{env.type}.{env.address.rsplit('.', 1)[1]}")]  # "module.mwaa." or ""
+    obj = uploads[0]
+    if not obj.address.startswith(module) or obj.loc.path.parent.resolve() != env.loc.path.parent.resolve():
+        return None
+    reference = f"{obj.address[len(module):]}.version_id"
+    edit = path.insert_after(f"{version_name} = {reference}")
+    return Fix(f"add {version_name} = {reference}", (edit,)) if edit is not None else None

@@ -27,6 +27,7 @@ from mwaa_lint import cache_codec as codec
 from mwaa_lint import model as m
 from mwaa_lint import observations
 from mwaa_lint.diagnostic import Diagnostic
+from mwaa_lint.fixes import Edit, Fix
 from mwaa_lint.parse import parse_hcl
 from mwaa_lint.parse_json import parse_tf_json
 from mwaa_lint.relevance import COLUMNS
@@ -354,7 +355,8 @@ def samples() -> list:
     used = Suppression(odd, 1, 1, ["MWAA1O2", "wildcard-action"], "typo", None, bad_until="2027-13-01",
                        file_level=True, used=True)
     finding = Finding("MWAA201", "wildcard-action", Severity.ERROR, "logs:* \u2014 too wide", here, 3, 5, 3, 30,
-                      "aws_iam_role_policy.this", related=((loc, "source_bucket_arn of aws_mwaa_environment.this"),))
+                      "aws_iam_role_policy.this", related=((loc, "source_bucket_arn of aws_mwaa_environment.this"),),
+                      fix=Fix("add a line", (Edit(here, 3, 5, 3, 30, 'x = "logs:*"\n  y = 1', 'x = "logs:*"'),)))
     outcome = Outcome([finding], [Diagnostic(None, 0, 0, "no project"), Diagnostic(odd, 2, 1, "bad", kind="read-error")],
                       3, {odd}, {here: ([suppression, used], True), odd: ([], False)})
     literal = m.Literal(loc, float("-inf"))

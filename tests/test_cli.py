@@ -6,7 +6,7 @@ import sys
 from conftest import FIXTURES
 
 SKELETON_ERROR = (
-    "seed/skeleton.tf:13:32: error: Invalid single-argument block definition: a block written on one "
+    "seed/skeleton.tf:13:32: error: [*] Invalid single-argument block definition: a block written on one "
     "line may hold only one argument; put each argument on its own line"
 )
 
@@ -31,12 +31,17 @@ def test_seed_skeleton_through_the_real_console_script():
 def test_parse_error_in_json_and_sarif(cli):
     data = cli("seed/", "--format", "json").json()
     assert data["findings"] == []
-    message = SKELETON_ERROR.split("error: ", 1)[1]
+    message = SKELETON_ERROR.split("error: [*] ", 1)[1]
     # every invalid one-line block at once, as Terraform reports them
-    assert data["diagnostics"] == [
+    assert [{k: v for k, v in d.items() if k != "fix"} for d in data["diagnostics"]] == [
         {"kind": "parse-error", "path": "seed/skeleton.tf", "line": line, "column": column, "message": message}
         for line, column in [(13, 32), (46, 41), (47, 41), (48, 41), (49, 41), (50, 41), (56, 44), (57, 44)]
     ]
+    # each carries the fix that splits its block (tests/test_fix.py applies them)
+    assert [d["fix"]["edits"][0]["line"] for d in data["diagnostics"]] == [13, 46, 47, 48, 49, 50, 56, 57]
+    assert data["diagnostics"][0]["fix"]["edits"][0]["replacement"] == (
+        '    principals {\n      type        = "Service"\n'
+        '      identifiers = ["airflow.amazonaws.com","airflow-env.amazonaws.com"]\n    }')
     sarif = json.loads(cli("seed/", "--format", "sarif").stdout)
     invocation = sarif["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False

@@ -246,17 +246,19 @@ def test_json(result):
         "end_column": 40,
         "address": "aws_mwaa_environment.this",
         "related": [],
+        "fix": None,
     }
     assert list(data["findings"][0]) == list(data["findings"][1])
     assert [f["path"] for f in data["findings"]] == ["iam/policy.tf", "main.tf", "gone.tf"]
     assert data["diagnostics"] == [
-        {"kind": "parse-error", "path": "broken.tf", "line": 5, "column": 1, "message": "Unexpected '}'"},
+        {"kind": "parse-error", "path": "broken.tf", "line": 5, "column": 1, "message": "Unexpected '}'", "fix": None},
         {
             "kind": "read-error",
             "path": "binary.tf",
             "line": 0,
             "column": 0,
             "message": "binary file (contains NUL bytes), not Terraform text; not checked",
+            "fix": None,
         },
     ]
     assert out.startswith('{\n  "version": 1,\n  "tool": {\n    "name": "mwaa-lint",')

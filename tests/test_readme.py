@@ -58,7 +58,8 @@ def test_every_ci_recipe_runs_and_writes_what_the_ci_system_reads(cli, tmp_path)
     assert sarif["runs"][0]["results"]
     assert json.loads((root / "gl-code-quality.json").read_text())[0]["location"]["path"].startswith("infra/")
     assert ET.fromstring((root / "mwaa-lint.xml").read_text()).find("testsuite").get("failures") != "0"
-    assert all(line.startswith(("infra/", "Found ")) for line in shell.splitlines())
+    # and, when some findings have a safe fix, the line `[*] N fixable with the --fix option.`
+    assert all(line.startswith(("infra/", "Found ", "[*] ")) for line in shell.splitlines())
 
 
 def test_the_baseline_recipe(cli, tmp_path):

@@ -21,6 +21,15 @@ could not judge, `Diagnostic`s. What it sees:
   `to_bool`, `same_value`; the AWS service a VPC endpoint's `service_name` names
   (`endpoint_service`); and the dated knowledge tables (`table(name)`).
 
+A finding may carry a fix: `self.finding(loc, message, fix=Fix(description, (edit, ...)))`,
+and the rule class says `fixable = True`. An `Edit(path, line, column, end_line, end_column,
+replacement, expected)` replaces text the rule has seen (`expected`, exactly: an edit whose text
+has changed is never applied); rules build them with `argument.insert_after(text)` (a new
+argument line after one in a resource block) and `requirements_file.edit(requirement, text)`
+(a requirement's text, in a requirements.txt or the .tf heredoc that holds it). `mwaa-lint
+--fix` applies only what is safe (README, Fixing): give a fix only when the change is the one
+the finding asks for and cannot be wrong.
+
 Rules never see the evaluator, never read files and never build provenance phrases by hand.
 A rule pack imports only this module; `tests/test_rule_api.py` holds the built-in rules to it.
 """
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 from ..aws.network import endpoint_service
 from ..diagnostic import Diagnostic
+from ..fixes import Edit, Fix
 from ..knowledge import table
 from ..model import Location
 from ..rule import Finding, Severity
@@ -48,7 +58,7 @@ from .terraform import Argument, Resource, Rule, elements, is_known
 
 __all__ = [
     # the contract
-    "Rule", "Severity", "Finding", "Diagnostic", "Location",
+    "Rule", "Severity", "Finding", "Diagnostic", "Location", "Fix", "Edit",
     # what a rule looks at
     "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "ModuleCall", "elements", "file_line",
     # values and knowledge

@@ -28,6 +28,7 @@ from ..aws.s3_objects import uploaded_content as _uploaded_content
 from ..aws.s3_objects import uploaded_file as _uploaded_file
 from ..aws.security_groups import GroupRule as _GroupRule
 from ..diagnostic import Diagnostic, InputError
+from ..fixes import Edit
 from ..knowledge import table
 from ..model import Location
 from ..paths import real
@@ -521,6 +522,40 @@ class _RequirementsFile:
         text = lines[line - 1] if line <= len(lines) else ""
         column = len(text) - len(text.lstrip()) + 1  # a `<<-` heredoc is indented in the file
         return Location(self.path, line, column, line, max(len(text) + 1, column + 1))
+
+    def edit(self, item: Any, replacement: str, column: Optional[int] = None,
+             end_column: Optional[int] = None) -> Optional[Edit]:
+        """An Edit replacing the text of a requirement (or include, or problem) `item` with
+        `replacement`, in whichever file holds it: this requirements file, or the .tf file whose
+        heredoc `content` it is (columns found on the real, indented line). `column` and
+        `end_column` (default: the item's own) choose part of its line, as the item's columns
+        do. None when the text cannot be placed exactly: content a one-line string holds, a
+        heredoc line with interpolations, a span past the end of its line."""
+        lines = self._lines()
+        if self._loc is not None or not 1 <= item.line <= len(lines):
+            return None
+        text = lines[item.line - 1]
+        column = item.column if column is None else column
+        end = end_column if end_column is not None else getattr(item, "end_column", len(text) + 1)
+        if not 1 <= column <= end <= len(text) + 1:
+            return None
+        expected = text[column - 1:end - 1]
+        if not self._inline:
+            return Edit(self.path, item.line, column, item.line, end, replacement, expected)
+        try:
+            real = read_text(self.path).split("\n")
+        except InputError:
+            return None
+        line = self._first + item.line - 1
+        if not 1 <= line <= len(real) or not real[line - 1].endswith(text):
+            return None
+        shift = len(real[line - 1]) - len(text)  # a `<<-` heredoc's indentation
+        if real[line - 1][shift + column - 1:shift + end - 1] != expected:
+            return None
+        return Edit(self.path, line, shift + column, line, shift + end, replacement, expected)
+
+    def _lines(self) -> list[str]:
+        return self._text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def constraints(self) -> list[_RequirementsFile]:
         """The local files its `-c` lines name, parsed (remote, refused or unreadable ones left out)."""

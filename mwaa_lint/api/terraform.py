@@ -14,6 +14,8 @@ from ..aws import iam as _iam
 from ..aws import s3_buckets as _buckets
 from ..aws.policy_document import Grants as _Grants
 from ..aws.policy_document import grants as _grants
+from ..diagnostic import InputError as _InputError
+from ..fixes import Edit
 from ..knowledge import table as _table
 from ..model import Location
 from ..provenance import Origin as _Origin
@@ -23,6 +25,7 @@ from ..references import uses as _uses
 from ..references import waits_for as _waits_for
 from ..rule import FindingOrDiagnostic
 from ..rule import Rule as _Rule
+from ..source import read_text as _read_text
 from ..values import Error, LocatedStr, Unknown, contains_unknown, to_bool, to_template_string
 
 if TYPE_CHECKING:
@@ -139,6 +142,28 @@ class Argument:
                 return Unknown()
             instance = same[0]
         return trial.value(origin.expr, instance)
+
+    def insert_after(self, text: str) -> Optional[Edit]:
+        """An Edit that adds `text` (`requirements_s3_object_version = ...`) on a line of its own
+        right after this argument in its block, indented as the argument is; a comment after the
+        argument stays on its line. None when the argument is not written in the block, is not
+        the first thing on its line, or is in a .tf.json file."""
+        loc = self.attribute_loc
+        if loc is None or not loc.path.name.endswith((".tf", ".tofu")):
+            return None
+        try:
+            lines = _read_text(loc.path).split("\n")
+        except _InputError:
+            return None
+        if not 1 <= loc.line <= loc.end_line <= len(lines):
+            return None
+        first, last = lines[loc.line - 1], lines[loc.end_line - 1]
+        indent = first[: len(first) - len(first.lstrip(" \t"))]
+        after = last[loc.end_column - 1:].strip()
+        if loc.column != len(indent) + 1 or (after and not after.startswith(("#", "//"))):
+            return None
+        expected = "\n".join(lines[loc.line - 1:loc.end_line])[loc.column - 1:]
+        return Edit(loc.path, loc.line, loc.column, loc.end_line, len(last) + 1, f"{expected}\n{indent}{text}", expected)
 
     @property
     def provenance(self) -> str:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from ..result import Result
-from .text import clean, summary
+from .text import FIXABLE, clean, summary
 
 
 def render(result: Result, color: bool = False) -> str:
     lines = [
-        f"{clean(result.relpath(f.path))}:{f.line}:{f.column}: {f.rule_id} [{f.severity}] {clean(f.message)}"
+        f"{clean(result.relpath(f.path))}:{f.line}:{f.column}: {f.rule_id}{FIXABLE if f.fix else ''} [{f.severity}] {clean(f.message)}"
         for f in result.findings
     ]
     lines.append(summary(result))

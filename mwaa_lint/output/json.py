@@ -50,6 +50,21 @@ def finding_entry(result: Result, f) -> dict:
             {"path": result.relpath(loc.path), "line": loc.line, "column": loc.column, "message": why}
             for loc, why in f.related
         ],
+        # what --fix would change (null when the finding has no safe fix)
+        "fix": fix_entry(result, f.fix),
+    }
+
+
+def fix_entry(result: Result, fix) -> dict | None:
+    if fix is None:
+        return None
+    return {
+        "description": fix.description,
+        "edits": [
+            {"path": result.relpath(e.path), "line": e.line, "column": e.column, "end_line": e.end_line,
+             "end_column": e.end_column, "replacement": e.replacement, "expected": e.expected}
+            for e in fix.edits
+        ],
     }
 
 
@@ -60,4 +75,5 @@ def diagnostic_entry(result: Result, d) -> dict:
         "line": d.line,
         "column": d.column,
         "message": d.message,
+        "fix": fix_entry(result, d.fix),
     }

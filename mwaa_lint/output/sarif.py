@@ -65,6 +65,8 @@ def render(result: Result, color: bool = False) -> str:
             ]
         if f.address:
             entry["properties"] = {"address": f.address}
+        if f.fix is not None:
+            entry["fixes"] = [_fix(result, f.fix)]
         results.append(entry)
 
     notifications = []
@@ -135,6 +137,20 @@ def _rule_from_finding(f: Finding) -> dict:
 
 def _pascal(slug: str) -> str:
     return "".join(part.capitalize() for part in slug.split("-")) or slug
+
+
+def _fix(result: Result, fix) -> dict:
+    """A SARIF fix: per file, its replacements (an insertion deletes an empty region)."""
+    changes: dict = {}
+    for e in fix.edits:
+        region = {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column}
+        changes.setdefault(str(e.path), (e.path, []))[1].append(
+            {"deletedRegion": region, "insertedContent": {"text": e.replacement}})
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [{"artifactLocation": _artifact(result, path), "replacements": replacements}
+                            for path, replacements in changes.values()],
+    }
 
 
 def _fingerprint(f: Finding, path: str) -> str:

@@ -30,7 +30,7 @@ def render(result: Result, color: bool = False) -> str:
     for f in result.findings:
         where = paint(f"{clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
         level = paint(f"[{f.severity}]", SEVERITY_COLOR[f.severity])
-        out.append(f"{where} {f.rule_id} {level} {clean(f.message)}")
+        out.append(f"{where} {f.rule_id}{FIXABLE if f.fix else ''} {level} {clean(f.message)}")
         source = None if f.rule_id in secret else _source_line(lines_of, f.path, f.line)
         if source is not None:
             shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
@@ -41,6 +41,15 @@ def render(result: Result, color: bool = False) -> str:
 
     out.append(summary(result))
     return "\n".join(out) + "\n"
+
+
+FIXABLE = " [*]"  # after the rule id of a finding that carries a fix, as ruff marks them
+
+
+def fixable_line(result: Result) -> str:
+    """`[*] 3 fixable with the --fix option.`, or "" when nothing found has a fix."""
+    count = sum(f.fix is not None for f in result.findings) + sum(d.fix is not None for d in result.diagnostics)
+    return f"[*] {count} fixable with the --fix option." if count else ""
 
 
 def summary(result: Result) -> str:
@@ -73,6 +82,8 @@ def summary(result: Result) -> str:
                          "are unknown, so the result is incomplete.")
         else:
             lines.append("The check did not complete; the result is incomplete.")
+    if fixable_line(result):
+        lines.append(fixable_line(result))
     return "\n".join(lines)
 
 
@@ -135,7 +146,8 @@ def render_diagnostics(result: Result, color: bool = False) -> str:
         if d.line:
             where += f":{d.line}" + (f":{d.column}" if d.column else "")
         # masked again: `mwaa-lint cost` shows diagnostics that no engine Result carried
-        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {clean(mask_credentials(d.message))}")
+        mark = "[*] " if d.fix is not None else ""
+        out.append(f"{paint(where + ':', BOLD)} {paint('error:', RED)} {mark}{clean(mask_credentials(d.message))}")
         source = _source_line(lines_of, d.path, d.line) if d.path and d.line else None
         if source is not None:
             shown, pad, caret = _excerpt(source, d.line, d.column, d.line, d.column + 1)
