@@ -385,7 +385,8 @@ def _requirements() -> dict:
 
     return {
         RequirementLine: {"line": int, "column": int, "end_column": int, "text": str, "name": Optional[str],
-                          "specifier": str, "pinned": bool, "reason": str, "url": Optional[str], "markers": Optional[str]},
+                          "specifier": str, "pinned": bool, "reason": str, "url": Optional[str], "markers": Optional[str],
+                          "hashed": bool},
         Include: {"line": int, "column": int, "kind": str, "target": str},
         Problem: {"line": int, "column": int, "message": str},
         ParsedRequirements: {"requirements": list[RequirementLine], "includes": list[Include], "problems": list[Problem],

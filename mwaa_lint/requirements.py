@@ -33,6 +33,7 @@ class RequirementLine:
     reason: str  # why it is not pinned ("" when pinned)
     url: Optional[str] = None
     markers: Optional[str] = None
+    hashed: bool = False  # `--hash=` options follow it: pip checks the file's hashes
 
 
 @dataclass
@@ -163,6 +164,7 @@ def _parse_line(parsed: ParsedRequirements, number: int, column: int, content: s
         return
     requirement_text = re.split(r"\s+--(hash|config-settings|global-option)\b", content)[0].strip()
     parsed.requirements.append(_requirement(number, column, requirement_text, editable))
+    parsed.requirements[-1].hashed = re.search(r"\s--hash\b", content) is not None
     if parsed.requirements[-1].name is None and not parsed.requirements[-1].url:
         bad = parsed.requirements.pop()
         parsed.problems.append(Problem(number, column, bad.reason))

@@ -1,6 +1,7 @@
 from collections.abc import Iterator
+from typing import Any, Optional
 
-from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Fix, Rule, Severity
 
 
 class ConstraintConflict(Rule):
@@ -71,6 +72,12 @@ class ConstraintConflict(Rule):
     }
     ```
 
+    ## Fix
+    `--fix` moves the pin to the version MWAA installs (`pandas==1.5.3` → `pandas==2.1.4`),
+    keeping the name, extras and environment marker as written; not for a file with `--hash`
+    options (the new version's hashes are not known). Code that needed the old version may
+    need changes: review the diff.
+
     ## References
     - https://docs.aws.amazon.com/mwaa/latest/userguide/best-practices-dependencies.html
     - https://github.com/aws/amazon-mwaa-docker-images (images/airflow/<version>/etc/)
@@ -79,6 +86,7 @@ class ConstraintConflict(Rule):
     id = "MWAA306"
     slug = "constraint-conflict"
     severity = Severity.ERROR
+    fixable = True
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[tuple[str, int, str]] = set()
@@ -111,4 +119,10 @@ class ConstraintConflict(Rule):
                     f"{constraints.airflow_version} ({pin.why}); pip fails at every container start and an "
                     "update is rolled back",
                     address=env.address,
+                    fix=_move_pin(each, requirement, pin),
                 )
+
+
+def _move_pin(requirements: Any, requirement: Any, pin: Any) -> Optional[Fix]:
+    edit = requirements.pin(requirement, pin.version)
+    return Fix(f"pin {pin.name}=={pin.version}", (edit,)) if edit is not None else None

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from typing import Any, Optional
 
-from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Rule, Severity
+from mwaa_lint.api import Context, Diagnostic, Environment, Finding, Fix, Rule, Severity
 
 
 class UnpinnedRequirement(Rule):
@@ -57,6 +57,13 @@ class UnpinnedRequirement(Rule):
     }
     ```
 
+    ## Fix
+    `--fix` pins the requirement to the version MWAA's constraints install for the
+    environment's Airflow version (`pandas>=2.1` → `pandas==2.1.4` on Airflow 2.10.3), keeping
+    its name, extras and environment marker as written. Only when those constraints apply and
+    name the package, the requirement's range admits that version, it is not a URL, and the
+    file has no `--hash` options (the new version's hashes are not known).
+
     ## References
     - https://docs.aws.amazon.com/mwaa/latest/userguide/best-practices-dependencies.html
     """
@@ -64,6 +71,7 @@ class UnpinnedRequirement(Rule):
     id = "MWAA301"
     slug = "unpinned-requirement"
     severity = Severity.WARNING
+    fixable = True
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         seen: set[Any] = set()
@@ -94,15 +102,19 @@ class UnpinnedRequirement(Rule):
                 if env is not None and constraints is None:
                     constraints, env = env.mwaa_constraints(), None
                 pin = constraints.installs(requirement) if constraints is not None else None
+                fix = None
                 if pin is not None and constraints.conflict(requirement) is None:
                     advice = (f"pin {pin.name}=={pin.version}, the version MWAA installs for Airflow "
                               f"{constraints.airflow_version} ({pin.why})")
+                    edit = each.pin(requirement, pin.version)
+                    fix = Fix(f"pin {pin.name}=={pin.version}", (edit,)) if edit is not None else None
                 else:
                     advice = "expected `==<version>` so every scheduler and worker installs the same build"
                 yield self.finding(
                     each.locate(requirement),
                     f"`{requirement.text}` is not pinned: {requirement.reason}; {advice}",
                     address=address,
+                    fix=fix,
                 )
 
 

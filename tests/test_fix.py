@@ -29,6 +29,10 @@ CASES = {
     # CRLF and a byte order mark kept; two passes: the block is split, then the file parses and
     # MWAA302 (requirements uploaded from an inline heredoc) gets its fix
     "crlf_bom": "Fixed 1 syntax error and 1 finding (4 remaining).",
+    # MWAA301 and MWAA306 on Airflow 2.9.2: pins moved or set to what MWAA's constraints install,
+    # in the file and the one it includes with -r; names, extras, markers and comments kept; a
+    # hash-checked file and a git branch left alone
+    "requirements_conflicts": "Fixed 5 findings (9 remaining).",
 }
 
 
@@ -196,8 +200,9 @@ def test_sarif_carries_the_fix_and_stays_valid(cli, tmp_path):
 
 def test_rules_marks_the_fixable_rules(cli):
     lines = {line.split()[0]: line for line in cli("rules").stdout.splitlines()}
+    fixable = sorted(rule for rule, line in lines.items() if rule.startswith("MWAA") and "[*]" in line.split()[:4])
+    assert fixable == ["MWAA301", "MWAA302", "MWAA306"]
     assert lines["MWAA302"].split()[:4] == ["MWAA302", "s3-object-version-missing", "warning", "[*]"]
-    assert "[*]" not in lines["MWAA301"]
     markdown = cli("rules", "--markdown").stdout.splitlines()
     assert markdown[0] == "| ID | slug | severity | fix | summary |"
     assert any(line.startswith("| MWAA302 | s3-object-version-missing | warning | [*] |") for line in markdown)
@@ -318,38 +323,34 @@ def test_the_same_edits_twice_are_applied_once():
     assert (outcome.data, outcome.applied) == (b"a = 2\n", [one, twin])
 
 
-# --- the helper a requirements fix uses (MWAA301/MWAA306 build on it) -----------------------------
-
-PINS = {"apache-airflow-providers-slack": "8.9.1", "pandas": "2.1.4"}
-
-
-def _pinning_check(self, context):
-    """MWAA301's check as a fix for it would be written: pin to a version from a table, the
-    edit built by `requirements_file.edit()` in whichever file holds the requirement."""
-    for env in context.environments():
-        for file in env.requirements():
-            for requirement in file.requirements:
-                if requirement.pinned or requirement.name not in PINS:
-                    continue
-                pin = f"{requirement.name}=={PINS[requirement.name]}"
-                # the whole requirement, markers kept: `pandas>=2.1 ; ...` -> `pandas==2.1.4 ; ...`
-                end = requirement.column + len(requirement.text.split(";")[0].rstrip())
-                edit = file.edit(requirement, pin, end_column=end)
-                yield self.finding(file.locate(requirement), f"pin {pin}", address=env.address,
-                                   fix=api.Fix(f"pin {pin}", (edit,)) if edit is not None else None)
+# --- requirements fixes (MWAA301, MWAA306) --------------------------------------------------------
 
 
 @pytest.mark.parametrize("case", ["requirements_local", "requirements_inline"])
-def test_a_requirement_is_edited_in_the_file_that_holds_it(cli, tmp_path, monkeypatch, case):
-    rule = next(r for r in load_rules() if r.id == "MWAA301")
-    monkeypatch.setattr(rule, "check", _pinning_check)
+def test_a_requirement_is_pinned_in_the_file_that_holds_it(cli, tmp_path, case):
+    """MWAA301's fix on Airflow 2.10.3 (slack provider 8.9.1, pandas 2.1.4): in a requirements.txt
+    (CRLF kept), or on the real, indented line of a `<<-EOT` heredoc in the .tf file."""
     work = copy(case, tmp_path)
-    run = cli("--fix", ".", "--select", "MWAA301", "--no-cache", cwd=work)  # no cache: the rule is not its file's code
+    run = cli("--fix", ".", "--select", "MWAA301", cwd=work)
     assert "Fixed 2 findings (0 remaining)." in run.stdout
     assert tree(work) == tree(FIX / case / "expected")
-    again = cli("--fix", ".", "--select", "MWAA301", "--no-cache", cwd=work)
+    again = cli("--fix", ".", "--select", "MWAA301", cwd=work)
     assert "Fixed 0 findings (0 remaining)." in again.stdout
     assert tree(work) == tree(FIX / case / "expected")
+
+
+def test_requirements_fixes_are_marked_and_described(cli, tmp_path):
+    work = copy("requirements_conflicts", tmp_path)
+    data = cli(".", "--select", "MWAA301,MWAA306", "--format", "json", cwd=work).json()
+    assert [(f["rule_id"], f["path"], f["line"], f["fix"] and f["fix"]["description"]) for f in data["findings"]] == [
+        ("MWAA301", "airflow/providers.txt", 1, "pin apache-airflow-providers-snowflake==5.5.1"),
+        ("MWAA301", "airflow/providers.txt", 2, None),
+        ("MWAA306", "airflow/reporting-requirements.txt", 2, None),
+        ("MWAA306", "airflow/requirements.txt", 4, "pin pyarrow==14.0.2"),
+        ("MWAA301", "airflow/requirements.txt", 5, "pin flask-caching==2.3.0"),
+        ("MWAA306", "airflow/requirements.txt", 6, "pin celery==5.4.0"),
+        ("MWAA301", "airflow/requirements.txt", 7, "pin requests==2.31.0"),
+    ]
 
 
 # --- the pre-commit hook -------------------------------------------------------------------------

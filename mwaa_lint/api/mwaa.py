@@ -5,6 +5,7 @@ is re-exported by `mwaa_lint.api`, the only module a rule imports."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -553,6 +554,22 @@ class _RequirementsFile:
         if real[line - 1][shift + column - 1:shift + end - 1] != expected:
             return None
         return Edit(self.path, line, shift + column, line, shift + end, replacement, expected)
+
+    def pin(self, requirement: Any, version: str) -> Optional[Edit]:
+        """An Edit pinning a requirement to `==version`: its name and extras stay as written, its
+        version specifier is replaced, its environment marker kept (`Flask_Caching[redis]>=1.0 ;
+        python_version>"3"` → `Flask_Caching[redis]==2.3.0 ; python_version>"3"`). None when that
+        is not safe: a URL or VCS requirement, a file pip checks hashes in (the new version's
+        hashes are not known), or text `edit` cannot place."""
+        if requirement.url or any(each.hashed for each in self.requirements):
+            return None
+        name = re.match(r"\s*[A-Za-z0-9][A-Za-z0-9._-]*(\s*\[[^\]]*\])?", requirement.text)
+        if name is None:
+            return None
+        marker = requirement.text.find(";")
+        head = requirement.text if marker < 0 else requirement.text[:marker]
+        head = head.rstrip()
+        return self.edit(requirement, f"{name.group(0)}=={version}", end_column=requirement.column + len(head))
 
     def _lines(self) -> list[str]:
         return self._text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
