@@ -31,7 +31,7 @@ def test_text_json_and_sarif_agree_on_the_example(cli):
         )
         for r in run["results"]
     ]
-    header = re.compile(r"^(\S+):(\d+):(\d+): (MWAA\d{3}) \[\w+\] (.*)$")
+    header = re.compile(r"^(\S+):(\d+):(\d+): (MWAA\d{3}) (?:\[\*\] )?\[\w+\] (.*)$")  # [*]: fixable
     from_text = [
         (m[4], m[1], int(m[2]), int(m[3]), m[5]) for m in map(header.match, text.splitlines()) if m
     ]

@@ -66,7 +66,9 @@ def test_no_inline_ignores_shows_everything_for_an_audit(cli):
 
 def test_text_summary_counts_what_was_suppressed(cli):
     run = cli(".", "--select", RULES, cwd=CASE)
-    assert run.stdout.splitlines()[-1] == "Found 9 problems (1 error, 8 warnings) in 3 files. Not shown: 7 suppressed."
+    # ruff's order: the summary, then how many of the findings shown --fix can fix
+    assert run.stdout.splitlines()[-2:] == ["Found 9 problems (1 error, 8 warnings) in 3 files. Not shown: 7 suppressed.",
+                                            "[*] 1 fixable with the --fix option."]
 
 
 def test_a_suppression_in_a_module_covers_every_caller(cli, tmp_path):
