@@ -334,3 +334,39 @@ def test_a_token_in_a_module_source_is_masked_in_every_notice(cli, tmp_path):
     assert "ghp_FAKE123" not in run.stdout and shown in run.json()["notices"][0]["message"]
     sarif = cli(".", "--format", "sarif", cwd=tmp_path).stdout
     assert "ghp_FAKE123" not in sarif and shown in sarif
+
+
+def test_a_root_that_names_nothing_of_mwaa_is_kept_for_its_downloaded_environment(cli, tmp_path):
+    """The textual pre-pass (relevance.py) skips directories with no environment in reach. A
+    root whose only call is a company module with a neutral name, whose download holds the
+    environment, is kept: the same findings with and without --scan-all. (The manifest is the
+    registry root's, its `mwaa` entries renamed to the call's key.)"""
+    import shutil
+
+    root = tmp_path / "platform"
+    (root / ".terraform" / "modules").mkdir(parents=True)
+    (root / ".git").mkdir()
+    shutil.copytree(DOWNLOADED / "registry" / ".terraform" / "modules" / "mwaa", root / ".terraform" / "modules" / "platform")
+    manifest = json.loads((DOWNLOADED / "registry" / ".terraform" / "modules" / "modules.json").read_text())
+    entries = []
+    for entry in manifest["Modules"]:
+        if entry["Key"] in ("", "mwaa", "mwaa.execution_role"):
+            entries.append({**entry, "Key": entry["Key"].replace("mwaa", "platform"),
+                            "Dir": entry["Dir"].replace("modules/mwaa", "modules/platform"),
+                            "Source": entry["Source"].replace("aws-ia/mwaa/aws", "acme/platform/aws")})
+    (root / ".terraform" / "modules" / "modules.json").write_text(json.dumps({"Modules": entries}))
+    (root / "main.tf").write_text(
+        'module "platform" {\n'
+        '  source  = "acme/platform/aws"\n'
+        '  version = "0.0.6"\n'
+        "\n"
+        '  name               = "analytics"\n'
+        '  vpc_id             = "vpc-0a1b2c3d"\n'
+        '  private_subnet_ids = ["subnet-0a1b2c3d", "subnet-4e5f6a7b"]\n'
+        '  source_bucket_arn  = "arn:aws:s3:::acme-analytics-dags"\n'
+        "}\n")
+    default = cli(".", "--format", "json", cwd=root).json()
+    everything = cli(".", "--format", "json", "--scan-all", cwd=root).json()
+    assert findings_of(default) == findings_of(everything)
+    assert ("MWAA401", ".terraform/modules/platform/main.tf", 35) in findings_of(default)
+    assert default["stats"]["directories_skipped"] == 0 and default["notices"] == []
