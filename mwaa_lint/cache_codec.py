@@ -373,7 +373,7 @@ def _results() -> dict:
                       "until": Optional[datetime.date], "bad_until": str, "first": int, "last": int, "file_level": bool,
                       "used": bool},
         Outcome: {"findings": list[Finding], "diagnostics": list[Diagnostic], "checked": int, "not_checked": set[Path],
-                  "scanned": dict[Path, tuple[list[Suppression], bool]]},
+                  "scanned": dict[Path, tuple[list[Suppression], bool]], "notices": list[Diagnostic], "environments": int},
         Entry: {"records": list[tuple[str, str, str]], "called": set[Path], "outcome": Optional[Outcome]},
     }
 

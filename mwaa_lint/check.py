@@ -7,6 +7,7 @@ from __future__ import annotations
 from .api import Context as ApiContext  # also registers what AWS data sources compute (aws/__init__.py)
 from .context import Context
 from .diagnostic import Diagnostic
+from .modules import notices as module_notices
 from .observations import recording
 from .paths import real
 from .prepare import Root, refused
@@ -24,7 +25,12 @@ def outcome(prepared: Root, rules: list, options: RunOptions) -> Outcome:
         not_checked: set = set()
         if diagnostics and not checked:
             not_checked = {real(p) for p in prepared.job.files} | {real(d.path) for d in diagnostics if d.path}
-        return Outcome(findings, diagnostics, checked, not_checked, _scanned(prepared))
+        notices, environments = [], 0
+        if prepared.ev is not None and not prepared.diagnostics:
+            notices = module_notices(prepared.ev)
+            environments = sum(1 for each in prepared.ev.tree for block in each.module.blocks("resource")
+                               if block.labels[:1] == ["aws_mwaa_environment"])
+        return Outcome(findings, diagnostics, checked, not_checked, _scanned(prepared), notices, environments)
 
 
 def _scanned(prepared: Root) -> dict:

@@ -1,9 +1,10 @@
 """Command line: `mwaa-lint [check] PATHS`, `mwaa-lint rules`, `mwaa-lint rule ID`.
 
-Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, parse or internal error, or
-a report that could not be written; 130 interrupted (Ctrl-C). Whatever goes wrong outside the
-findings ends in one line `mwaa-lint: error: ...` on standard error, never a traceback (set
-MWAA_LINT_DEBUG=1 to see one): exit 1 must only ever mean findings, since CI reads it so.
+Exit codes: 0 nothing at or above --fail-on; 1 findings; 2 usage, parse or internal error, a
+report that could not be written, or (--strict-modules) a module call not followed; 130
+interrupted (Ctrl-C). Whatever goes wrong outside the findings ends in one line
+`mwaa-lint: error: ...` on standard error, never a traceback (set MWAA_LINT_DEBUG=1 to see
+one): exit 1 must only ever mean findings, since CI reads it so.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
 from .output import FORMATS, MODULE_OF
-from .output.text import clean, render_diagnostics
+from .output.text import clean, render_diagnostics, render_notices
 from .project import confined_to
 from .redact import printable
 from .registry import RegistryError, find_rule, load_rules
@@ -183,6 +184,8 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--no-cache", is_flag=True, help="Parse and check everything again; read and write no cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
               help="Directory of the parse and result caches (default: ~/.cache/mwaa-lint).")
+@click.option("--strict-modules", is_flag=True, default=None, help="Exit 2 when a module call could not be followed "
+              "(not downloaded by `terraform init`, or stale), instead of only saying so.")
 @click.option("--scan-all", is_flag=True, help="Parse every module, also those with no aws_mwaa_environment in reach (slower).")
 @click.option("--project-root", type=click.Path(file_okay=False), help="Nothing outside this directory is read or written on the "
               "repository's behalf (default: the git top level, else the config file's directory, else the scanned paths' parent).")
@@ -225,6 +228,8 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
         _emit(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True)
+    if result.notices:  # module calls not followed: on stderr too, and in the JSON and SARIF reports
+        _emit(render_notices(result, color=_use_color(flags["color"], sys.stderr)), err=True)
     for output_format, destination in settings.outputs:
         _write_report(result, output_format, destination, flags["color"])
     if flags["statistics"]:
@@ -240,7 +245,7 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
         _write_file(target, render_baseline(result.findings, Path(target).resolve().parent))
         _say(f"mwaa-lint: recorded {len(result.findings)} findings in the baseline {clean(printable(target))}")
 
-    if result.diagnostics or (fixed is not None and fixed.failed):
+    if result.diagnostics or (fixed is not None and fixed.failed) or (settings.strict_modules and result.notices):
         sys.exit(EXIT_ERROR)
     if flags["write_baseline"] or flags["exit_zero"]:
         sys.exit(EXIT_CLEAN)

@@ -17,6 +17,7 @@ var-files:                      # per module directory, or a list for every modu
   envs/prod: [prod.tfvars]
 baseline: .mwaa-lint-baseline.json
 inline-ignores: true
+strict-modules: false           # true: a module call not followed (not downloaded, stale) exits 2
 knowledge-tables:               # your own copy of a table, when AWS moves faster than releases
   airflow_versions: ops/mwaa-airflow-versions.json
 ```
@@ -49,6 +50,7 @@ KEYS = {
     "var-files": "list of .tfvars paths, or mapping of module directory to such a list",
     "baseline": "path of a baseline file",
     "inline-ignores": "true or false",
+    "strict-modules": "true or false",
     "knowledge-tables": "mapping of knowledge table name to the path of a replacement JSON file",
 }
 
@@ -188,7 +190,7 @@ def _check(path: Path, key: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             raise bad()
         return {str(name): str(path) for name, path in value.items()}
-    if key == "inline-ignores":
+    if key in ("inline-ignores", "strict-modules"):
         if not isinstance(value, bool):
             raise bad()
         return value

@@ -125,7 +125,9 @@ class Evaluator:
         self.prefix = caller.address + "." if caller is not None else ""
         self.tree = tree if tree is not None else []  # every Evaluator of the run, root first
         self.tree.append(self)
-        self.calls: dict = {}  # module block name → [(Instance, Evaluator or None if not local)]
+        self.calls: dict = {}  # module block name → [(Instance, Evaluator or None if not followed)]
+        # module block name → why its module was not followed (not downloaded, stale: modules.py)
+        self.unfollowed: dict = {}
         self._locals = module.locals()
         self._cache: dict = {}
         self._instances: dict = {}

@@ -27,8 +27,13 @@ def result(outcomes: list, diagnostics: list, stats: Stats, rules: list, options
     # files discovery could not read (a directory without Terraform is not a file left unchecked)
     not_checked: set = {real(d.path) for d in diagnostics if d.path and d.kind in ("parse-error", "read-error")}
     scanned: dict = {}  # resolved path → (its suppressions, reported on by some root?)
+    notices: dict = {}  # (resolved path, line) → the notice: a module two roots call is one call
+    environments = 0
     for outcome in outcomes:
         findings.extend(outcome.findings)
+        environments += outcome.environments
+        for notice in outcome.notices:
+            notices.setdefault((real(notice.path), notice.line), notice)
         diagnostics.extend(d for d in outcome.diagnostics if d not in diagnostics)
         files_checked += outcome.checked
         not_checked |= outcome.not_checked
@@ -49,7 +54,9 @@ def result(outcomes: list, diagnostics: list, stats: Stats, rules: list, options
     ordered = sorted(kept, key=Finding.sort_key)
     return Result(findings=ordered, diagnostics=[redact.diagnostic(d) for d in diagnostics], rules=list(rules), root=root,
                   files_checked=files_checked, files_not_checked=not_checked,
-                  suppressed=len(suppressed), baselined=len(baselined), stats=stats)
+                  suppressed=len(suppressed), baselined=len(baselined), stats=stats,
+                  notices=sorted(map(redact.diagnostic, notices.values()), key=lambda d: (str(d.path), d.line)),
+                  environments=environments)
 
 
 def _with_policy(finding: Finding, options: RunOptions) -> Finding:

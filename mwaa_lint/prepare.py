@@ -1,5 +1,5 @@
 """Stage 1 of a check: a module job becomes an evaluated tree (its files parsed, its variables
-set, its local modules called), or the diagnostics that stop it; what that looked at on disk,
+set, its local and downloaded modules called), or the diagnostics that stop it; what that looked at on disk,
 and the reads the project's gate refused, are kept with it."""
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .diagnostic import Diagnostic
 from .discover import ModuleJob
 from .evaluate import Evaluator
 from .loader import Loader
+from .manifest import read as read_manifest
 from .modules import load_calls
 from .observations import recording
 from .override import build
@@ -73,5 +74,6 @@ def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> Root:
         return Root(job, diagnostics=var_diagnostics)
     module.variable_values, module.variable_sources = values, sources
     ev = Evaluator(module)
-    call_diagnostics = load_calls(ev, loader.module)
+    manifest = read_manifest(job.directory)  # what `terraform init` downloaded; its refusals are the gate's
+    call_diagnostics = load_calls(ev, loader.module, manifest=manifest)
     return Root(job, ev, call_diagnostics)

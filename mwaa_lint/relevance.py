@@ -3,8 +3,11 @@
 In a monorepo MWAA is a small part: most directories hold VPCs, databases and functions that
 no rule ever looks at, and parsing them is nearly all of a run's time. A directory matters
 when it declares an `aws_mwaa_environment`, or calls (directly or through other modules) a
-local module that does. The modules those directories call are parsed anyway, when their
-caller is evaluated. Over-including is safe; the textual test only decides what to skip.
+local module that does, or calls a remote module with MWAA in sight (a registry, git or other
+non-local `source` in a file that says mwaa or airflow: the environment may be in it, and the
+run must say so if it cannot follow it), or has downloaded modules (`.terraform/modules/`) of
+which one declares an environment. The modules those directories call are parsed anyway, when
+their caller is evaluated. Over-including is safe; the textual test only decides what to skip.
 """
 from __future__ import annotations
 
@@ -26,6 +29,11 @@ MARKER = "aws_mwaa_environment"
 # The pattern starts with the literal word, which lets the regex engine skip ahead to it:
 # ten times faster than allowing a quote before it, and it matches the same.
 _LOCAL_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
+# Any other `source`: a remote module (or a file to upload: over-including is safe).
+_OTHER_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(?!\.\.?/)[^"]""")
+_MWAA_WORDS = re.compile(r"mwaa|airflow|dag_s3_path|webserver_access_mode", re.IGNORECASE)
+DOWNLOADS = os.path.join(".terraform", "modules")
+MAX_DOWNLOADED_FILES = 10_000  # read of one root's downloaded modules before it is kept unread
 
 
 def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
@@ -37,6 +45,8 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     for job in jobs:
         directory = os.fspath(job.real)
         _note(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
+        if directory not in holds and _downloaded_holds(directory, index):
+            holds.add(directory)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
     while pending:
@@ -72,6 +82,31 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     return {Path(directory) for directory in relevant}
 
 
+def _downloaded_holds(directory: str, index: FactsIndex) -> bool:
+    """Does a module `terraform init` downloaded for the root in `directory` declare an
+    environment (or may it: a file that cannot be read)? Links are not followed, nor is
+    anything outside the project."""
+    pending = [os.path.join(directory, DOWNLOADS)]
+    seen = 0
+    while pending:
+        current = pending.pop()
+        if current_project().outside(current) is not None:
+            continue
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False) and entry.name != ".git":
+                pending.append(entry.path)
+        for name in configuration_names(e.name for e in entries if e.is_file(follow_symlinks=False)):
+            seen += 1
+            if seen > MAX_DOWNLOADED_FILES or index.facts(os.path.join(current, name))[0]:
+                return True
+    return False
+
+
 def _note(directory: str, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
@@ -88,7 +123,9 @@ def _read(path: str) -> bytes:
 # How the index is stored: its entries by column (paths, sizes, mtime_ns, has_environment,
 # sources), which a warm run checks and reads back far faster than one array per file.
 COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]]
-_KEY = f"relevance index {COLUMNS}"  # the key its entry claims: an index of another layout is a miss
+# the key its entry claims: an index of another layout, or of an older meaning (2: remote
+# module calls with MWAA in sight count), is a miss
+_KEY = f"relevance index 2 {COLUMNS}"
 
 
 class FactsIndex:
@@ -107,7 +144,8 @@ class FactsIndex:
                 self.entries = dict(zip(paths, zip(*facts)))
 
     def facts(self, path: str) -> tuple[bool, tuple[str, ...]]:
-        """(holds an environment?, local module sources it names) for the file at this
+        """(holds an environment, or calls a remote module with MWAA in sight?, local module
+        sources it names) for the file at this
         absolute path. A string, not a Path: a monorepo has thousands of files to look at."""
         try:
             status = os.stat(path)
@@ -131,7 +169,8 @@ class FactsIndex:
         except (OSError, InputError):
             return True, ()  # not cached: a file that cannot be read is looked at every time
         sources = _LOCAL_SOURCE.findall(text) if "source" in text else ()
-        found = (MARKER in text, tuple(sorted(set(sources))))
+        mwaa_call = _MWAA_WORDS.search(text) is not None and _OTHER_SOURCE.search(text) is not None
+        found = (MARKER in text or mwaa_call, tuple(sorted(set(sources))))
         self.entries[path] = (*stamp, *found)
         self.changed = True
         return found

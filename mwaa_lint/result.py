@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from .diagnostic import Diagnostic
 from .redact import escape_undecodable
@@ -32,6 +33,10 @@ class Result:
     suppressed: int = 0  # findings hidden by inline suppressions
     baselined: int = 0  # findings hidden because the baseline already has them
     stats: Stats = field(default_factory=Stats)
+    # module calls that were not followed (not downloaded, stale: modules.notices); not findings,
+    # and not diagnostics: the exit code is 0 for them unless --strict-modules
+    notices: list[Diagnostic] = field(default_factory=list)
+    environments: Optional[int] = None  # aws_mwaa_environment blocks in the roots checked; None: not counted
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root), a

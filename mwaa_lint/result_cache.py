@@ -39,6 +39,8 @@ class Outcome:
     not_checked: set = field(default_factory=set)  # resolved paths that could not be checked
     # resolved path → (its inline suppressions, reported on?), for the suppression stage
     scanned: dict = field(default_factory=dict)
+    notices: list = field(default_factory=list)  # module calls not followed (modules.notices), as Diagnostics
+    environments: int = 0  # aws_mwaa_environment blocks in the tree checked
 
 
 @dataclass

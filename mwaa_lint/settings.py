@@ -35,6 +35,7 @@ class Settings:
     cache_dir: Optional[Path] = None
     scan_all: bool = False
     project: Optional[Project] = None
+    strict_modules: bool = False  # a module call not followed exits 2
 
     @classmethod
     def build(cls, paths: list, flags: dict, all_rules: list) -> Settings:
@@ -81,6 +82,8 @@ class Settings:
             cache_dir=None if flags.get("no_cache") else Path(flags.get("cache_dir") or default_cache_directory()),
             scan_all=bool(flags.get("scan_all")),
             project=project,
+            strict_modules=bool(flags["strict_modules"] if flags.get("strict_modules") is not None
+                                else config.get("strict-modules", False)),
         )
 
     def run_options(self, all_rules: list):
@@ -124,6 +127,7 @@ class Settings:
             "var-files": self.config.get("var-files", []) or self.var_files,
             "baseline": str(self.baseline_path) if self.baseline_path else None,
             "inline-ignores": self.inline_ignores,
+            "strict-modules": self.strict_modules,
             "knowledge-tables": self.config.get("knowledge-tables", {}),
         }
         return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)

@@ -223,7 +223,7 @@ def test_json(result):
     out = json_format.render(result)
     assert out.endswith("}\n")
     data = json.loads(out)
-    assert list(data) == ["version", "tool", "summary", "stats", "findings", "diagnostics"]
+    assert list(data) == ["version", "tool", "summary", "stats", "findings", "diagnostics", "notices"]
     assert data["version"] == 1
     assert data["tool"] == {"name": "mwaa-lint", "version": __version__}
     assert data["summary"] == {
@@ -233,6 +233,7 @@ def test_json(result):
         "incomplete": True,
         "suppressed": 0,
         "baselined": 0,
+        "modules_not_followed": 0,
     }
     assert data["findings"][1] == {
         "rule_id": "MWAA102",
@@ -273,6 +274,7 @@ def test_json_clean_run(tmp_path):
         "incomplete": False,
         "suppressed": 0,
         "baselined": 0,
+        "modules_not_followed": 0,
     }
     assert data["findings"] == [] and data["diagnostics"] == []
 

@@ -293,8 +293,9 @@ class Context:
 
     def unread_module_calls(self) -> list[ModuleCall]:
         """Each module call instance in the tree whose module mwaa-lint does not read (a
-        registry, git or S3 source; a local one that could not be loaded; instances whose
-        `count`/`for_each` keys are unknown): whatever it creates is unknown."""
+        registry, git or S3 source that `terraform init` has not downloaded, or whose download
+        is stale; a local one that could not be loaded; instances whose `count`/`for_each` keys
+        are unknown): whatever it creates is unknown."""
         return [ModuleCall(call, ev) for ev in self._legacy.ev.tree for calls in ev.calls.values()
                 for call, child in calls if child is None]
 

@@ -25,10 +25,13 @@ def render(result: Result, color: bool = False) -> str:
             "incomplete": bool(result.diagnostics),
             "suppressed": result.suppressed,
             "baselined": result.baselined,
+            "modules_not_followed": len(result.notices),
         },
         "stats": dataclasses.asdict(result.stats),
         "findings": [finding_entry(result, f) for f in result.findings],
         "diagnostics": [diagnostic_entry(result, d) for d in result.diagnostics],
+        # module calls whose module was not read (not downloaded, stale); kind "module-not-followed"
+        "notices": [diagnostic_entry(result, d) for d in result.notices],
     }
     return json.dumps(document, indent=2) + "\n"
 

@@ -75,6 +75,9 @@ def render(result: Result, color: bool = False) -> str:
         if d.path:
             note["locations"] = [_location(result, d.path, d.line, d.column)]
         notifications.append(note)
+    for d in result.notices:  # a module call not followed: the run is complete, its view is not
+        notifications.append({"level": "note", "message": {"text": d.message}, "descriptor": {"id": d.kind},
+                              "locations": [_location(result, d.path, d.line, d.column)]})
 
     run = {
         "tool": {

@@ -65,8 +65,13 @@ def summary(result: Result) -> str:
                 if counts[s]
             ]
             text = f"Found {_plural(len(result.findings), 'problem')} ({', '.join(parts)}) in {files}."
+        elif not result.files_checked:
+            text = "No aws_mwaa_environment found in the scanned paths."  # not "no problems in 0 files"
+        elif result.environments == 0:  # "no problems" would claim a check there was nothing to make
+            text = f"No aws_mwaa_environment found in {files}."
         else:
             text = f"No problems found in {files}."
+        text = text[:-1] + not_followed(result) + "."
         hidden = [f"{n} {what}" for n, what in ((result.suppressed, "suppressed"), (result.baselined, "in the baseline")) if n]
         lines.append(text + (f" Not shown: {', '.join(hidden)}." if hidden else ""))
     if result.diagnostics:
@@ -85,6 +90,30 @@ def summary(result: Result) -> str:
     if fixable_line(result):
         lines.append(fixable_line(result))
     return "\n".join(lines)
+
+
+MAX_NAMED = 5  # module calls named in the summary line; the notices on standard error name them all
+
+
+def not_followed(result: Result) -> str:
+    """`; 2 module calls not followed: module.mwaa (aws-ia/mwaa/aws), … — run …`, or ""."""
+    if not result.notices:
+        return ""
+    named = [clean(d.message.partition(" was not followed:")[0]) for d in result.notices]
+    if len(named) > MAX_NAMED:
+        named = [*named[:MAX_NAMED], f"{len(named) - MAX_NAMED} more"]
+    return (f"; {_plural(len(result.notices), 'module call')} not followed: {', '.join(named)} — "
+            "run `terraform init`, or scan a plan")
+
+
+def render_notices(result: Result, color: bool = False) -> str:
+    """One line per module call that was not followed, for standard error."""
+    out = []
+    for d in result.notices:
+        where = (clean(result.relpath(d.path)) if d.path else "mwaa-lint") + (f":{d.line}:{d.column}" if d.line else "")
+        label = f"{BLUE}notice:{RESET}" if color else "notice:"
+        out.append(f"{BOLD + where + ':' + RESET if color else where + ':'} {label} {clean(mask_credentials(d.message))}")
+    return "".join(line + "\n" for line in out)
 
 
 def _plural(n: int, word: str, suffix: str = "s") -> str:
