@@ -73,6 +73,13 @@ CASES = [
          change=[("terraform.tfvars", '"3.0.6"', '"2.11.0"')]),
     Case("airflow_minor_downgrade", "existing", "2.10.3 to 2.9.2: an in-place update MWAA allows",
          change=[("terraform.tfvars", '"2.10.3"', '"2.9.2"')]),
+    Case("airflow_downgrade_below_2_11", "existing", "3.0.6 to 2.10.3: an in-place update; MWAA downgrades a 3.x "
+         "environment only to 2.11.x, so it rejects this one",
+         setup=[("terraform.tfvars", '"2.10.3"', '"3.0.6"')],
+         change=[("terraform.tfvars", '"3.0.6"', '"2.10.3"')]),
+    Case("airflow_downgrade_end_of_support", "existing", "2.10.3 to 2.6.3: an in-place update to a version past its "
+         "end of support, which MWAA no longer upgrades or downgrades to",
+         change=[("terraform.tfvars", '"2.10.3"', '"2.6.3"')]),
 ]
 
 
