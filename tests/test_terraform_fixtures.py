@@ -171,6 +171,8 @@ ENVIRONMENT_CHANGES = {
     # the provider forces replacement only when the major version grows: 3 to 2 is planned in place
     "airflow_major_downgrade": (["update"], None, None, "3.0.6", "2.11.0"),
     "airflow_minor_downgrade": (["update"], None, None, "2.10.3", "2.9.2"),
+    "airflow_downgrade_below_2_11": (["update"], None, None, "3.0.6", "2.10.3"),
+    "airflow_downgrade_end_of_support": (["update"], None, None, "2.10.3", "2.6.3"),
 }
 
 
