@@ -4,10 +4,11 @@ its content, read through the project's gate with the JSON reader's bounds, and 
 configuration beside it with the plan's variable values, and the plan's changes by the plan
 rules (tests/test_plan_rules.py)."""
 import os
+import shlex
 import shutil
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 PLANS = FIXTURES / "plans"
 CASES = sorted(p.name for p in PLANS.iterdir())
@@ -120,3 +121,19 @@ def test_a_plan_is_json_with_its_format_in_the_json_report(cli):
     data = cli("replace_name/plan.json", "--format", "json", "--select", "MWAA812", cwd=PLANS).json()
     [finding] = data["findings"]
     assert (finding["rule_id"], finding["path"], finding["line"]) == ("MWAA812", "replace_name/main.tf", 104)
+
+
+def test_the_readme_plan_recipe(cli, tmp_path):
+    # the recipe's terraform commands made the fixture's plan.json; its mwaa-lint command runs here
+    readme = (REPO / "README.md").read_text()
+    block = readme[readme.index("<!-- plan-recipe"): readme.index("<!-- end plan-recipe -->")]
+    [line] = [line for line in block.splitlines() if "mwaa-lint " in line]
+    assert line.startswith("terraform plan -out=p && terraform show -json p > plan.json && ")
+    args = shlex.split(line.rsplit("&& ", 1)[1])
+    assert args == ["mwaa-lint", "plan.json"]
+    shutil.copytree(PLANS / "replace_name", tmp_path / "infra")
+    run = cli(*args[1:], "--format", "concise", cwd=tmp_path / "infra")
+    assert run.exit_code == 1
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
+        "main.tf:52:1: MWAA805", "main.tf:104:3: MWAA812", "main.tf:115:5: MWAA803", "main.tf:118:3: MWAA402",
+        "main.tf:119:5: MWAA401"]
