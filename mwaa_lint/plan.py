@@ -114,10 +114,24 @@ def _change(entry: JsonValue, reader: JsonReader) -> Optional[Change]:
         return None
     paths = plain(body.get("replace_paths"))
     replace_paths = tuple(tuple(p) for p in paths if isinstance(p, list)) if isinstance(paths, list) else ()
-    return Change(address, resource_type, tuple(a for a in actions if isinstance(a, str)),
-                  plain(body.get("before")), plain(body.get("after")), plain(body.get("after_unknown")),
-                  plain(body.get("before_sensitive")), plain(body.get("after_sensitive")), replace_paths,
+    before_sensitive, after_sensitive = plain(body.get("before_sensitive")), plain(body.get("after_sensitive"))
+    # a sensitive value is dropped here, so nothing later can print it (the marks stay)
+    before = _without_sensitive(plain(body.get("before")), before_sensitive)
+    after = _without_sensitive(plain(body.get("after")), after_sensitive)
+    return Change(address, resource_type, tuple(a for a in actions if isinstance(a, str)), before, after,
+                  plain(body.get("after_unknown")), before_sensitive, after_sensitive, replace_paths,
                   reader.location(entry.start, entry.start + 1))
+
+
+def _without_sensitive(value: Any, marks: Any) -> Any:
+    """`value` with None wherever `marks` (the plan's `*_sensitive` structure) says True."""
+    if marks is True:
+        return None
+    if isinstance(value, dict) and isinstance(marks, dict):
+        return {key: _without_sensitive(item, marks.get(key)) for key, item in value.items()}
+    if isinstance(value, list) and isinstance(marks, list):
+        return [_without_sensitive(item, marks[i] if i < len(marks) else None) for i, item in enumerate(value)]
+    return value
 
 
 def _sensitive_variables(configuration: Optional[JsonValue]) -> set:

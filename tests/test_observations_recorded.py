@@ -19,6 +19,7 @@ NOT_DURING_A_CHECK = {
     "project.py",  # the gate itself: its callers note what they ask of it
     "result.py",  # the Result, made after every check
     "parse.py", "parse_json.py", "json_reader.py",  # they are given text, never a path to read
+    "plan.py",  # reads a plan before the checks, as discovery does; a root checked with a plan is never cached
 }
 # Resolving a path (resolve, realpath, paths.real) is not in the list: a check uses it to tell
 # whether two paths are one file, and any file it reads through a link is noted by content.

@@ -137,3 +137,18 @@ def test_the_readme_plan_recipe(cli, tmp_path):
     assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
         "main.tf:52:1: MWAA805", "main.tf:104:3: MWAA812", "main.tf:115:5: MWAA803", "main.tf:118:3: MWAA402",
         "main.tf:119:5: MWAA401"]
+
+
+def test_the_plan_as_read_holds_no_sensitive_value():
+    # the reader keeps neither the sensitive variable nor the values marked after_sensitive (the
+    # password is in the environment's airflow_configuration_options): nothing can print them
+    from mwaa_lint.plan import read_plan
+    from mwaa_lint.project import Project, confined_to
+
+    with confined_to(Project(str(REPO), "test")):
+        plan = read_plan(PLANS / "create" / "plan.json")
+    assert plan is not None and plan.sensitive_variables == {"smtp_password"}
+    assert "smtp_password" not in plan.variables and plan.variables["webserver_access_mode"] == "PUBLIC_ONLY"
+    [environment] = [c for c in plan.changes if c.type == "aws_mwaa_environment"]
+    assert environment.after["airflow_configuration_options"] is None
+    assert SMTP_PASSWORD not in repr(plan)
