@@ -23,6 +23,11 @@ EXPECTED = {
                                "the plan replaces aws_mwaa_environment.this (deletes it and creates it again) because "
                                'of airflow_version ("2.11.0" to "3.0.6"; the AWS provider replaces an environment whose '
                                f"major version grows, though MWAA upgrades 2.11.x to 3.x in place): {LOST}")],
+    # the environment is in a local module (module.mwaa) and the replaced argument is nested:
+    # reported at `subnet_ids = aws_subnet.private[*].id` in the module's file
+    "module_replace_subnets": [("MWAA812", "module_replace_subnets/modules/mwaa/main.tf", 114, 5,
+                                "the plan replaces module.mwaa.aws_mwaa_environment.this (deletes it and creates it "
+                                f"again) because of network_configuration.subnet_ids: {LOST}")],
     # 3.0.6 to 2.10.3, in place: MWAA downgrades 3.x only to 2.11.x
     "airflow_downgrade_below_2_11": [("MWAA813", "airflow_downgrade_below_2_11/main.tf", 105, 3,
                                       "the plan changes airflow_version of aws_mwaa_environment.this in place from "
