@@ -36,9 +36,9 @@ class AirflowVersionChangeRejected(Rule):
 
     ## Why is this bad?
     `terraform plan` shows the change as an ordinary update, and the pull request looks
-    harmless. MWAA refuses it only when `terraform apply` calls UpdateEnvironment, after the
-    other resources of the apply have changed, leaving the configuration and the environment
-    out of step until someone reverts the version.
+    harmless. MWAA refuses it only when `terraform apply` updates the environment: the apply
+    fails partway, and the configuration and the environment stay out of step until someone
+    reverts the version.
 
     ## Example
     The configuration after the change, and the plan made from it (an excerpt of
@@ -106,7 +106,7 @@ class AirflowVersionChangeRejected(Rule):
             yield self.finding(
                 change.loc(("airflow_version",)),
                 f"the plan changes airflow_version of {change.address} in place from {before} to {after}, which MWAA "
-                f"rejects: {why}, so terraform apply fails at UpdateEnvironment; expected {_instead(before)}",
+                f"rejects: {why}, so terraform apply fails when it updates the environment; expected {_instead(before)}",
                 address=change.address,
             )
 

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from mwaa_lint.api import Context, Diagnostic, Finding, PlannedChange, Rule, Severity, Unknown
+from mwaa_lint.api import Context, Diagnostic, Finding, Rule, Severity, Unknown
 
 
 class EnvironmentReplacement(Rule):
@@ -83,7 +83,6 @@ class EnvironmentReplacement(Rule):
     id = "MWAA812"
     slug = "environment-replacement"
     severity = Severity.WARNING
-    security_severity = 5.0
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for change in context.planned_changes("aws_mwaa_environment"):
@@ -104,8 +103,9 @@ class EnvironmentReplacement(Rule):
             )
 
 
-def _describe(change: PlannedChange, path: tuple[Any, ...]) -> str:
-    """`name ("analytics" to "data-analytics")`, `kms_key`, `network_configuration.subnet_ids`."""
+def _describe(change: Any, path: tuple[Any, ...]) -> str:
+    """`name ("analytics" to "data-analytics")`, `kms_key`, `network_configuration.subnet_ids`
+    (`change`: a PlannedChange of `context.planned_changes`)."""
     name = ".".join(str(step) for step in path if isinstance(step, str))
     if len(path) == 1 and isinstance(path[0], str):
         before, after = change.before(path[0]), change.after(path[0])

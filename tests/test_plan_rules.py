@@ -32,14 +32,14 @@ EXPECTED = {
     "airflow_downgrade_below_2_11": [("MWAA813", "airflow_downgrade_below_2_11/main.tf", 105, 3,
                                       "the plan changes airflow_version of aws_mwaa_environment.this in place from "
                                       "3.0.6 to 2.10.3, which MWAA rejects: MWAA downgrades a 3.x environment only to "
-                                      "2.11.x, so terraform apply fails at UpdateEnvironment; expected a 3.x version, "
+                                      "2.11.x, so terraform apply fails when it updates the environment; expected a 3.x version, "
                                       "or 2.11.x; for another 2.x, a new environment")],
     # 2.10.3 to 2.6.3, in place: 2.6.3 is past its end of support
     "airflow_downgrade_end_of_support": [("MWAA813", "airflow_downgrade_end_of_support/main.tf", 105, 3,
                                           "the plan changes airflow_version of aws_mwaa_environment.this in place from "
                                           "2.10.3 to 2.6.3, which MWAA rejects: 2.6.3 reached its end of support on "
                                           "2025-12-30, and MWAA no longer upgrades or downgrades environments to it "
-                                          "(table checked 2026-11-24), so terraform apply fails at UpdateEnvironment; "
+                                          "(table checked 2026-11-24), so terraform apply fails when it updates the environment; "
                                           "expected a supported 2.x version (such as 2.11.2)")],
     # 3.0.6 to 2.11.0 in place: allowed by the current user guide (a 3.x environment downgrades to 2.11.x)
     "airflow_major_downgrade": [],

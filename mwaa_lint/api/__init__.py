@@ -47,7 +47,6 @@ from .mwaa import (
     kms_key_problem,
     monthly_budget,
 )
-from .plan import PlannedChange
 from .terraform import Argument, Resource, Rule, elements, is_known
 
 __all__ = [
@@ -55,7 +54,6 @@ __all__ = [
     "Rule", "Severity", "Finding", "Diagnostic", "Location",
     # what a rule looks at
     "Context", "Environment", "Resource", "Argument", "Role", "SecurityGroup", "Subnet", "ModuleCall", "elements", "file_line",
-    "PlannedChange",
     # values and knowledge
     "Unknown", "PartialString", "is_known", "same_value", "to_bool", "to_number", "table", "airflow_versions",
     "kms_key_problem", "monthly_budget", "endpoint_service",
