@@ -59,7 +59,8 @@ def _check(prepared: Root, rules: list, options: RunOptions) -> tuple[list, list
         return [], prepared.diagnostics, 0
     from .rule import run_rules
 
-    context = Context(module=ev.module, ev=ev, options=options.rule_options, requirement_files=job.requirement_files)
+    context = Context(module=ev.module, ev=ev, options=options.rule_options, requirement_files=job.requirement_files,
+                      plan=job.plan)
     # the module rules (the suppression rules run once the suppressions are applied: suppress.py),
     # guarded: a crash is reported at the environment the rule was looking at
     findings, diagnostics = run_rules(
@@ -72,7 +73,8 @@ def _check(prepared: Root, rules: list, options: RunOptions) -> tuple[list, list
     if job.report is not None:
         findings = [f for f in findings if real(f.path) in job.report]
     files = {real(f.path) for each in ev.tree for f in each.module.files}
-    return findings, diagnostics, len(files) + len(job.requirement_files)
+    plans = 1 if job.plan is not None else 0  # the plan file, read and checked too
+    return findings, diagnostics, len(files) + len(job.requirement_files) + plans
 
 
 def _internal_error(rule_class, exc: Exception, env, job) -> Diagnostic:

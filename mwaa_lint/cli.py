@@ -193,17 +193,22 @@ def _use_color(choice: str, stream) -> bool:
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff; write nothing "
               "(exit 1 when there are some).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--plan", "plans", multiple=True, type=click.Path(dir_okay=False, path_type=str),
+              help="A Terraform plan in JSON (terraform show -json PLANFILE), whatever its name; a .json path that holds "
+                   "one is recognised without it.")
 def check(paths, **flags):
-    """Check Terraform files and directories (default: the current directory)."""
-    paths = list(paths) or ["."]
+    """Check Terraform files and directories (default: the current directory), or plans in JSON."""
+    plans = list(flags.pop("plans"))
+    paths = list(paths) or ([] if plans else ["."])
     all_rules = _rules_or_exit()
     try:
-        settings = Settings.build(paths, flags, all_rules)
+        settings = Settings.build([*paths, *plans], flags, all_rules)
         if flags["show_config"]:
             _emit(settings.describe())
             sys.exit(EXIT_CLEAN)
         with confined_to(settings.project):  # a baseline or knowledge table is read through its gate
             options = settings.run_options(all_rules)
+            options.plans = plans
     except (ConfigError, BaselineError, TableError, click.BadParameter) as exc:
         message = exc.format_message() if isinstance(exc, click.BadParameter) else str(exc)
         click.echo(f"mwaa-lint: error: {message}", err=True)

@@ -59,6 +59,7 @@ class Context:
     ev: Evaluator
     options: dict = field(default_factory=dict)  # rule id → {option: value}
     requirement_files: list = field(default_factory=list)  # requirements.txt named by the user
+    plan: Optional[Any] = None  # the Terraform plan this root was planned into (plan.Plan), if one was given
 
     current: Optional[Environment] = None  # the environment a rule is looking at (for crash reports)
 

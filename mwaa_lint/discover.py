@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .diagnostic import Diagnostic
 from .model import CONFIGURATION_SUFFIXES
@@ -25,6 +25,7 @@ class ModuleJob:
     report: Optional[set] = None  # None: every file; else only these resolved paths
     requirement_files: list = field(default_factory=list)
     named: bool = False  # the user named this directory or a file in it (not just an ancestor)
+    plan: Optional[Any] = None  # the Terraform plan (plan.Plan) made from this directory, when one was given
 
     @cached_property
     def files(self) -> list:

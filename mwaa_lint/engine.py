@@ -15,6 +15,7 @@ from .discover import ModuleJob, discover
 from .loader import Loader
 from .modules import called_directories
 from .paths import real, resolving_once
+from .plan import plan_jobs, split_plans
 from .policy import result
 from .prepare import Root, prepare, refused
 from .project import Project, confined_to
@@ -31,14 +32,18 @@ INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse 
 
 def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stats]:
     """(the module jobs worth checking, diagnostics, Stats of what was read)."""
+    paths, plans, plan_diagnostics = split_plans(paths, options.plans)
     jobs, diagnostics = discover(paths)
+    diagnostics.extend(plan_diagnostics)
+    if plans:
+        jobs = plan_jobs(jobs, plans)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
     stats = Stats(files_read=sum(len(job.names) for job in jobs))
     if options.skip_irrelevant:
         index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)
-        kept = [job for job in jobs if job.real in relevant or job.requirement_files]
+        kept = [job for job in jobs if job.real in relevant or job.requirement_files or job.plan is not None]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
     return jobs, diagnostics, stats
@@ -111,7 +116,8 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     # if no other scanned root calls them as a module, checked; their results are stored.
     jobs, diagnostics, stats = _jobs(paths, options)
     store = ResultStore(options.cache_dir, rules, options)
-    reused = {job.real: entry for job in jobs if (entry := store.get(job)) is not None}
+    # a root checked with a plan is checked again every time (what it read includes the plan)
+    reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
     loader = Loader(current())
     loader.prefetch([path for job in jobs if job.real not in reused for path in job.files])
     prepared = {job.real: prepare(job, loader, options) for job in jobs if job.real not in reused}
@@ -141,7 +147,7 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
 def _keep(prepared: Root) -> bool:
     """Is this root's outcome worth keeping? Not when it could not be evaluated, nor when a
     rule crashed (out of memory, say): what failed is looked at again next time."""
-    if prepared.ev is None or prepared.diagnostics:
+    if prepared.ev is None or prepared.diagnostics or prepared.job.plan is not None:
         return False
     return prepared.outcome is None or all(d.kind != "internal-error" for d in prepared.outcome.diagnostics)
 

@@ -73,7 +73,32 @@ def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> Root:
     if var_diagnostics:
         return Root(job, diagnostics=var_diagnostics)
     module.variable_values, module.variable_sources = values, sources
+    if job.plan is not None:
+        _take_plan_variables(module, job.plan, declared)
     ev = Evaluator(module)
     manifest = read_manifest(job.directory)  # what `terraform init` downloaded; its refusals are the gate's
     call_diagnostics = load_calls(ev, loader.module, manifest=manifest)
     return Root(job, ev, call_diagnostics)
+
+
+def _take_plan_variables(module, plan, declared: dict) -> None:
+    """The plan's input values, as Terraform resolved them (a `-var` or `TF_VAR_` in CI included),
+    for the variables the module declares. A value the module's own inputs already give (its
+    tfvars, its default) keeps its source, so findings stay where they were; a variable marked
+    sensitive is never taken (plan.py leaves out those the plan marks; this, those the .tf marks)."""
+    probe = Evaluator(module)
+    for name, value in plan.variables.items():
+        block = declared.get(name)
+        if block is None:
+            continue
+        sensitive = block.attr("sensitive")
+        if sensitive is not None and probe.value(sensitive.expr) is True:
+            continue
+        if name in module.variable_values:
+            if module.variable_values[name] == value:
+                continue
+        else:
+            default = block.attr("default")
+            if default is not None and probe.value(default.expr) == value:
+                continue
+        module.variable_values[name], module.variable_sources[name] = value, plan.path.name

@@ -125,6 +125,13 @@ class Rule:
         return match.group(1) if match else ""
 
     @classmethod
+    def example_plan(cls, heading: str) -> str:
+        """The Terraform plan JSON (a ```json block) of the `Example` or `Use instead` section of a
+        rule that judges plans (MWAA812): the test suite checks it beside the section's HCL."""
+        match = re.search(r"```json\n(.*?)```", cls.section(heading), re.S)
+        return match.group(1) if match else ""
+
+    @classmethod
     def problems(cls) -> list[str]:
         """What is wrong with this rule's metadata (empty when it is well formed)."""
         found = []

@@ -33,3 +33,4 @@ class RunOptions:
     # Parse only directories with an aws_mwaa_environment in reach (see relevance.py);
     # False parses everything (`--scan-all`), which finds the same findings, slower.
     skip_irrelevant: bool = True
+    plans: list = field(default_factory=list)  # `--plan FILE`: read as Terraform plan JSON whatever the name

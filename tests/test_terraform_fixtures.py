@@ -171,16 +171,31 @@ ENVIRONMENT_CHANGES = {
     # the provider forces replacement only when the major version grows: 3 to 2 is planned in place
     "airflow_major_downgrade": (["update"], None, None, "3.0.6", "2.11.0"),
     "airflow_minor_downgrade": (["update"], None, None, "2.10.3", "2.9.2"),
+    "airflow_downgrade_below_2_11": (["update"], None, None, "3.0.6", "2.10.3"),
+    "airflow_downgrade_end_of_support": (["update"], None, None, "2.10.3", "2.6.3"),
+    # new subnet CIDRs in the local module: the subnets are replaced, and with them the environment
+    "module_replace_subnets": (["delete", "create"], "replace_because_cannot_update",
+                               [["network_configuration", 0, "subnet_ids"]], "2.10.3", "2.10.3"),
 }
+IN_A_MODULE = {"module_replace_subnets": "module.mwaa."}
 
 
 def plan(case: str) -> dict:
     return json.loads((PLANS / case / "plan.json").read_text())
 
 
+def address(case: str) -> str:
+    return IN_A_MODULE.get(case, "") + "aws_mwaa_environment.this"
+
+
 def environment_change(case: str) -> dict:
-    [change] = [rc for rc in plan(case)["resource_changes"] if rc["address"] == "aws_mwaa_environment.this"]
+    [change] = [rc for rc in plan(case)["resource_changes"] if rc["address"] == address(case)]
     return change
+
+
+def resources(module: dict) -> list:
+    """The resources of a planned_values or prior_state module and of its child modules."""
+    return [*module.get("resources", []), *(r for child in module.get("child_modules", []) for r in resources(child))]
 
 
 def test_the_plan_cases_are_these():
@@ -196,10 +211,14 @@ def test_the_plan_is_terraform_1_11_json_with_its_configuration_beside_it(case):
     assert data["complete"] is True and data["errored"] is False
     # every resource of the configuration is in a .tf file beside the plan
     sources = "\n".join(p.read_text() for p in (PLANS / case).rglob("*.tf"))
-    for resource in data["configuration"]["root_module"]["resources"]:
+    declared = [*data["configuration"]["root_module"].get("resources", []),
+                *(r for call in data["configuration"]["root_module"].get("module_calls", {}).values()
+                  for r in call["module"].get("resources", []))]
+    assert declared
+    for resource in declared:
         assert f'"{resource["type"]}" "{resource["name"]}"' in sources, resource["address"]
     # the planned environment is the one the resource change describes
-    [planned] = [r for r in data["planned_values"]["root_module"]["resources"] if r["address"] == "aws_mwaa_environment.this"]
+    [planned] = [r for r in resources(data["planned_values"]["root_module"]) if r["address"] == address(case)]
     assert planned["values"]["airflow_version"] == environment_change(case)["change"]["after"]["airflow_version"]
 
 
@@ -214,8 +233,7 @@ def test_the_environment_change_has_the_expected_actions_and_replace_paths(case)
     assert rc["change"]["after"]["airflow_version"] == after
     assert "after_sensitive" in rc["change"] and "after_unknown" in rc["change"]
     if case != "create":  # the prior state Terraform applied is in the plan
-        [prior] = [r for r in plan(case)["prior_state"]["values"]["root_module"]["resources"]
-                   if r["address"] == "aws_mwaa_environment.this"]
+        [prior] = [r for r in resources(plan(case)["prior_state"]["values"]["root_module"]) if r["address"] == address(case)]
         assert prior["values"] == rc["change"]["before"]
 
 

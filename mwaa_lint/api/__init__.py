@@ -17,6 +17,9 @@ could not judge, `Diagnostic`s. What it sees:
   (`env.class_limits()`), the requirements MWAA installs (`env.requirements()`) and the
   constraints it installs them with (`env.mwaa_constraints()`: which version of a package and
   why), the configuration options (`env.configuration_options()`);
+- a Terraform plan, when the input is one: `context.planned_changes("aws_mwaa_environment")`
+  gives what it will do to each resource (`PlannedChange`: actions, replace_paths, the
+  values before and after, where to report); empty for `.tf` files alone;
 - values: `Unknown` (a value that could not be resolved: never report on it), `to_number`,
   `to_bool`, `same_value`; the AWS service a VPC endpoint's `service_name` names
   (`endpoint_service`); and the dated knowledge tables (`table(name)`).

@@ -291,6 +291,19 @@ class Context:
             return Resource(value.instance), value.attr
         return None
 
+    def planned_changes(self, resource_type: str) -> list[Any]:
+        """The `resource_type` entries of the Terraform plan being checked, as `PlannedChange`s
+        (each with its resource in the configuration, when that is beside the plan); empty
+        when the input is `.tf` files alone, which hold no plan."""
+        from .plan import PlannedChange
+
+        plan = self._legacy.plan
+        if plan is None:
+            return []
+        by_address = {Resource(i).address: Resource(i) for i in self._legacy.ev.all_instances(resource_type)}
+        return [PlannedChange(change, by_address.get(change.address)) for change in plan.changes
+                if change.type == resource_type]
+
     def unread_module_calls(self) -> list[ModuleCall]:
         """Each module call instance in the tree whose module mwaa-lint does not read (a
         registry, git or S3 source that `terraform init` has not downloaded, or whose download

@@ -73,6 +73,17 @@ CASES = [
          change=[("terraform.tfvars", '"3.0.6"', '"2.11.0"')]),
     Case("airflow_minor_downgrade", "existing", "2.10.3 to 2.9.2: an in-place update MWAA allows",
          change=[("terraform.tfvars", '"2.10.3"', '"2.9.2"')]),
+    Case("airflow_downgrade_below_2_11", "existing", "3.0.6 to 2.10.3: an in-place update; MWAA downgrades a 3.x "
+         "environment only to 2.11.x, so it rejects this one",
+         setup=[("terraform.tfvars", '"2.10.3"', '"3.0.6"')],
+         change=[("terraform.tfvars", '"3.0.6"', '"2.10.3"')]),
+    Case("module_replace_subnets", "existing_module", "new subnet CIDRs in a local module: the subnets are replaced, so "
+         "the environment's subnet_ids (ForceNew) change and module.mwaa.aws_mwaa_environment.this is replaced too",
+         change=[("modules/mwaa/main.tf", "cidrsubnet(var.vpc_cidr, 8, count.index + 1)",
+                  "cidrsubnet(var.vpc_cidr, 8, count.index + 11)")]),
+    Case("airflow_downgrade_end_of_support", "existing", "2.10.3 to 2.6.3: an in-place update to a version past its "
+         "end of support, which MWAA no longer upgrades or downgrades to",
+         change=[("terraform.tfvars", '"2.10.3"', '"2.6.3"')]),
 ]
 
 

@@ -1,0 +1,5 @@
+region            = "eu-west-1"
+environment_name  = "analytics"
+airflow_version   = "2.10.3"
+source_bucket_arn = "arn:aws:s3:::acme-data-platform-airflow"
+vpc_cidr          = "10.30.0.0/16"
