@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import yaml
-from conftest import REPO
+from conftest import FIXTURES, REPO
 
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 
@@ -44,7 +44,8 @@ def _infra(tmp_path):
 
 
 def test_every_ci_recipe_runs_and_writes_what_the_ci_system_reads(cli, tmp_path):
-    commands = _readme_commands("<!-- ci-recipes", "<!-- end ci-recipes -->")
+    init = _readme_commands("<!-- init-recipe", "<!-- end init-recipe -->")
+    commands = [c for c in _readme_commands("<!-- ci-recipes", "<!-- end ci-recipes -->") if c not in init]
     assert len(commands) == 3  # GitHub Actions, GitLab CI, plain shell
     root = _infra(tmp_path)
     for args in commands:
@@ -60,6 +61,25 @@ def test_every_ci_recipe_runs_and_writes_what_the_ci_system_reads(cli, tmp_path)
     assert ET.fromstring((root / "mwaa-lint.xml").read_text()).find("testsuite").get("failures") != "0"
     # and, when some findings have a safe fix, the line `[*] N fixable with the --fix option.`
     assert all(line.startswith(("infra/", "Found ", "[*] ")) for line in shell.splitlines())
+
+
+def test_the_recipe_after_terraform_init_follows_the_downloaded_modules(cli, tmp_path):
+    """On a tree `terraform init` wrote (tests/fixtures/downloaded/registry: registry and git
+    modules), the recipe's command gives the findings of the same code vendored locally; on the
+    tree before init, it fails on the calls it could not follow."""
+    [command] = _readme_commands("<!-- init-recipe", "<!-- end init-recipe -->")
+    downloaded = FIXTURES / "downloaded"
+    shutil.copytree(downloaded / "registry", tmp_path / "after" / "infra", symlinks=True)
+    shutil.copytree(downloaded / "vendored", tmp_path / "vendored" / "infra", symlinks=True)
+    shutil.copytree(downloaded / "not_downloaded", tmp_path / "before" / "infra", symlinks=True)
+    after = cli(*command, cwd=tmp_path / "after")
+    vendored = cli(*command, cwd=tmp_path / "vendored")
+    rules = lambda run: sorted(line.split()[1] for line in run.stdout.splitlines() if line.startswith("infra/"))  # noqa: E731
+    assert after.exit_code == vendored.exit_code == 1
+    assert rules(after) == rules(vendored) and len(rules(after)) == 12
+    assert "not followed" not in after.stderr
+    before = cli(*command, cwd=tmp_path / "before")
+    assert before.exit_code == 2 and "module.mwaa (aws-ia/mwaa/aws) was not followed" in before.stderr
 
 
 def test_the_baseline_recipe(cli, tmp_path):
