@@ -8,6 +8,7 @@ MWAA_LINT_DEBUG=1 to see one): exit 1 must only ever mean findings, since CI rea
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gc
 import importlib
 import os
@@ -21,7 +22,7 @@ from . import __version__
 from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
-from .output import FORMATS, MODULE_OF
+from .output import FOR_PEOPLE, FORMATS, MODULE_OF
 from .output.text import clean, render_diagnostics
 from .project import confined_to
 from .redact import printable
@@ -212,9 +213,12 @@ def check(paths, **flags):
 
 def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
     from .engine import run
+    from .result import ReportRoots
+
+    roots = ReportRoots.find(paths)
 
     def check_paths():
-        return run(paths, settings.rules, options, root=Path.cwd())
+        return run(paths, settings.rules, options, root=roots.people)
 
     if flags["diff"]:
         _diff(check_paths)
@@ -226,7 +230,7 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
         _emit(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True)
     for output_format, destination in settings.outputs:
-        _write_report(result, output_format, destination, flags["color"])
+        _write_report(result, output_format, destination, flags["color"], roots)
     if flags["statistics"]:
         stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
         _emit(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report)
@@ -288,10 +292,12 @@ def _fix(check_paths):
     return fixed
 
 
-def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
+def _write_report(result, output_format: str, destination: str, color_choice: str, roots) -> None:
     renderer = importlib.import_module(f".output.{MODULE_OF.get(output_format, output_format)}", __package__)
+    if output_format not in FOR_PEOPLE:  # paths a CI system or a script places: from the repository root
+        result = dataclasses.replace(result, root=roots.repository)
     if destination == "-":
-        _emit(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, sys.stdout)))
+        _emit(renderer.render(result, color=output_format in FOR_PEOPLE and _use_color(color_choice, sys.stdout)))
         return
     _write_file(destination, renderer.render(result, color=False))
     _say(f"mwaa-lint: {len(result.findings)} findings written to {clean(printable(destination))} ({output_format})")
