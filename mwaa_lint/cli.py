@@ -12,6 +12,7 @@ import dataclasses
 import gc
 import importlib
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -158,7 +159,19 @@ def _use_color(choice: str, stream) -> bool:
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return hasattr(stream, "isatty") and stream.isatty()
+    return _is_terminal(stream)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return hasattr(stream, "isatty") and stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _width() -> int:
+    """The terminal's width ($COLUMNS first, as shutil reads it), never below 40 columns."""
+    return max(shutil.get_terminal_size().columns, 40)
 
 
 @main.command()
@@ -213,12 +226,14 @@ def check(paths, **flags):
 
 def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
     from .engine import run
+    from .output.progress import Progress
     from .result import ReportRoots
 
     roots = ReportRoots.find(paths)
 
     def check_paths():
-        return run(paths, settings.rules, options, root=roots.people)
+        with Progress.on(sys.stderr) as progress:  # only on a terminal, only after a second
+            return run(paths, settings.rules, options, root=roots.people, progress=progress)
 
     if flags["diff"]:
         _diff(check_paths)
@@ -297,6 +312,9 @@ def _write_report(result, output_format: str, destination: str, color_choice: st
     if output_format not in FOR_PEOPLE:  # paths a CI system or a script places: from the repository root
         result = dataclasses.replace(result, root=roots.repository)
     if destination == "-":
+        if output_format == "text" and _is_terminal(sys.stdout):  # long messages wrap; never in a pipe
+            _emit(renderer.render(result, color=_use_color(color_choice, sys.stdout), width=_width()))
+            return
         _emit(renderer.render(result, color=output_format in FOR_PEOPLE and _use_color(color_choice, sys.stdout)))
         return
     _write_file(destination, renderer.render(result, color=False))
