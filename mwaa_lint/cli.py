@@ -9,9 +9,11 @@ one): exit 1 must only ever mean findings, since CI reads it so.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gc
 import importlib
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -22,7 +24,7 @@ from . import __version__
 from .baseline import BaselineError
 from .config import SEVERITIES, ConfigError
 from .knowledge import TableError
-from .output import FORMATS, MODULE_OF
+from .output import FOR_PEOPLE, FORMATS, MODULE_OF
 from .output.text import clean, render_diagnostics, render_notices
 from .project import confined_to
 from .redact import printable
@@ -158,7 +160,19 @@ def _use_color(choice: str, stream) -> bool:
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return hasattr(stream, "isatty") and stream.isatty()
+    return _is_terminal(stream)
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return hasattr(stream, "isatty") and stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _width() -> int:
+    """The terminal's width ($COLUMNS first, as shutil reads it), never below 40 columns."""
+    return max(shutil.get_terminal_size().columns, 40)
 
 
 @main.command()
@@ -220,9 +234,14 @@ def check(paths, **flags):
 
 def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
     from .engine import run
+    from .output.progress import Progress
+    from .result import ReportRoots
+
+    roots = ReportRoots.find(paths)
 
     def check_paths():
-        return run(paths, settings.rules, options, root=Path.cwd())
+        with Progress.on(sys.stderr) as progress:  # only on a terminal, only after a second
+            return run(paths, settings.rules, options, root=roots.people, progress=progress)
 
     if flags["diff"]:
         _diff(check_paths)
@@ -236,7 +255,7 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
     if result.notices:  # module calls not followed: on stderr too, and in the JSON and SARIF reports
         _emit(render_notices(result, color=_use_color(flags["color"], sys.stderr)), err=True)
     for output_format, destination in settings.outputs:
-        _write_report(result, output_format, destination, flags["color"])
+        _write_report(result, output_format, destination, flags["color"], roots)
     if flags["statistics"]:
         stream_is_report = any(dest == "-" and fmt not in ("text", "concise") for fmt, dest in settings.outputs)
         _emit(importlib.import_module(".output.statistics", __package__).render(result), err=stream_is_report)
@@ -298,10 +317,15 @@ def _fix(check_paths):
     return fixed
 
 
-def _write_report(result, output_format: str, destination: str, color_choice: str) -> None:
+def _write_report(result, output_format: str, destination: str, color_choice: str, roots) -> None:
     renderer = importlib.import_module(f".output.{MODULE_OF.get(output_format, output_format)}", __package__)
+    if output_format not in FOR_PEOPLE:  # paths a CI system or a script places: from the repository root
+        result = dataclasses.replace(result, root=roots.repository)
     if destination == "-":
-        _emit(renderer.render(result, color=output_format in ("text", "concise") and _use_color(color_choice, sys.stdout)))
+        if output_format == "text" and _is_terminal(sys.stdout):  # long messages wrap; never in a pipe
+            _emit(renderer.render(result, color=_use_color(color_choice, sys.stdout), width=_width()))
+            return
+        _emit(renderer.render(result, color=output_format in FOR_PEOPLE and _use_color(color_choice, sys.stdout)))
         return
     _write_file(destination, renderer.render(result, color=False))
     _say(f"mwaa-lint: {len(result.findings)} findings written to {clean(printable(destination))} ({output_format})")

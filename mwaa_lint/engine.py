@@ -5,8 +5,10 @@ root), policy.py (suppressions, severity, baseline: one Result). A root whose ch
 nothing that has changed since it was stored skips to its findings (result_cache.py)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 from .cache import ParseCache, current, in_use
 from .check import outcome
@@ -27,6 +29,7 @@ from .run_options import RunOptions
 
 __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 
+OnProgress = Callable[[str, int, int], None]  # (stage, done, total), e.g. ("checking modules", 12, 40)
 INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
 
 
@@ -105,12 +108,13 @@ def _one_run(paths: list, options: RunOptions):
             yield
 
 
-def run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+def run(paths: list, rules: list, options: RunOptions, root: Path, progress: Optional[OnProgress] = None) -> Result:
+    """`progress(stage, done, total)`, when given, hears of each module read and each root checked."""
     with _one_run(paths, options):
-        return _run(paths, rules, options, root)
+        return _run(paths, rules, options, root, progress or (lambda stage, done, total: None))
 
 
-def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
+def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: OnProgress) -> Result:
     # Each job is answered by its stored result when nothing its check looked at has changed
     # (result_cache.py); the others are parsed (from the parse cache where it can), evaluated, and,
     # if no other scanned root calls them as a module, checked; their results are stored.
@@ -120,13 +124,19 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path) -> Result:
     reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
     loader = Loader(current())
     loader.prefetch([path for job in jobs if job.real not in reused for path in job.files])
-    prepared = {job.real: prepare(job, loader, options) for job in jobs if job.real not in reused}
+    prepared = {}
+    for done, job in enumerate(jobs, 1):
+        if job.real not in reused:
+            prepared[job.real] = prepare(job, loader, options)
+        progress("reading modules", done, len(jobs))
     calls = {**{real: entry.called for real, entry in reused.items()},
              **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
     called = _called_by_roots(jobs, calls)
     grown = _report_through(jobs, calls, called)
     outcomes = []
-    for job in (job for job in jobs if _is_root(job, called)):
+    roots = [job for job in jobs if _is_root(job, called)]
+    for done, job in enumerate(roots, 1):
+        progress("checking modules", done, len(roots))
         entry = reused.get(job.real) if job.real not in grown else None
         if entry is not None and entry.outcome is not None:
             outcomes.append(entry.outcome)

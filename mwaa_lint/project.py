@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,15 +195,16 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _git_top_level(start: str) -> Optional[str]:
+def _git_top_level(start: str, ceilings: Sequence[str] = ()) -> Optional[str]:
     """The nearest directory at or above `start` holding `.git` (a directory, or the file a
-    worktree or submodule has). Git itself is not run."""
+    worktree or submodule has), not going up into one of `ceilings` (resolved paths: git's
+    GIT_CEILING_DIRECTORIES). Git itself is not run."""
     current = start
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             return current
         parent = os.path.dirname(current)
-        if parent == current:
+        if parent == current or parent in ceilings:
             return None
         current = parent
 

@@ -41,6 +41,12 @@ def cli(monkeypatch):
     def run(*args, cwd=FIXTURES, env=None):
         monkeypatch.chdir(cwd)
         monkeypatch.delenv("FORCE_COLOR", raising=False)
+        # Report paths are relative to the repository root (result.ReportRoots): the suite's
+        # expected outputs are written from the fixtures, whether or not it runs in CI or in a
+        # git checkout (tests/test_ci_paths.py sets these itself).
+        for key in ("GITHUB_WORKSPACE", "CI_PROJECT_DIR"):
+            monkeypatch.delenv(key, raising=False)
+        monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(REPO))
         for key in [k for k in __import__("os").environ if k.startswith("TF_VAR_")]:
             monkeypatch.delenv(key)
         result = CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=True)

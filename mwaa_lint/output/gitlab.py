@@ -3,6 +3,10 @@
 GitLab needs `description`, `check_name`, `fingerprint`, `severity` (info, minor, major,
 critical, blocker) and `location.path` with `location.lines.begin`. The fingerprint is not
 line-based, so an unchanged finding is not reported as new after edits above it.
+
+A file that could not be read or parsed (a diagnostic: the check is incomplete) is an issue
+too, `mwaa-lint parse-error` and the like, severity `blocker`, as SARIF and JUnit carry them:
+otherwise the merge request would show a clean report for a file nobody checked.
 """
 from __future__ import annotations
 
@@ -32,5 +36,18 @@ def render(result: Result, color: bool = False) -> str:
             "fingerprint": hashlib.md5(f"{base}:{seen[base]}".encode()).hexdigest(),  # noqa: S324 - an id, not security
             "severity": SEVERITY[f.severity],
             "location": {"path": path, "lines": {"begin": f.line, "end": max(f.end_line, f.line)}},
+        })
+    for d in result.diagnostics:
+        path = result.relpath(d.path) if d.path else "."  # GitLab needs a path; a run-wide problem gets the root
+        base = hashlib.sha256("\0".join(("diagnostic", d.kind, path, d.message)).encode()).hexdigest()
+        seen[base] += 1
+        issues.append({
+            "type": "issue",
+            "description": f"mwaa-lint {d.kind}: {d.message}",
+            "check_name": f"mwaa-lint {d.kind}",
+            "categories": ["Bug Risk"],
+            "fingerprint": hashlib.md5(f"{base}:{seen[base]}".encode()).hexdigest(),  # noqa: S324 - an id, not security
+            "severity": "blocker",
+            "location": {"path": path, "lines": {"begin": max(d.line, 1)}},
         })
     return json.dumps(issues, indent=2) + "\n"

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 from ..diagnostic import InputError
 from ..redact import mask_credentials
@@ -20,7 +22,10 @@ MAX_SHOWN = 160  # characters of a source line shown; minified .tf.json can be o
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
-def render(result: Result, color: bool = False) -> str:
+def render(result: Result, color: bool = False, width: Optional[int] = None) -> str:
+    """`width`: the terminal's, to wrap long messages at (continuation lines indented); None
+    (a pipe, a file) keeps each finding's first line whole, for grep."""
+
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{RESET}" if color else text
 
@@ -28,19 +33,39 @@ def render(result: Result, color: bool = False) -> str:
     lines_of: dict = {}  # path → list of lines, or None when unreadable
     secret = {rule.id for rule in result.rules if not rule.show_source}  # never echo a secret into CI logs
     for f in result.findings:
-        where = paint(f"{clean(result.relpath(f.path))}:{f.line}:{f.column}:", BOLD)
-        level = paint(f"[{f.severity}]", SEVERITY_COLOR[f.severity])
-        out.append(f"{where} {f.rule_id}{FIXABLE if f.fix else ''} {level} {clean(f.message)}")
+        where = f"{clean(result.relpath(f.path))}:{f.line}:{f.column}:"
+        level = f"[{f.severity}]"
+        head = f"{where} {f.rule_id}{FIXABLE if f.fix else ''} {level} "
+        first, *rest = _wrap(head, clean(f.message), width)
+        painted = f"{paint(where, BOLD)} {f.rule_id}{FIXABLE if f.fix else ''} {paint(level, SEVERITY_COLOR[f.severity])} "
+        out.append(painted + first[len(head):])
+        out.extend(rest)
         source = None if f.rule_id in secret else _source_line(lines_of, f.path, f.line)
         if source is not None:
             shown, pad, caret = _excerpt(source, f.line, f.column, f.end_line, f.end_column)
             out.extend([shown, pad + paint(caret, DIM)] if shown.strip() else [])
         for loc, why in f.related:
-            out.append(paint(f"  note: {clean(result.relpath(loc.path))}:{loc.line}:{loc.column}: {clean(why)}", DIM))
+            note = _wrap(f"  note: {clean(result.relpath(loc.path))}:{loc.line}:{loc.column}: ", clean(why), width)
+            out.extend(paint(line, DIM) for line in note)
         out.append("")
 
     out.append(summary(result))
     return "\n".join(out) + "\n"
+
+
+INDENT = "    "  # before the continuation lines of a wrapped message
+
+
+def _wrap(head: str, message: str, width: Optional[int]) -> list[str]:
+    """`head + message` as lines of at most `width` columns, broken between words (a word longer
+    than a line is not broken), continuation lines indented; one line when `width` is None."""
+    if width is None or len(head) + len(message) <= width:
+        return [head + message]
+    lines = textwrap.wrap(message, width=width, initial_indent="\0" * len(head), subsequent_indent=INDENT,
+                          break_long_words=False, break_on_hyphens=False)
+    if not lines:
+        return [head + message]
+    return [head + lines[0][len(head):], *lines[1:]]
 
 
 FIXABLE = " [*]"  # after the rule id of a finding that carries a fix, as ruff marks them
