@@ -32,9 +32,10 @@ INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse 
 def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stats]:
     """(the module jobs worth checking, diagnostics, Stats of what was read)."""
     jobs, diagnostics = discover(paths)
+    unmatched = options.unmatched_patterns(jobs)  # before `exclude` leaves any out
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
-    stats = Stats(files_read=sum(len(job.names) for job in jobs))
+    stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
     if options.skip_irrelevant:
         index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)

@@ -27,6 +27,8 @@ class RunOptions:
     path_ignores: Callable[[Path], list] = lambda path: []
     severity: dict = field(default_factory=dict)
     var_files_for: Callable[[Path], list] = lambda directory: []
+    # warnings for the config's patterns that match nothing among the discovered module jobs
+    unmatched_patterns: Callable[[list], list] = lambda jobs: []
     cache_dir: Optional[Path] = None  # None: no parse cache
     # What may be read on the repository's behalf (project.py); None: found from the paths
     project: Optional[Project] = None

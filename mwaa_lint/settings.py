@@ -101,6 +101,7 @@ class Settings:
             path_ignores=self.config.path_ignores,
             severity=self.severity,
             var_files_for=self.config.var_files_for,
+            unmatched_patterns=lambda jobs: self.config.unmatched(_scanned(jobs)),
             cache_dir=self.cache_dir,
             skip_irrelevant=not self.scan_all,
             project=self.project,
@@ -127,6 +128,14 @@ class Settings:
             "knowledge-tables": self.config.get("knowledge-tables", {}),
         }
         return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
+
+
+def _scanned(jobs: list):
+    """(path, is a directory) of every directory and file discovery found, for the patterns."""
+    for job in jobs:
+        yield job.directory, True
+        for path in (*job.files, *job.var_files, *job.requirement_files):
+            yield path, False
 
 
 def split(values) -> list:
