@@ -35,3 +35,8 @@ class RunOptions:
     # Parse only directories with an aws_mwaa_environment in reach (see relevance.py);
     # False parses everything (`--scan-all`), which finds the same findings, slower.
     skip_irrelevant: bool = True
+
+
+class UndeclaredVariable(Exception):
+    """A `--var` for a variable no scanned module declares (Terraform: "Value for undeclared variable")."""
+

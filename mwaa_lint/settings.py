@@ -66,6 +66,11 @@ class Settings:
         rule_options = parse_rule_options(config.get("rule-options", {}), all_rules, f"{config.path}: rule-options")
         for rule_id, options in parse_rule_options(_pairs(flags["rule_options"]), all_rules, "--rule-option").items():
             rule_options.setdefault(rule_id, {}).update(options)
+        for assignment in flags["cli_vars"]:
+            if not assignment.partition("=")[1] or not assignment.partition("=")[0].strip():
+                raise click.BadParameter(f'the given --var option "{assignment}" is not correctly specified; it must be '
+                                         'a variable name and value separated by an equals sign, like --var="key=value"',
+                                         param_hint="--var")
         baseline = flags.get("baseline_file") or (str(config.resolve(config.get("baseline"))) if config.get("baseline") else None)
         return cls(
             config=config,
@@ -160,7 +165,14 @@ def parse_rule_options(given: dict, rules: list, where: str) -> dict:
             if rule is None or not option or option not in rule.options:
                 known = ", ".join(f"{r.id}.{o}" for r in rules for o in r.options) or "none"
                 raise click.BadParameter(f"unknown rule option {rule_key}.{option} (known: {known})", param_hint=where)
-            options.setdefault(rule.id, {})[option] = _number(raw)
+            value = _number(raw)
+            check = rule.option_types.get(option)
+            if check is not None:
+                try:
+                    value = check(value)
+                except ValueError as exc:
+                    raise click.BadParameter(f"{rule.id}.{option}: {exc}", param_hint=where) from None
+            options.setdefault(rule.id, {})[option] = value
     return options
 
 
