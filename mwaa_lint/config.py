@@ -38,12 +38,14 @@ MAX_CONFIG_BYTES = 1024 * 1024
 # expression, which backtracks: its time grows as a power of the path's length, one degree per
 # wildcard that can cross a `/` (`**`) and per wildcard within one name (`*`, `?`). So a pattern
 # has at most MAX_WILDCARDS wildcards, at most MAX_DOUBLE_STARS of them `**` (an unanchored
-# pattern, `x.tf`, starts with an implicit `**/`), and a path longer than MAX_MATCHED_PATH
+# pattern, `x.tf`, starts with an implicit `**/`) and MAX_STARS_IN_A_NAME `*` in one name
+# (`a*b*c`), and a path longer than MAX_MATCHED_PATH
 # matches no pattern. tests/test_globs.py runs the worst patterns the caps allow on the longest path.
 MAX_PATTERNS = 100  # per key
 MAX_PATTERN_LENGTH = 200
 MAX_WILDCARDS = 3
 MAX_DOUBLE_STARS = 2
+MAX_STARS_IN_A_NAME = 2
 MAX_MATCHED_PATH = 512
 _DOUBLE_STAR = re.compile(r"\.[+*]")  # how pathspec writes `**`
 _WILDCARD = re.compile(r"\.[+*]|\[\^/\]")  # and `*` ([^/]*) and `?` ([^/])
@@ -89,10 +91,12 @@ class Pattern:
         regex = getattr(compiled, "regex", None)
         if compiled.include is None or regex is None:
             raise bad("is not a pattern (empty, or a # comment)")
-        if len(_WILDCARD.findall(regex.pattern)) > MAX_WILDCARDS or len(_DOUBLE_STAR.findall(regex.pattern)) > MAX_DOUBLE_STARS:
+        in_one_name = max(len(re.findall(r"\*+", name)) for name in written.split("/") if name != "**") if written.strip("/*") else 0
+        if len(_WILDCARD.findall(regex.pattern)) > MAX_WILDCARDS or len(_DOUBLE_STAR.findall(regex.pattern)) > MAX_DOUBLE_STARS \
+                or in_one_name > MAX_STARS_IN_A_NAME:
             raise bad(f"has more than {MAX_WILDCARDS} wildcards (*, ** or ?; a pattern without a / starts with "
-                      f"an implicit **/), or more than {MAX_DOUBLE_STARS} **, which would make matching slow; "
-                      "write simpler patterns")
+                      f"an implicit **/), more than {MAX_DOUBLE_STARS} ** or more than {MAX_STARS_IN_A_NAME} * in "
+                      "one name, which would make matching slow; write simpler patterns")
         self.written = written
         self.negated = not compiled.include
         self._regex = regex
