@@ -78,8 +78,9 @@ class Baseline:
         left_by_message = Counter(self.by_message)
         new: list[Finding] = []
         known: list[Finding] = []
+        lines_of: dict = {}
         for finding in sorted(findings, key=lambda f: f.sort_key()):
-            k = key(finding, self.base)
+            k = key(finding, self.base, lines_of)
             if left[k] > 0:
                 left[k] -= 1
                 known.append(finding)
@@ -97,15 +98,19 @@ def _relative(finding, base: Path) -> str:
     return Path(os.path.relpath(Path(finding.path).resolve(), base)).as_posix()
 
 
-def argument(finding) -> str:
-    """The name written where the finding points ('' when there is none, or the file cannot be read)."""
+def argument(finding, lines_of: dict | None = None) -> str:
+    """The name written where the finding points ('' when there is none, or the file cannot be
+    read); `lines_of` keeps each file's lines (path → lines) across the findings of one run."""
     from .diagnostic import InputError
     from .source import read_text
 
-    try:
-        lines = read_text(Path(finding.path)).split("\n")
-    except InputError:
-        return ""
+    lines_of = {} if lines_of is None else lines_of
+    if finding.path not in lines_of:
+        try:
+            lines_of[finding.path] = read_text(Path(finding.path)).split("\n")
+        except InputError:
+            lines_of[finding.path] = []
+    lines = lines_of[finding.path]
     if not 1 <= finding.line <= len(lines):
         return ""
     text = lines[finding.line - 1]
@@ -113,9 +118,9 @@ def argument(finding) -> str:
     return match.group(1) if match else ""
 
 
-def key(finding, base: Path) -> tuple[str, str, str, str]:
+def key(finding, base: Path, lines_of: dict | None = None) -> tuple[str, str, str, str]:
     """(rule id, path relative to `base`, address, argument): what a baseline entry matches."""
-    return (finding.rule_id, _relative(finding, base), finding.address, argument(finding))
+    return (finding.rule_id, _relative(finding, base), finding.address, argument(finding, lines_of))
 
 
 def message_key(finding, base: Path) -> tuple[str, str, str, str]:
@@ -127,8 +132,9 @@ def render(findings: list, base: Path) -> str:
     """The baseline file for `findings`, with paths relative to `base` (where it is written)."""
     counts: Counter = Counter()
     messages: dict = {}  # the first finding's message of each key: for people reading the file, never matched
+    lines_of: dict = {}
     for finding in sorted(findings, key=lambda f: f.sort_key()):
-        k = key(finding, base.resolve())
+        k = key(finding, base.resolve(), lines_of)
         counts[k] += 1
         messages.setdefault(k, finding.message)
     entries = [
