@@ -30,6 +30,7 @@ from .project import confined_to
 from .redact import printable
 from .registry import RegistryError, find_rule, load_rules
 from .rule import Severity
+from .run_options import UndeclaredVariable
 from .settings import Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130  # 130: 128 + SIGINT, as shells report it
@@ -40,10 +41,23 @@ class DefaultToCheck(click.Group):
 
     def parse_args(self, ctx, args):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            self._no_typo(args[0])
             args = ["check", *args]
         elif not args:
             args = ["check"]
         return super().parse_args(ctx, args)
+
+    def _no_typo(self, word: str) -> None:
+        """`mwaa-lint chek x`: a word that is no path but is close to a command's name is a
+        typo of the command (as ruff says), not a path to check. A path that exists is a path."""
+        import difflib
+
+        if word.startswith("-") or os.path.lexists(word):
+            return
+        close = difflib.get_close_matches(word, list(self.commands), n=1)
+        if close:
+            _fail(f"no command {printable(word)!r} and no such path; did you mean {close[0]!r}? "
+                  f"(`mwaa-lint {close[0]} --help`)")
 
     def invoke(self, ctx):
         """Run the command; what it did not handle ends here, in one line and exit code 2 (click
@@ -229,7 +243,10 @@ def check(paths, **flags):
         sys.exit(EXIT_ERROR)
 
     with confined_to(settings.project):  # the rest of the run reads and writes through its gate
-        _check_and_report(paths, settings, options, flags)
+        try:
+            _check_and_report(paths, settings, options, flags)
+        except UndeclaredVariable as exc:  # found before any module is parsed
+            _fail(str(exc))
 
 
 def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> None:
@@ -365,7 +382,10 @@ def cost(paths, output_format, var_files, cli_vars, config_file, project_root):
         sys.exit(EXIT_ERROR)
 
     with confined_to(settings.project):  # estimates evaluate values, which may read files
-        contexts, diagnostics = load_roots(paths, options)
+        try:
+            contexts, diagnostics = load_roots(paths, options)
+        except UndeclaredVariable as exc:
+            _fail(str(exc))
         found = estimates(contexts)
         diagnostics.extend(d for d in refused_reads() if d not in diagnostics)
         if diagnostics:

@@ -5,6 +5,7 @@ root), policy.py (suppressions, severity, baseline: one Result). A root whose ch
 nothing that has changed since it was stored skips to its findings (result_cache.py)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from .project import current as current_project
 from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
 from .result_cache import Entry, ResultStore
-from .run_options import RunOptions
+from .run_options import RunOptions, UndeclaredVariable
 
 __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 
@@ -40,9 +41,11 @@ def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stat
     diagnostics.extend(plan_diagnostics)
     if plans:
         jobs = plan_jobs(jobs, plans)
+    unmatched = options.unmatched_patterns(jobs)  # before `exclude` leaves any out
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
-    stats = Stats(files_read=sum(len(job.names) for job in jobs))
+    check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
+    stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
     if options.skip_irrelevant:
         index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)
@@ -50,6 +53,43 @@ def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stat
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
     return jobs, diagnostics, stats
+
+
+def check_declared(cli_vars: list, jobs: list) -> None:
+    """Raise UndeclaredVariable for the first `--var NAME=…` whose NAME no scanned module
+    declares. With several roots (a module per directory), one that declares it is enough.
+    Found on the files' text before anything is parsed, leniently (a declaration in a comment
+    counts): the run stops only when no file can declare it."""
+    names = list(dict.fromkeys(assignment.partition("=")[0].strip() for assignment in cli_vars))
+    if not names or not jobs:
+        return
+    left = set(names)
+    for path in (path for job in jobs for path in job.files):
+        try:
+            text = current_project().read_bytes(path, quiet=True).decode("utf-8", "replace")
+        except OSError:
+            return  # a file we cannot read may declare it: say nothing (its read error is reported)
+        left = {name for name in left if not _declares(text, name, json=path.name.endswith(".json"))}
+        if not left:
+            return
+    name = next(n for n in names if n in left)
+    raise UndeclaredVariable(
+        f'Value for undeclared variable: a variable named "{name}" was assigned on the command line (--var), '
+        'but no scanned root module declares a variable of that name; to use this value, add a "variable" '
+        "block to the configuration")
+
+
+def _declares(text: str, name: str, json: bool) -> bool:
+    quoted = re.escape(name)
+    if json:  # {"variable": {"name": {...}}}, the "variable" value also a list of such objects
+        import json as json_module
+
+        try:
+            variables = json_module.loads(text).get("variable", {})
+        except (ValueError, AttributeError, RecursionError):
+            return True  # not a JSON object: its parse error is reported, and it may declare it
+        return any(isinstance(v, dict) and name in v for v in (variables if isinstance(variables, list) else [variables]))
+    return re.search(rf'\bvariable\s*"{quoted}"\s*\{{|\bvariable\s+{quoted}\s*\{{', text) is not None
 
 
 def _called_by_roots(jobs: list[ModuleJob], calls: dict) -> set:

@@ -22,6 +22,7 @@ class Stats:
     files_parsed: int = 0  # parsed in this run
     files_from_cache: int = 0  # taken from the parse cache instead
     roots_reused: int = 0  # root modules answered from the result cache: nothing read or evaluated
+    unmatched_patterns: list = field(default_factory=list)  # warnings: config patterns that match no scanned path
 
 
 @dataclass

@@ -82,6 +82,11 @@ class Rule:
     # GitHub code scanning ranks security alerts by this CVSS-like score (0.0–10.0).
     security_severity: ClassVar[Optional[float]] = None
     options: ClassVar[dict] = {}  # option name → default; users override per rule
+    # Option name → the check of a value a user gives it (in the config, or `--rule-option`,
+    # where a number arrives as a number): it returns the value the rule will see, or raises
+    # ValueError("expected …, found …"). Run when the configuration is read, before any scan,
+    # so that a wrong value stops the run (exit 2) instead of silencing the rule.
+    option_types: ClassVar[dict] = {}
     # Off-by-default rules run only when a --select (or config `select`) names them.
     enabled_by_default: ClassVar[bool] = True
     # The kind of rule, which decides its hook. "module": `check(context)` runs on each root

@@ -27,6 +27,8 @@ class RunOptions:
     path_ignores: Callable[[Path], list] = lambda path: []
     severity: dict = field(default_factory=dict)
     var_files_for: Callable[[Path], list] = lambda directory: []
+    # warnings for the config's patterns that match nothing among the discovered module jobs
+    unmatched_patterns: Callable[[list], list] = lambda jobs: []
     cache_dir: Optional[Path] = None  # None: no parse cache
     # What may be read on the repository's behalf (project.py); None: found from the paths
     project: Optional[Project] = None
@@ -34,3 +36,8 @@ class RunOptions:
     # False parses everything (`--scan-all`), which finds the same findings, slower.
     skip_irrelevant: bool = True
     plans: list = field(default_factory=list)  # `--plan FILE`: read as Terraform plan JSON whatever the name
+
+
+class UndeclaredVariable(Exception):
+    """A `--var` for a variable no scanned module declares (Terraform: "Value for undeclared variable")."""
+

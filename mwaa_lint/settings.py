@@ -67,6 +67,11 @@ class Settings:
         rule_options = parse_rule_options(config.get("rule-options", {}), all_rules, f"{config.path}: rule-options")
         for rule_id, options in parse_rule_options(_pairs(flags["rule_options"]), all_rules, "--rule-option").items():
             rule_options.setdefault(rule_id, {}).update(options)
+        for assignment in flags["cli_vars"]:
+            if not assignment.partition("=")[1] or not assignment.partition("=")[0].strip():
+                raise click.BadParameter(f'the given --var option "{assignment}" is not correctly specified; it must be '
+                                         'a variable name and value separated by an equals sign, like --var="key=value"',
+                                         param_hint="--var")
         baseline = flags.get("baseline_file") or (str(config.resolve(config.get("baseline"))) if config.get("baseline") else None)
         return cls(
             config=config,
@@ -104,6 +109,7 @@ class Settings:
             path_ignores=self.config.path_ignores,
             severity=self.severity,
             var_files_for=self.config.var_files_for,
+            unmatched_patterns=lambda jobs: self.config.unmatched(_scanned(jobs)),
             cache_dir=self.cache_dir,
             skip_irrelevant=not self.scan_all,
             project=self.project,
@@ -133,6 +139,14 @@ class Settings:
         return yaml.safe_dump(shown, sort_keys=False, allow_unicode=True)
 
 
+def _scanned(jobs: list):
+    """(path, is a directory) of every directory and file discovery found, for the patterns."""
+    for job in jobs:
+        yield job.directory, True
+        for path in (*job.files, *job.var_files, *job.requirement_files):
+            yield path, False
+
+
 def split(values) -> list:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
@@ -155,7 +169,14 @@ def parse_rule_options(given: dict, rules: list, where: str) -> dict:
             if rule is None or not option or option not in rule.options:
                 known = ", ".join(f"{r.id}.{o}" for r in rules for o in r.options) or "none"
                 raise click.BadParameter(f"unknown rule option {rule_key}.{option} (known: {known})", param_hint=where)
-            options.setdefault(rule.id, {})[option] = _number(raw)
+            value = _number(raw)
+            check = rule.option_types.get(option)
+            if check is not None:
+                try:
+                    value = check(value)
+                except ValueError as exc:
+                    raise click.BadParameter(f"{rule.id}.{option}: {exc}", param_hint=where) from None
+            options.setdefault(rule.id, {})[option] = value
     return options
 
 

@@ -58,6 +58,7 @@ class CostCeilingExceeded(Rule):
     slug = "cost-ceiling-exceeded"
     severity = Severity.WARNING
     options = {"budget": "none"}  # USD per month; "none": no budget, the rule is silent
+    option_types = {"budget": lambda value: _budget(value)}
     example_options = {"budget": 1000}  # the documented Example's budget (tests/test_rule_docs.py)
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
@@ -117,3 +118,12 @@ def _expected(env: Environment, ceiling: Any, name: str, part: Decimal, budget: 
     if most < least:
         return fallback
     return f"{name} <= {most} to stay within the budget"
+
+
+def _budget(value: Any) -> Any:
+    """The `budget` option as given, once it is an amount or none (ValueError: what it expects)."""
+    try:
+        monthly_budget(value)
+    except ValueError as exc:
+        raise ValueError(str(exc).removeprefix("MWAA504.budget: ")) from None
+    return value

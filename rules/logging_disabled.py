@@ -84,6 +84,7 @@ class LoggingDisabled(Rule):
     severity = Severity.WARNING
     security_severity = 3.0
     options = {"log_types": "all"}
+    option_types = {"log_types": lambda value: _log_types(value)}
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         log_types = _required(table("log_types")["types"], self.opts.get("log_types"))
@@ -150,6 +151,17 @@ def _required(log_types: dict[str, Any], option: Any) -> dict[str, Any]:
     names = option if isinstance(option, (list, tuple)) else str(option).split(",")
     wanted = {str(name).strip() for name in names}
     return {name: info for name, info in log_types.items() if name in wanted}
+
+
+def _log_types(value: Any) -> Any:
+    """The `log_types` option: `all`, or log type block names (a list, or separated by commas)."""
+    known = list(table("log_types")["types"])
+    names = value if isinstance(value, list) else str(value).split(",") if isinstance(value, str) else None
+    if isinstance(value, str) and value.strip().lower() in ("", "all"):
+        return value
+    if not names or not all(isinstance(name, str) and name.strip() in known for name in names):
+        raise ValueError(f"expected all, or some of {', '.join(known)} (a list, or separated by commas), found {value!r}")
+    return value
 
 
 def _names(block_names: list[str], log_types: dict[str, Any]) -> str:

@@ -48,6 +48,7 @@ class UnboundedMaxWorkers(Rule):
     slug = "unbounded-max-workers"
     severity = Severity.WARNING
     options = {"ceiling": None}  # None: the service maximum from the knowledge base
+    option_types = {"ceiling": lambda value: _ceiling(value)}
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         classes = table("environment_classes")
@@ -114,3 +115,12 @@ def _grows(max_workers: Any, variable: Any, ceiling: int) -> tuple[int, Any] | N
         if all(validation.rejects(result) is False for v in on_the_way for validation in v.validations()):
             return probe, result
     return None
+
+
+def _ceiling(value: Any) -> Any:
+    """The `ceiling` option: a whole number of workers, 1 or more; none for the service maximum."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a whole number of workers, 1 or more (none: the service maximum), found {value!r}")
+    return value

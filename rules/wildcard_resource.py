@@ -94,6 +94,7 @@ class WildcardResource(Rule):
     severity = Severity.WARNING
     security_severity = 6.5
     options = {"min_scoped_share": 0.5}  # a pattern is reported when this share of its actions is scoped
+    option_types = {"min_scoped_share": lambda value: _share(value)}
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
         for env in context.environments():
@@ -173,3 +174,10 @@ def _split(unscoped: list[str]) -> str:
     names = ", ".join(f"`{a}`" for a in unscoped[:_EXAMPLES])
     more = f" and {len(unscoped) - _EXAMPLES} more" if len(unscoped) > _EXAMPLES else ""
     return f" (grant the actions that only work on \"*\", {names}{more}, in a statement of their own)"
+
+
+def _share(value: object) -> float:
+    """The `min_scoped_share` option: a number from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"expected a number from 0 to 1, found {value!r}")
+    return float(value)

@@ -187,9 +187,9 @@ def test_cost_refuses_an_absurd_budget_in_one_line(cli, tmp_path):
     (tmp_path / "main.tf").write_text(PUBLIC)
     (tmp_path / ".mwaa-lint.yaml").write_text("rule-options: {MWAA504: {budget: 1e400}}\n")
     run = cli("cost", ".", cwd=tmp_path)
-    assert (run.exit_code, run.stderr) == (
-        2, "mwaa-lint: error: MWAA504.budget: expected an amount per month in the price table's currency (USD), "
-           "found inf\n")
+    assert (run.exit_code, run.stderr) == (  # checked with the config, so the error says where it was set
+        2, f"mwaa-lint: error: Invalid value for {tmp_path / '.mwaa-lint.yaml'}: rule-options: MWAA504.budget: "
+           "expected an amount per month in the price table's currency (USD), found inf\n")
 
 
 # --- file names that are not UTF-8 ----------------------------------------------------------------

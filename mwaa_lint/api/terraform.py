@@ -35,10 +35,11 @@ if TYPE_CHECKING:
 class Rule(_Rule):
     """The base class of a rule written against this API: `check(context)` gets a `Context`.
 
-    Declare `id`, `slug`, `severity` (and optionally `security_severity`, `options`,
-    `enabled_by_default`, `show_source`); write the docstring (summary line, then `## What it
-    does`, `## Why is this bad?`, `## Example` and `## Use instead` with one ```hcl block
-    each: the example must fire, the other must not); yield `self.finding(loc, message,
+    Declare `id`, `slug`, `severity` (and optionally `security_severity`, `options` with
+    `option_types` to check the values users give them, `enabled_by_default`, `show_source`);
+    write the docstring (summary line, then `## What it does`, `## Why is this bad?`,
+    `## Example` and `## Use instead` with one ```hcl block each: the example must fire, the
+    other must not); yield `self.finding(loc, message,
     address=..., related=...)` for each problem and a `Diagnostic` for what cannot be judged.
     """
 
