@@ -32,6 +32,7 @@ class Result:
     suppressed: int = 0  # findings hidden by inline suppressions
     baselined: int = 0  # findings hidden because the baseline already has them
     stats: Stats = field(default_factory=Stats)
+    notes: list = field(default_factory=list)  # what file mode left out, and why (selection.py), for --statistics
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root), a

@@ -12,6 +12,7 @@ def render(result: Result, color: bool = False) -> str:
     work = (f"{s.files_read} Terraform files read, {s.files_parsed} parsed, {s.files_from_cache} from the parse cache; "
             f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach); "
             f"{s.roots_reused} root module{'' if s.roots_reused == 1 else 's'} answered from the result cache\n")
+    work += "".join(f"note: {note}\n" for note in result.notes)
     if not counts:
         return "No findings.\n" + work
     width = len(str(max(counts.values())))
