@@ -71,10 +71,19 @@ def _check(prepared: Root, rules: list, options: RunOptions) -> tuple[list, list
         diagnostics.append(Diagnostic(job.directory, 0, 0, f"{ev.gave_up}; the values past that point were treated as "
                                       "unknown, so this module was not fully checked", kind="limit"))
     if job.report is not None:
-        findings = [f for f in findings if real(f.path) in job.report]
+        # a named file selects its whole module directory: a finding located in it, or pointing into it
+        findings = [f for f in findings if _reported(f.path, job.report)
+                    or any(_reported(loc.path, job.report) for loc, _ in f.related)]
     files = {real(f.path) for each in ev.tree for f in each.module.files}
     plans = 1 if job.plan is not None else 0  # the plan file, read and checked too
     return findings, diagnostics, len(files) + len(job.requirement_files) + plans
+
+
+def _reported(path, report: set) -> bool:
+    """Is a finding at `path` reported? `report` holds resolved files and directories (a
+    directory: every file directly in it, requirements files included)."""
+    resolved = real(path)
+    return resolved in report or resolved.parent in report
 
 
 def _internal_error(rule_class, exc: Exception, env, job) -> Diagnostic:

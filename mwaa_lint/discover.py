@@ -1,5 +1,6 @@
 """Turn the paths a user gave into module jobs: a directory of Terraform files, its variable
-files, and which of its files to report on (all, or only the files named)."""
+files, and which of its files to report on (all, or those of the modules the named files
+select: selection.py)."""
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ class ModuleJob:
     real: Path  # the directory resolved: how runs compare directories
     names: list = field(default_factory=list)  # its configuration files (configuration_names), sorted
     var_files: list = field(default_factory=list)  # terraform.tfvars(.json), *.auto.tfvars(.json)
-    report: Optional[set] = None  # None: every file; else only these resolved paths
+    report: Optional[set] = None  # None: every file; else only these resolved files, and the files of these directories
     requirement_files: list = field(default_factory=list)
     named: bool = False  # the user named this directory or a file in it (not just an ancestor)
     plan: Optional[Any] = None  # the Terraform plan (plan.Plan) made from this directory, when one was given
@@ -102,6 +103,8 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
             if is_terraform(path) or path.suffix == ".txt":
                 if job.report is not None:
                     job.report.add(real(path))
+                    if is_terraform(path):  # a named file selects its whole module directory (selection.py)
+                        job.report.update([job.real, *(real(p) for p in job.files)])
                     if path.suffix == ".txt":  # naming a requirements file names what it includes
                         from .requirements import included_files  # only when one is named
 

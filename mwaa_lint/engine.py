@@ -27,6 +27,7 @@ from .relevance import FactsIndex, relevant_directories
 from .result import Result, Stats
 from .result_cache import Entry, ResultStore
 from .run_options import RunOptions, UndeclaredVariable
+from .selection import installed_by, select
 
 __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 
@@ -34,25 +35,51 @@ OnProgress = Callable[[str, int, int], None]  # (stage, done, total), e.g. ("che
 INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
 
 
-def _jobs(paths: list, options: RunOptions) -> tuple[list[ModuleJob], list, Stats]:
-    """(the module jobs worth checking, diagnostics, Stats of what was read)."""
+def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict) -> tuple[list[ModuleJob], list, Stats, list]:
+    """(the module jobs worth checking, diagnostics, Stats of what was read, notes on named files
+    left out, for --statistics). `early` receives
+    the roots prepared to learn which requirements files they install (selection.py)."""
     paths, plans, plan_diagnostics = split_plans(paths, options.plans)
     jobs, diagnostics = discover(paths)
     diagnostics.extend(plan_diagnostics)
     if plans:
         jobs = plan_jobs(jobs, plans)
-    unmatched = options.unmatched_patterns(jobs)  # before `exclude` leaves any out
+    unmatched = options.unmatched_patterns(jobs)  # before `exclude` (and file mode's selection) leaves any out
+    index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
+    named = [p for p in paths if not Path(p).is_dir() and Path(p).exists()]
+    notes: list = []
+    if named:  # file mode (pre-commit): the named files' modules, their callers, the environments using them
+
+        def installs(job: ModuleJob) -> set:
+            if options.excluded(job.directory):
+                return set()
+            early[job.real] = prepared = early.get(job.real) or prepare(job, loader, options)
+            return _installed(prepared, options)
+
+        jobs, notes = select(jobs, named, index, installs)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
     jobs = [job for job in jobs if not options.excluded(job.directory)]
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
     if options.skip_irrelevant:
-        index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
         relevant = relevant_directories(jobs, index)
         kept = [job for job in jobs if job.real in relevant or job.requirement_files or job.plan is not None]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
-    return jobs, diagnostics, stats
+    return jobs, diagnostics, stats, notes
+
+
+def _installed(prepared: Root, options: RunOptions) -> set:
+    """The resolved requirements files the environments of an evaluated root install."""
+    if prepared.ev is None or prepared.diagnostics:
+        return set()
+    from .api import Context as ApiContext
+
+    context = Context(module=prepared.ev.module, ev=prepared.ev, options=options.rule_options)
+    try:
+        return installed_by(ApiContext(context).environments())
+    except Exception:  # noqa: BLE001 - a root that cannot say installs nothing we can stand behind
+        return set()
 
 
 def check_declared(cli_vars: list, jobs: list) -> None:
@@ -158,16 +185,17 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     # Each job is answered by its stored result when nothing its check looked at has changed
     # (result_cache.py); the others are parsed (from the parse cache where it can), evaluated, and,
     # if no other scanned root calls them as a module, checked; their results are stored.
-    jobs, diagnostics, stats = _jobs(paths, options)
+    loader = Loader(current())
+    early: dict = {}
+    jobs, diagnostics, stats, notes = _jobs(paths, options, loader, early)
     store = ResultStore(options.cache_dir, rules, options)
     # a root checked with a plan is checked again every time (what it read includes the plan)
     reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
-    loader = Loader(current())
-    loader.prefetch([path for job in jobs if job.real not in reused for path in job.files])
+    loader.prefetch([path for job in jobs if job.real not in reused and job.real not in early for path in job.files])
     prepared = {}
     for done, job in enumerate(jobs, 1):
         if job.real not in reused:
-            prepared[job.real] = prepare(job, loader, options)
+            prepared[job.real] = early.get(job.real) or prepare(job, loader, options)
         progress("reading modules", done, len(jobs))
     calls = {**{real: entry.called for real, entry in reused.items()},
              **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
@@ -191,7 +219,9 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     for each in prepared.values():
         if _keep(each) and each.ev is not None:
             store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
-    return result(outcomes, diagnostics, stats, rules, options, root)
+    checked = result(outcomes, diagnostics, stats, rules, options, root)
+    checked.notes = notes
+    return checked
 
 
 def _keep(prepared: Root) -> bool:
@@ -213,10 +243,11 @@ def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
     with _one_run(paths, options):
-        jobs, diagnostics, _ = _jobs(paths, options)
         loader = Loader(current())
-        loader.prefetch([path for job in jobs for path in job.files])
-        prepared = [prepare(job, loader, options) for job in jobs]
+        early: dict = {}
+        jobs, diagnostics, _, _ = _jobs(paths, options, loader, early)
+        loader.prefetch([path for job in jobs if job.real not in early for path in job.files])
+        prepared = [early.get(job.real) or prepare(job, loader, options) for job in jobs]
         called = _called_by_roots(jobs, {r.job.real: called_directories(r.ev) for r in prepared if r.ev is not None})
         roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []

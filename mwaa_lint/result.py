@@ -40,6 +40,7 @@ class Result:
     # and not diagnostics: the exit code is 0 for them unless --strict-modules
     notices: list[Diagnostic] = field(default_factory=list)
     environments: Optional[int] = None  # aws_mwaa_environment blocks in the roots checked; None: not counted
+    notes: list = field(default_factory=list)  # what file mode left out, and why (selection.py), for --statistics
 
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root), a

@@ -129,10 +129,15 @@ def test_exit_codes_follow_fail_on(cli):
     assert cli("modules/aws_documented").exit_code == 0
 
 
-def test_given_a_file_the_whole_module_is_loaded_but_only_that_file_reported(cli):
+def test_given_a_file_its_whole_module_is_checked_and_reported(cli):
+    # A named file selects its module directory (selection.py): iam.tf's policies are found
+    # through main.tf's environment, and main.tf's own finding is the module's too.
     data = cli("modules/policy_forms/iam.tf", "--format", "json").json()
-    assert data["findings"], "the role's policies live in iam.tf and must be found through main.tf's environment"
-    assert {f["path"] for f in data["findings"]} == {"modules/policy_forms/iam.tf"}
+    assert [(f["rule_id"], f["path"], f["line"]) for f in data["findings"]] == [
+        ("MWAA201", "modules/policy_forms/iam.tf", 30), ("MWAA201", "modules/policy_forms/iam.tf", 63),
+        ("MWAA201", "modules/policy_forms/iam.tf", 94), ("MWAA201", "modules/policy_forms/iam.tf", 106),
+        ("MWAA402", "modules/policy_forms/main.tf", 45),
+    ]
 
 
 def test_output_file(cli, tmp_path):

@@ -84,18 +84,29 @@ def test_a_module_repository_is_checked_through_its_examples_only(cli):
 
 def test_files_named_in_a_called_module_are_reported_through_its_caller(cli):
     """pre-commit names the changed files: the module's main.tf and examples/complete/main.tf.
-    The module is checked through the example only, and its named file is still reported."""
+    The module is checked through the roots of the project that call it (both examples, the
+    minimal one found by its `source = "../.."`), never alone, and its findings are reported."""
     data = cli("main.tf", "examples/complete/main.tf", "--format", "json", cwd=HERE / "module_repo").json()
     assert data["diagnostics"] == []
     assert sorted((f["rule_id"], f["path"], f["line"], f["address"]) for f in data["findings"]) == [
-        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this"),
+        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this"),  # airflow-orders-complete-WebServer
+        ("MWAA401", "main.tf", 37, "module.mwaa.aws_mwaa_environment.this"),  # airflow-orders-minimal-WebServer
         ("MWAA403", "main.tf", 27, "module.mwaa.aws_mwaa_environment.this"),
     ]
 
 
-def test_a_module_named_alone_is_still_checked_alone(cli):
-    """With no caller in the scan, the module directory is its own root."""
+def test_a_module_named_alone_is_checked_through_the_examples_that_call_it(cli):
+    """Its callers are found in the project (selection.py), so it is not checked with its defaults."""
     data = cli("main.tf", "--format", "json", "--select", "MWAA401", cwd=HERE / "module_repo").json()
+    assert [(f["path"], f["line"], f["message"].split('"')[1]) for f in data["findings"]] == [
+        ("main.tf", 37, "airflow-orders-complete-WebServer"), ("main.tf", 37, "airflow-orders-minimal-WebServer")]
+
+
+def test_a_module_with_no_caller_in_the_project_is_checked_alone(cli, tmp_path):
+    """With no caller in the project (a copy without its examples), the module is its own root."""
+    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
+        shutil.copy(HERE / "module_repo" / name, tmp_path / name)
+    data = cli("main.tf", "--format", "json", "--select", "MWAA401", cwd=tmp_path).json()
     assert [(f["path"], f["line"], f["address"]) for f in data["findings"]] == [("main.tf", 37, "aws_mwaa_environment.this")]
 
 

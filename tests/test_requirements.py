@@ -1,5 +1,8 @@
 """MWAA301's requirements.txt reader: the parser on its own, then named files through the CLI."""
+import shutil
+
 import pytest
+from conftest import FIXTURES
 
 from mwaa_lint.requirements import parse_requirements
 
@@ -59,8 +62,11 @@ def test_comments_options_includes_continuations_and_hashes():
     assert [(p.line, p.message.split(":")[0]) for p in parsed.problems] == [(10, "invalid requirement")]
 
 
-def test_a_named_requirements_file_follows_includes_and_local_constraints(cli):
-    run = cli("requirements_includes/requirements.txt", "--format", "json")
+def test_a_named_requirements_file_follows_includes_and_local_constraints(cli, tmp_path):
+    # Checked on its own: its project (a copy, outside this repository, whose fixtures hold many
+    # environments) has no MWAA environment to check it as the file of (selection.py).
+    shutil.copytree(FIXTURES / "requirements_includes", tmp_path / "requirements_includes")
+    run = cli("requirements_includes/requirements.txt", "--format", "json", cwd=tmp_path)
     assert run.exit_code == 1
     data = run.json()
     assert [(f["rule_id"], f["path"], f["line"], f["column"], f["message"]) for f in data["findings"]] == [

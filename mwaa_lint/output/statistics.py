@@ -13,6 +13,7 @@ def render(result: Result, color: bool = False) -> str:
             f"{s.directories_skipped} directories skipped (no aws_mwaa_environment in reach); "
             f"{s.roots_reused} root module{'' if s.roots_reused == 1 else 's'} answered from the result cache\n")
     work += "".join(f"warning: {line}\n" for line in s.unmatched_patterns)
+    work += "".join(f"note: {note}\n" for note in result.notes)
     if not counts:
         return "No findings.\n" + work
     width = len(str(max(counts.values())))
