@@ -366,8 +366,9 @@ def test_the_fix_hook_fixes_the_changed_files_and_fails_the_commit(tmp_path):
     subprocess.run(["git", "add", "."], cwd=root, check=True)
     proc = pre_commit(root, "try-repo", str(REPO), "mwaa-lint-fix", "--files", "main.tf")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    # findings only for the file passed (MWAA303 on requirements.txt is not among them)
-    assert "Fixed 2 findings (4 remaining)." in proc.stdout
+    # the findings of the passed file's module: MWAA303 on its requirements.txt is among them
+    assert "Fixed 2 findings (5 remaining)." in proc.stdout
+    assert "requirements.txt:1:1: MWAA303" in proc.stdout
     assert "files were modified by this hook" in proc.stdout
     assert (root / "main.tf").read_bytes() == (FIX / "s3_object_version" / "expected" / "main.tf").read_bytes()
 
