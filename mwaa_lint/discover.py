@@ -78,7 +78,7 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
     def job_for(directory: Path, resolved: Optional[Path] = None, entries: Optional[list] = None) -> ModuleJob:
         resolved = resolved or real(directory)
         if resolved not in jobs:
-            jobs[resolved] = _load_directory(directory, resolved, entries)
+            jobs[resolved] = load_directory(directory, resolved, entries)
         return jobs[resolved]
 
     for raw in paths:
@@ -87,7 +87,7 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
             kind = "broken symbolic link" if path.is_symlink() else "no such file or directory"
             diagnostics.append(Diagnostic(path, 0, 0, f"{kind}", kind="read-error"))
         elif path.is_dir():
-            found = _walk(path, diagnostics)
+            found = walk_tree(path, diagnostics)
             if not found:
                 message = "no Terraform files (.tf, .tf.json, .tofu, .tofu.json) found"
                 diagnostics.append(Diagnostic(path, 0, 0, message, kind="usage"))
@@ -117,7 +117,7 @@ def discover(paths: list) -> tuple[list[ModuleJob], list[Diagnostic]]:
     return [jobs[k] for k in sorted(jobs)], diagnostics
 
 
-def _load_directory(directory: Path, resolved: Path, entries: Optional[list] = None) -> ModuleJob:
+def load_directory(directory: Path, resolved: Path, entries: Optional[list] = None) -> ModuleJob:
     job = ModuleJob(directory=directory, real=resolved, report=set())
     if entries is None:
         try:
@@ -152,14 +152,14 @@ def _is_file(entry: os.DirEntry) -> bool:
         return False
 
 
-def _is_directory(entry: os.DirEntry) -> bool:
+def is_directory(entry: os.DirEntry) -> bool:
     try:
         return entry.is_dir()  # follows symbolic links, as `terraform` does
     except OSError:
         return False
 
 
-def _walk(root: Path, diagnostics: list) -> list:
+def walk_tree(root: Path, diagnostics: list) -> list:
     """(directory, its resolved path, its listing) for each directory under root holding
     Terraform files, top-down; symlinked directories followed once. Each directory is listed
     once, for the walk and for its job alike."""
@@ -187,8 +187,8 @@ def _walk(root: Path, diagnostics: list) -> list:
             message = f"cannot read directory: {error.strerror or error}; not checked"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
-        if configuration_names(e.name for e in entries if not _is_directory(e)):
+        if configuration_names(e.name for e in entries if not is_directory(e)):
             found.append((Path(current), resolved, entries))
-        subdirectories = [e.path for e in entries if e.name not in SKIP_DIRS and _is_directory(e)]
+        subdirectories = [e.path for e in entries if e.name not in SKIP_DIRS and is_directory(e)]
         pending.extend(reversed(subdirectories))  # popped in name order: the order os.walk gives
     return found

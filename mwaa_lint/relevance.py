@@ -44,7 +44,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
         directory = os.fspath(job.real)
-        _note(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
+        note_facts(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
         if directory not in holds and _downloaded_holds(directory, index):
             holds.add(directory)
     # Modules reached only through a call are not jobs of their own; read them too.
@@ -67,7 +67,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             holds.add(target)
             calls[target] = set()
             continue
-        _note(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
+        note_facts(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
         pending.extend(calls[target])
     index.save()
     # A directory matters if it holds an environment or any module it calls matters.
@@ -107,7 +107,7 @@ def _downloaded_holds(directory: str, index: FactsIndex) -> bool:
     return False
 
 
-def _note(directory: str, facts: list, holds: set, calls: dict) -> None:
+def note_facts(directory: str, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
     sources = {source for _, found in facts for source in found}

@@ -20,11 +20,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .discover import ModuleJob, _is_directory, _load_directory, _walk, configuration_names, is_terraform
+from .discover import ModuleJob, configuration_names, is_directory, is_terraform, load_directory, walk_tree
 from .model import CONFIGURATION_SUFFIXES
 from .paths import real
 from .project import current as current_project
-from .relevance import FactsIndex, _note
+from .relevance import FactsIndex, note_facts
 
 __all__ = ["Tree", "select"]
 
@@ -37,11 +37,11 @@ class Tree:
         self.listings: dict[str, list] = {}
         self.holds: set = set()
         self.calls: dict[str, set] = {}
-        for _, resolved, entries in _walk(Path(root), []) if root else []:
+        for _, resolved, entries in walk_tree(Path(root), []) if root else []:
             key = os.fspath(resolved)
-            names = configuration_names(e.name for e in entries if not _is_directory(e))
+            names = configuration_names(e.name for e in entries if not is_directory(e))
             self.listings[key] = entries
-            _note(key, [index.facts(os.path.join(key, name)) for name in names], self.holds, self.calls)
+            note_facts(key, [index.facts(os.path.join(key, name)) for name in names], self.holds, self.calls)
         called = set().union(*(targets - {d} for d, targets in self.calls.items()))
         self.roots = [d for d in sorted(self.calls) if d not in called]
 
@@ -61,7 +61,7 @@ class Tree:
         `word`? (A cheap test before evaluating it; a file that cannot be read counts as holding it.)"""
         for directory in self.reach(root):
             for entry in self.listings.get(directory, ()):
-                if not entry.name.endswith((*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")) or _is_directory(entry):
+                if not entry.name.endswith((*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")) or is_directory(entry):
                     continue
                 try:
                     if word.encode() in current_project().read_bytes(entry.path, quiet=True):
@@ -71,7 +71,7 @@ class Tree:
         return False
 
     def job(self, directory: str) -> ModuleJob:
-        return _load_directory(Path(directory), Path(directory), self.listings.get(directory))
+        return load_directory(Path(directory), Path(directory), self.listings.get(directory))
 
 
 def select(jobs: list[ModuleJob], named: list, index: FactsIndex,
@@ -139,7 +139,7 @@ def installed_by(environments) -> set:
     found: set = set()
     for env in environments:
         for each in env.requirements():
-            if not getattr(each, "_inline", False):
+            if not each.inline:
                 found.add(real(each.path))
     return found
 

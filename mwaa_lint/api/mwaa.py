@@ -501,6 +501,11 @@ class _RequirementsFile:
         self.requirements, self.includes, self.problems = parsed.requirements, parsed.includes, parsed.problems
         self.options = parsed.options
 
+    @property
+    def inline(self) -> bool:
+        """Is it the `content` of an upload, written in a .tf file (not a file of its own)?"""
+        return self._inline
+
     def _key(self) -> tuple[Any, ...]:
         return (self.path, self._first) if self._inline else (real(self.path),)
 
