@@ -75,8 +75,9 @@ def _check(prepared: Root, rules: list, options: RunOptions) -> tuple[list, list
         findings = [f for f in findings if _reported(f.path, job.report)
                     or any(_reported(loc.path, job.report) for loc, _ in f.related)]
     files = {real(f.path) for each in ev.tree for f in each.module.files}
-    plans = 1 if job.plan is not None else 0  # the plan file, read and checked too
-    return findings, diagnostics, len(files) + len(job.requirement_files) + plans
+    if job.plan is not None:  # the plan file, read and checked too (the module's file when it is checked alone)
+        files.add(real(job.plan.path))
+    return findings, diagnostics, len(files) + len(job.requirement_files)
 
 
 def _reported(path, report: set) -> bool:

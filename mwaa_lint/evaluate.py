@@ -336,6 +336,9 @@ class Evaluator:
             return self.index(self._apply_splat(rest.obj, item, inst, scope), key)
         return Unknown()
 
+    def _e_Computed(self, expr: m.Computed, inst, scope) -> Any:
+        return Unknown(expr.origin)
+
     def _e_Bound(self, expr: m.Bound, inst, scope) -> Any:
         return self._eval(expr.expr, inst, {**scope, **expr.bindings})
 
@@ -717,4 +720,5 @@ _EVALUATE: dict[type[m.Expr], Callable[[Evaluator, Any, Optional[Instance], dict
     m.Conditional: Evaluator._e_Conditional,
     m.ForExpr: Evaluator._e_ForExpr,
     m.Bound: Evaluator._e_Bound,
+    m.Computed: Evaluator._e_Computed,
 }

@@ -150,6 +150,14 @@ class ForExpr(Expr):
 
 
 @dataclass
+class Computed(Expr):
+    """A value known only after apply, where a plan was checked without its configuration
+    (plan_model.py): it evaluates to Unknown."""
+
+    origin: str
+
+
+@dataclass
 class Bound(Expr):
     """An expression from a `dynamic` block's content, with its iterator bound to one element."""
 

@@ -16,8 +16,9 @@ What is kept:
   with no configuration beside the plan is reported there).
 
 The configuration the plan was made from (its `.tf` files, when they are in the plan's
-directory) is checked by the normal pipeline with these variable values (engine.py); the
-plan-only rules read the changes (api/plan.py).
+directory) is checked by the normal pipeline with these variable values (engine.py). Without
+it, the plan itself is made the module every rule checks (plan_model.py, from `document`).
+The plan-only rules read the changes (api/plan.py).
 """
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ class Plan:
     variables: dict = field(default_factory=dict)  # name → value (sensitive ones left out)
     sensitive_variables: frozenset = frozenset()
     changes: list = field(default_factory=list)  # Change, in the plan's order
+    # the whole document with positions, for checking the plan without its configuration
+    # (plan_model.py); its reader gives the positions' lines and columns
+    document: Optional[JsonValue] = field(default=None, repr=False, compare=False)
+    reader: Optional[JsonReader] = field(default=None, repr=False, compare=False)
 
     @property
     def directory(self) -> Path:
@@ -88,26 +93,26 @@ def read_plan(path: Path) -> Optional[Plan]:
     top = reader.read()
     if top.kind != "object":
         return None
-    members = _members(top)
-    if "format_version" not in members or "planned_values" not in members:
+    document = members(top)
+    if "format_version" not in document or "planned_values" not in document:
         return None
-    sensitive = _sensitive_variables(members.get("configuration"))
+    sensitive = _sensitive_variables(document.get("configuration"))
     variables = {}
-    for name, entry in _members(members.get("variables")).items():
-        value = _members(entry).get("value")
+    for name, entry in members(document.get("variables")).items():
+        value = members(entry).get("value")
         if name not in sensitive and value is not None:
             variables[name] = plain(value)
     changes = []
-    for entry in _items(members.get("resource_changes")):
+    for entry in items(document.get("resource_changes")):
         change = _change(entry, reader)
         if change is not None:
             changes.append(change)
-    return Plan(path, variables, frozenset(sensitive), changes)
+    return Plan(path, variables, frozenset(sensitive), changes, top, reader)
 
 
 def _change(entry: JsonValue, reader: JsonReader) -> Optional[Change]:
-    fields = _members(entry)
-    body = _members(fields.get("change"))
+    fields = members(entry)
+    body = members(fields.get("change"))
     address, resource_type = plain(fields.get("address")), plain(fields.get("type"))
     actions = plain(body.get("actions"))
     if not isinstance(address, str) or not isinstance(resource_type, str) or not isinstance(actions, list):
@@ -135,12 +140,12 @@ def _without_sensitive(value: Any, marks: Any) -> Any:
 
 
 def _sensitive_variables(configuration: Optional[JsonValue]) -> set:
-    root = _members(_members(configuration).get("root_module"))
-    return {name for name, declared in _members(root.get("variables")).items()
-            if plain(_members(declared).get("sensitive")) is True}
+    root = members(members(configuration).get("root_module"))
+    return {name for name, declared in members(root.get("variables")).items()
+            if plain(members(declared).get("sensitive")) is True}
 
 
-def _members(value: Optional[JsonValue]) -> dict:
+def members(value: Optional[JsonValue]) -> dict:
     """An object's members by key (the last of duplicate keys wins, as Go's decoder does);
     {} for anything else."""
     if value is None or value.kind != "object":
@@ -148,7 +153,7 @@ def _members(value: Optional[JsonValue]) -> dict:
     return {key.value: item for key, item in value.value}
 
 
-def _items(value: Optional[JsonValue]) -> list:
+def items(value: Optional[JsonValue]) -> list:
     return list(value.value) if value is not None and value.kind == "array" else []
 
 

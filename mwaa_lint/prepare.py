@@ -16,6 +16,7 @@ from .manifest import read as read_manifest
 from .modules import load_calls
 from .observations import recording
 from .override import build
+from .plan_model import planned_module
 from .project import Refusal
 from .project import current as current_project
 from .result_cache import Outcome
@@ -58,6 +59,8 @@ def refused(refusal: Refusal) -> Diagnostic:
 
 
 def _evaluated(job: ModuleJob, loader: Loader, options: RunOptions) -> Root:
+    if job.plan is not None and not job.files:  # a plan without its configuration: the plan is the module
+        return Root(job, Evaluator(planned_module(job.plan)))
     files, diagnostics = loader.files(job.files)
     if diagnostics:
         # Rules judge a module as a whole (is there a log group anywhere?), so a module with a

@@ -58,23 +58,24 @@ def test_the_sensitive_smtp_password_is_never_printed(cli, output_format):
     assert "fixture-smtp" not in run.stdout
 
 
-def test_a_plan_without_its_configuration_is_checked_by_the_plan_rules_at_the_change(cli, tmp_path):
+def test_a_plan_without_its_configuration_reports_the_replacement_at_the_planned_argument(cli, tmp_path):
+    # (tests/test_plan_alone.py checks a plan alone with every rule)
     (tmp_path / "ci").mkdir()
     shutil.copy(PLANS / "replace_name" / "plan.json", tmp_path / "ci" / "plan.json")
-    run = cli("ci/plan.json", "--format", "json", cwd=tmp_path)
+    run = cli("ci/plan.json", "--format", "json", "--select", "MWAA812", cwd=tmp_path)
     assert run.exit_code == 1 and run.json()["diagnostics"] == []
-    # `terraform show -json` writes one line; the finding is where the environment's entry of
-    # resource_changes starts
+    # `terraform show -json` writes one line; the finding is at `name` in the environment's
+    # planned values (replace_paths names it)
     text = (tmp_path / "ci" / "plan.json").read_text()
     start = text.index('{"address":"aws_mwaa_environment.this"', text.index('"resource_changes":'))
-    assert findings(run) == [("MWAA812", "ci/plan.json", 1, start + 1)]
-    assert start + 1 == 12707
+    name = text.index('"name":"data-analytics"', text.index('"after":', start))
+    assert findings(run) == [("MWAA812", "ci/plan.json", 1, name + 1)]
     assert run.json()["findings"][0]["address"] == "aws_mwaa_environment.this"
 
 
 def test_plan_names_a_plan_whatever_its_name(cli, tmp_path):
     shutil.copy(PLANS / "airflow_downgrade_below_2_11" / "plan.json", tmp_path / "tfplan")
-    run = cli("--plan", "tfplan", "--format", "concise", cwd=tmp_path)
+    run = cli("--plan", "tfplan", "--format", "concise", "--select", "MWAA813", cwd=tmp_path)
     assert run.exit_code == 1
     assert run.stdout.splitlines()[0].startswith("tfplan:1:")
     assert " MWAA813 [error] " in run.stdout.splitlines()[0]
