@@ -314,7 +314,8 @@ class _Builder:
     def body(self, body: Tree, parent_header_line: Optional[int]) -> list:
         items = [c for c in body.children if isinstance(c, Tree) and c.data in ("attribute", "block")]
         for prev, item in zip(items, items[1:]):
-            if item.meta.line == _last_content_line(prev):
+            # an item that starts past prev's span cannot share its last line (no need to walk prev)
+            if item.meta.line <= prev.meta.end_line and item.meta.line == _last_content_line(prev):
                 # collected, not raised: the grammar accepts this, so building can go on
                 if parent_header_line == prev.meta.line:
                     self.errors.append(self.error(item, _SINGLE_LINE_BLOCK).diagnostic)
