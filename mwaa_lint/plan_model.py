@@ -10,6 +10,9 @@ The plan then is all there is, and it holds what the rules need: each resource's
 Each resource instance becomes one top-level block whose address is the plan's
 (`module.network.aws_subnet.private[0]`) and whose arguments sit where their values are in the
 plan file, so findings point there:
+- a list of objects is nested blocks (the plan writes blocks so, `network_configuration`,
+  `statement`, `versioning`; and the provider's attributes-as-blocks, `ingress`, `route`);
+  maps are objects;
 - a known value is a literal;
 - a sensitive value is never copied (it is Computed: unknown); the keys of a sensitive map are
   kept, since rules judge `airflow_configuration_options` by its keys, not its values;
@@ -30,7 +33,6 @@ from typing import Any, Optional
 
 from . import model as m
 from .json_reader import JsonValue
-from .parse_json import NESTED_BLOCK_TYPES
 from .plan import Plan, items, members, plain
 
 # `module.a["x"].module.b`: the calls of a module instance's address, each with its key
@@ -186,7 +188,7 @@ class _Builder:
             key, value = known.get(name, (None, None))
             unknown_here = unknown.get(name) if isinstance(unknown, dict) else None
             sensitive_here = sensitive.get(name) if isinstance(sensitive, dict) else sensitive
-            if name in NESTED_BLOCK_TYPES and value is not None and value.kind == "array" \
+            if value is not None and value.kind == "array" and value.value \
                     and all(item.kind == "object" for item in value.value) and sensitive_here is not True:
                 for i, item in enumerate(value.value):
                     nested = written.get(name)
