@@ -34,8 +34,10 @@ def render(result: Result, color: bool = False) -> str:
     for d in result.notices:
         where = result.relpath(d.path) if d.path else "mwaa-lint"
         located = f"{where}:{d.line}:{d.column}" if d.line else where
-        case = ET.SubElement(suite, "testcase", classname=f"mwaa-lint.{d.kind}", name=located,
-                             **({"file": where, "line": str(d.line)} if d.path and d.line else {}))
+        case = ET.SubElement(suite, "testcase", classname=f"mwaa-lint.{d.kind}", name=located)
+        if d.path and d.line:
+            case.set("file", where)
+            case.set("line", str(d.line))
         skipped = ET.SubElement(case, "skipped", message=_xml_safe(d.message))
         skipped.text = _xml_safe(f"{located}: {d.message}")
     suite.set("tests", str(len(suite)))
