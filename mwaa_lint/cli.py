@@ -269,7 +269,11 @@ def _check_and_report(paths: list, settings: Settings, options, flags: dict) -> 
 
     if result.diagnostics:  # problems with the run go to stderr, whatever the report format
         _emit(render_diagnostics(result, color=_use_color(flags["color"], sys.stderr)), err=True)
-    if result.notices:  # module calls not followed: on stderr too, and in the JSON and SARIF reports
+    # Module calls not followed: every report format carries them, and standard error too, for the
+    # person reading the log (machine formats are for programs) and beside the text report (whose
+    # summary only names them). Not when a concise report on standard output already has one line
+    # per notice: a terminal or a CI log would show each twice.
+    if result.notices and not any(fmt == "concise" and dest == "-" for fmt, dest in settings.outputs):
         _emit(render_notices(result, color=_use_color(flags["color"], sys.stderr)), err=True)
     for output_format, destination in settings.outputs:
         _write_report(result, output_format, destination, flags["color"], roots)
