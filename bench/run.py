@@ -29,6 +29,17 @@ BENCH = Path(__file__).resolve().parent
 # scheduler / worker / webserver logs enabled, and not publicly accessible.
 CHECKOV_MWAA_CHECKS = "CKV_AWS_242,CKV_AWS_243,CKV_AWS_244,CKV2_AWS_66"
 PRECOMMIT_STACK, PRECOMMIT_FILES = "airflow/stack-001", ("iam.tf", "mwaa.tf", "network.tf")
+FLAT_SCALE = 8  # the irrelevant part's size for the flatness targets (cold and warm within 1.3x of x1)
+# The parse floor: python-hcl2 turning just the files the environments need into syntax trees,
+# in a process of its own (start-up and the parser's construction included, as for mwaa-lint).
+FLOOR_SCRIPT = """
+import json, sys
+import hcl2
+parse = getattr(hcl2, "parses_to_tree", None) or hcl2.parses
+for name in json.load(open(sys.argv[1])):
+    with open(name, encoding="utf-8") as handle:
+        parse(handle.read())
+"""
 
 
 def measure(cmd: list, env: dict) -> dict:
@@ -118,6 +129,23 @@ def files_parsed_vs_read(lint: str, flags: set, tree: Path, cold: Scenario) -> s
     return "n/a (mwaa-lint prints no such statistics)"
 
 
+def relevant_files(tree: Path) -> list:
+    """The files the MWAA environments need: every .tf of the stacks under airflow/ (their
+    modules are inside them), which is what mwaa-lint parses of this tree."""
+    return sorted(str(p) for p in (tree / "airflow").rglob("*.tf"))
+
+
+def floor_command(lint: str, scratch: Path, tree: Path) -> list | None:
+    """python-hcl2 alone on the relevant files, with the interpreter of mwaa-lint's environment."""
+    python = Path(lint).resolve().parent / "python"
+    if not python.exists() or subprocess.run([str(python), "-c", "import hcl2"], capture_output=True).returncode:
+        return None
+    script, listing = scratch / "parse_floor.py", scratch / "parse_floor_files.json"
+    script.write_text(FLOOR_SCRIPT)
+    listing.write_text(json.dumps(relevant_files(tree)))
+    return [str(python), str(script), str(listing)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed rounds per measurement (default 5)")
@@ -139,7 +167,7 @@ def main() -> None:
     scratch = work / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     trees = {}  # (irrelevant scale, mwaa scale) -> (path, counts)
-    for key in sorted({(1, 1)} | {(s, 1) for s in scales} | {(1, s) for s in scales}):
+    for key in sorted({(1, 1), (FLAT_SCALE, 1)} | {(s, 1) for s in scales} | {(1, s) for s in scales}):
         path = work / f"tree-irrelevant{key[0]}-mwaa{key[1]}"
         if path.exists():
             shutil.rmtree(path)
@@ -160,6 +188,8 @@ def main() -> None:
     precommit = [str(base / PRECOMMIT_STACK / f) for f in PRECOMMIT_FILES]
 
     version = Scenario("mwaa-lint --version", lambda: [lint, "--version"])
+    floor_cmd = floor_command(lint, scratch, base)
+    floor = Scenario(f"parse floor (hcl2, {len(relevant_files(base))} MWAA files)", lambda: floor_cmd)
     cold = Scenario("cold full tree", lambda: cold_cmd(base))
     fill = Scenario("cold full tree, filling a fresh --cache-dir", lambda: warm_cmd)
     warm = Scenario("warm: same command again, same --cache-dir", lambda: warm_cmd)
@@ -177,7 +207,7 @@ def main() -> None:
             cache = scratch / f"series-cache-{key[0]}-{key[1]}"
             warm_series[key] = Scenario(f"warm, irrelevant x{key[0]} mwaa x{key[1]}",
                                         lambda t=path, c=cache: [lint, "check", str(t), "--format", "json", "--cache-dir", str(c)])
-    rounds = [version, cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) \
+    rounds = [version] + ([floor] if floor_cmd else []) + [cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) \
         + ([ck] if checkov else []) + [series[k] for k in sorted(series) if k != (1, 1)] \
         + [warm_series[k] for k in sorted(warm_series)]
 
@@ -203,7 +233,9 @@ def main() -> None:
             scenario.run_once(scratch)
 
     print(f"  {'measurement':<44} {'median':>8}   {'min–max':<15} {'peak RSS':>9}   exit")
-    for scenario in [version, cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) + ([ck] if checkov else []):
+    shown = [version] + ([floor] if floor_cmd else []) + [cold, pre]
+    shown += ([fill, warm, pre_warm] if "--cache-dir" in flags else []) + ([ck] if checkov else [])
+    for scenario in shown:
         print(scenario.line())
     if "--cache-dir" not in flags:
         print("  warm: no cache support yet")
@@ -235,11 +267,25 @@ def main() -> None:
     print(f"  --version                                {fmt(version.median()):>7}    < 0.25 s")
     print(f"  peak RSS, cold full tree                 {max(r['rss'] for r in cold.results):5.0f} MB   < 300 MB")
 
+    print("\nissue 20 targets (ratios of this run's medians)")
+    if floor_cmd:
+        print(f"  cold / parse floor                       {cold.median() / floor.median():6.2f}x    <= 1.3x")
+    if "--cache-dir" in flags:
+        print(f"  cold / warm                              {cold.median() / warm.median():6.2f}x    >= 6x")
+    flat = (FLAT_SCALE, 1)
+    print(f"  cold, irrelevant x{FLAT_SCALE} / x1                {series[flat].median() / cold.median():6.2f}x    <= 1.3x")
+    if warm_series:
+        print(f"  warm, irrelevant x{FLAT_SCALE} / x1                "
+              f"{warm_series[flat].median() / warm_series[(1, 1)].median():6.2f}x    <= 1.3x")
+    all_rss = [r["rss"] for scenario in rounds for r in scenario.results if scenario not in (version, floor, ck)]
+    print(f"  peak RSS, every mwaa-lint run            {max(all_rss):5.0f} MB   < 300 MB")
+
     for kind, runs in (("cold", series), ("warm", warm_series)):
         if not runs:
             continue
         print(f"\ncost vs tree size ({kind}, median; ratio to x1; flat = 1.0, linear = the scale)")
-        for label, keys in (("irrelevant part grows", [(s, 1) for s in scales]), ("MWAA part grows", [(1, s) for s in scales])):
+        for label, keys in (("irrelevant part grows", sorted({(s, 1) for s in scales} | {(FLAT_SCALE, 1)})),
+                            ("MWAA part grows", [(1, s) for s in scales])):
             cells = []
             for key in keys:
                 n = trees[key][1]
