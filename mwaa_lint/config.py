@@ -176,6 +176,8 @@ class Config:
 
     def excluded(self, path: Path, directory: bool = True) -> bool:
         """Does `exclude` leave out this module directory (or, directory=False, this file)?"""
+        if not self._exclude.patterns:  # asked of every directory of the tree: no path work for nothing
+            return False
         relative = self.relative(path, directory)
         return relative is not None and self._exclude.match(relative)
 

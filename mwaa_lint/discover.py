@@ -165,10 +165,13 @@ def walk_tree(root: Path, diagnostics: list) -> list:
     once, for the walk and for its job alike."""
     found: list = []
     seen: set = set()
-    pending = [os.fspath(root)]
+    # (path, resolved path or None): a subdirectory that is no link resolves to its parent's
+    # resolved path and its name, and lies inside the project when its parent does; only the
+    # root and links are resolved and checked (a monorepo has thousands of directories)
+    pending: list = [(os.fspath(root), None)]
     while pending:
-        current = pending.pop()
-        resolved = real(current)
+        current, known = pending.pop()
+        resolved = known or real(current)
         if resolved in seen:
             if real(os.path.dirname(current)).is_relative_to(resolved):  # a link back to an ancestor: a cycle
                 # reports show paths with links resolved, so the message names the link itself
@@ -176,7 +179,7 @@ def walk_tree(root: Path, diagnostics: list) -> list:
                 diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
         seen.add(resolved)
-        if current_project().outside(current) is not None:  # a link planted to list and read another tree
+        if known is None and current_project().outside(current) is not None:  # a link planted to list and read another tree
             # reports show paths with links resolved, so the message names the link itself
             message = f"symbolic link {Path(current)} leads outside the project root {current_project().root}; not followed"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="not-read"))
@@ -187,8 +190,16 @@ def walk_tree(root: Path, diagnostics: list) -> list:
             message = f"cannot read directory: {error.strerror or error}; not checked"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
-        if configuration_names(e.name for e in entries if not is_directory(e)):
+        if any(e.name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(e.name) and not is_directory(e) for e in entries):
             found.append((Path(current), resolved, entries))
-        subdirectories = [e.path for e in entries if e.name not in SKIP_DIRS and is_directory(e)]
+        subdirectories = [(e.path, None if _is_link(e) else resolved / e.name)
+                          for e in entries if e.name not in SKIP_DIRS and is_directory(e)]
         pending.extend(reversed(subdirectories))  # popped in name order: the order os.walk gives
     return found
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # resolved and checked the long way

@@ -87,6 +87,8 @@ def _downloaded_holds(directory: str, index: FactsIndex) -> bool:
     environment (or may it: a file that cannot be read)? Links are not followed, nor is
     anything outside the project."""
     pending = [os.path.join(directory, DOWNLOADS)]
+    if not os.path.isdir(pending[0]):  # most directories: one stat, not a resolution of the path
+        return False
     seen = 0
     while pending:
         current = pending.pop()
