@@ -170,12 +170,9 @@ class _Builder:
         if waits.items:
             attributes["depends_on"] = m.Attribute("depends_on", waits, head)
         kind = "data" if entry.mode == "data" else "resource"
-        return PlannedBlock(kind, [entry.type, self.label(entry.address)], head, self._loc(entry.entry),
+        # named by its plan address, which is unique: the references built here name it so
+        return PlannedBlock(kind, [entry.type, entry.address], head, self._loc(entry.entry),
                             attributes, blocks, planned_address=entry.address)
-
-    def label(self, address: str) -> str:
-        """The plan's address is unique, and a reference to it (built here) names it exactly."""
-        return address
 
     def _body(self, entry: _Planned, values: JsonValue, unknown: Any, sensitive: Any, config: Any,
               head: m.Location) -> tuple[dict, list]:
@@ -191,12 +188,9 @@ class _Builder:
             if value is not None and value.kind == "array" and value.value \
                     and all(item.kind == "object" for item in value.value) and sensitive_here is not True:
                 for i, item in enumerate(value.value):
-                    nested = written.get(name)
-                    nested_config = nested[i] if isinstance(nested, list) and i < len(nested) else None
-                    inner_unknown = unknown_here[i] if isinstance(unknown_here, list) and i < len(unknown_here) else None
-                    inner_sensitive = sensitive_here[i] if isinstance(sensitive_here, list) and i < len(sensitive_here) else None
                     loc = self._loc(item)
-                    inner_attributes, inner_blocks = self._body(entry, item, inner_unknown, inner_sensitive, nested_config, loc)
+                    inner_attributes, inner_blocks = self._body(
+                        entry, item, _nth(unknown_here, i), _nth(sensitive_here, i), _nth(written.get(name), i), loc)
                     blocks.append(m.Block(name, [], self._loc(key) if key is not None else loc, loc, inner_attributes, inner_blocks))
                 continue
             where = self._loc(key, value) if key is not None and value is not None else head
@@ -237,10 +231,8 @@ class _Builder:
         if sensitive is True:
             return m.Computed(loc, f"{origin} (sensitive)")
         if value.kind == "array":
-            return m.TupleExpr(loc, [
-                self._literal(v, unknown[i] if isinstance(unknown, list) and i < len(unknown) else None,
-                              sensitive[i] if isinstance(sensitive, list) and i < len(sensitive) else None, origin, naming)
-                for i, v in enumerate(value.value)])
+            return m.TupleExpr(loc, [self._literal(v, _nth(unknown, i), _nth(sensitive, i), origin, naming)
+                                     for i, v in enumerate(value.value)])
         return m.Literal(loc, value.value)
 
     def _loc(self, first: JsonValue, last: Optional[JsonValue] = None) -> m.Location:
@@ -388,7 +380,7 @@ class _Builder:
         namespace: m.Expr = m.Name(where, entry.type)
         if entry.mode == "data":
             namespace = m.GetAttr(where, m.Name(where, "data"), entry.type)
-        return m.GetAttr(where, namespace, self.label(address))
+        return m.GetAttr(where, namespace, address)
 
     # -- configuration
     def _config_module(self, calls: list) -> Optional[dict]:
@@ -411,6 +403,11 @@ class _Builder:
                     self.resources.setdefault((calls, resource["address"]), resource)
         relative = f"{'data.' if entry.mode == 'data' else ''}{entry.type}.{entry.name}"
         return self.resources.get((calls, relative))
+
+
+def _nth(structure: Any, index: int) -> Any:
+    """Item `index` of an `after_unknown`/`*_sensitive`/configuration list, or None."""
+    return structure[index] if isinstance(structure, list) and index < len(structure) else None
 
 
 def _module_steps(address: str) -> list:
