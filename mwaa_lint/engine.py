@@ -215,19 +215,23 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
         checked = prepared[job.real]
         checked.outcome = outcome(checked, rules, options)
         outcomes.append(checked.outcome)
-    stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
+    stats.files_parsed, stats.files_from_cache = loader.parsed + loader.cache.parsed, loader.cache.hits
     for each in prepared.values():
-        if _keep(each) and each.ev is not None:
-            store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
+        if _keep(each):
+            called_by_it = called_directories(each.ev) if each.ev is not None else set()
+            store.put(each.job, Entry(each.records, called_by_it, each.outcome))
     checked = result(outcomes, diagnostics, stats, rules, options, root)
     checked.notes = notes
     return checked
 
 
 def _keep(prepared: Root) -> bool:
-    """Is this root's outcome worth keeping? Not when it could not be evaluated, nor when a
-    rule crashed (out of memory, say): what failed is looked at again next time."""
-    if prepared.ev is None or prepared.diagnostics or prepared.job.plan is not None:
+    """Is this root's outcome worth keeping? Also when it could not be evaluated: a file that
+    does not parse, a module source that is missing, a file the gate refused all give the same
+    diagnostics while what the root looked at (its records: the bytes read, the directories
+    asked for) is unchanged. Not when a rule crashed (out of memory, say): what failed is
+    looked at again next time; nor when it was checked with a plan."""
+    if prepared.job.plan is not None:
         return False
     return prepared.outcome is None or all(d.kind != "internal-error" for d in prepared.outcome.diagnostics)
 
