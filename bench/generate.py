@@ -12,6 +12,9 @@ At scale 1 the tree has about 2,000 .tf files in 300 directories:
   stacks carry a deliberate problem so that mwaa-lint has findings.
 
 --irrelevant-scale multiplies the groups, --mwaa-scale the stacks (--scale sets both).
+--partial adds what a real monorepo's CI checkout has besides (write_partial()): a platform
+group whose two live roots call a module from a directory that is not checked out, and an
+MWAA stack whose inputs come from three variable files (one of 400 lines).
 Everything is derived from the seed and the unit's index, so a larger tree contains the
 smaller one file for file: the difference between two scales is only the added units.
 """
@@ -1755,12 +1758,60 @@ locals {
         write(stack / "modules" / "mwaa" / file, text)
 
 
-def generate(root: Path, irrelevant_scale: int = 1, mwaa_scale: int = 1, seed: int = 42) -> dict:
-    """Write the tree under root; returns counts of what was written."""
+# --- what real monorepos add (--partial) --------------------------------------------------------
+
+PARTIAL_GROUP = "platform/partial-checkout"
+MISSING_SOURCE = "../../../../account-map/modules/iam-roles"  # another repository's, not checked out
+
+
+def write_partial(root: Path, seed: int) -> None:
+    """A sparse CI checkout: a platform group whose live roots also call a module of a directory
+    that is not checked out (a missing local module source, reported once per root), and an
+    MWAA stack whose inputs come from several variable files."""
+    rng = random.Random(f"{seed}-partial")
+    team = rng.choice(TEAMS)
+    for kind, make in KINDS.items():
+        files = make(rng)
+        files["versions.tf"] = fill(VERSIONS, aws="5.60")
+        files["locals.tf"] = fill(LOCALS, kind=kind, cost=f"cc-{rng.randint(100, 999)}")
+        for name, text in files.items():
+            write(root / PARTIAL_GROUP / "modules" / kind / name, text)
+    for env in ("dev", "prod"):
+        files = live_root(rng, PARTIAL_GROUP, team, env)
+        files["main.tf"] += (f'\n# The account map lives in infrastructure-core; CI checks out only platform/ and airflow/.\n'
+                             f'module "account_map" {{\n  source = "{MISSING_SOURCE}"\n\n  stage = var.environment\n}}\n')
+        for name, text in files.items():
+            write(root / PARTIAL_GROUP / "live" / env / name, text)
+    stack = root / "airflow" / "stack-tfvars"
+    name = f"{team}-prod-tfvars"
+    variables = fill(MWAA_VARIABLES, region="us-east-1", env_class="mw1.small", min_workers=1, max_workers=5)
+    variables += variable("vpc_cidr", "string", '"10.0.0.0/16"', "CIDR of the Airflow VPC.")
+    variables += '\nvariable "dag_owners" {\n  description = "DAG id to its owning team and on-call channel."\n' \
+                 '  type        = map(object({ team = string, channel = string }))\n  default     = {}\n}\n'
+    files = {"versions.tf": fill(VERSIONS, aws="5.60"), "network.tf": MWAA_NETWORK, "variables.tf": variables,
+             "locals.tf": fill(MWAA_LOCALS, name=name, team=team, env="prod"),
+             **mwaa_files(rng, name, None, False),
+             "owners.tf": '\nresource "aws_ssm_parameter" "dag_owners" {\n  name  = "/airflow/${local.name}/dag-owners"\n'
+                          '  type  = "String"\n  value = jsonencode(var.dag_owners)\n  tags  = local.tags\n}\n',
+             "terraform.tfvars": 'region            = "eu-west-1"\nenvironment_class = "mw1.medium"\nmin_workers       = 2\n'
+                                 "max_workers       = 20\n",
+             "network.auto.tfvars": f'vpc_cidr = "10.{rng.randint(0, 255)}.0.0/16"\n',
+             "owners.auto.tfvars": "dag_owners = {\n" + "".join(
+                 f'  "{rng.choice(TEAMS)}_dag_{i:04d}" = {{ team = "{rng.choice(TEAMS)}", channel = "#oncall-{rng.choice(TEAMS)}" }}\n'
+                 for i in range(400)) + "}\n"}
+    for file, text in files.items():
+        write(stack / file, text)
+
+
+def generate(root: Path, irrelevant_scale: int = 1, mwaa_scale: int = 1, seed: int = 42, partial: bool = False) -> dict:
+    """Write the tree under root; returns counts of what was written. `partial` adds
+    write_partial()'s directories to the same tree (every other file as without it)."""
     for index in range(GROUPS_PER_SCALE * irrelevant_scale):
         write_group(root, index, seed)
     for index in range(STACKS_PER_SCALE * mwaa_scale):
         write_stack(root, index, seed)
+    if partial:
+        write_partial(root, seed)
     write(root / "README.md", "# acme/infrastructure\n\nSynthetic monorepo written by mwaa-lint's bench/generate.py.\n")
     tf = list(root.rglob("*.tf"))
     return {"tf_files": len(tf), "directories": len({p.parent for p in tf}),
@@ -1774,10 +1825,12 @@ def main() -> None:
     parser.add_argument("--irrelevant-scale", type=int, default=1, help="multiplies the non-MWAA groups (19 per unit)")
     parser.add_argument("--mwaa-scale", type=int, default=1, help="multiplies the MWAA stacks (10 per unit)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--partial", action="store_true",
+                        help="add a partial checkout (missing module sources) and a stack fed by variable files")
     args = parser.parse_args()
     if args.scale is not None:
         args.irrelevant_scale = args.mwaa_scale = args.scale
-    counts = generate(args.out, args.irrelevant_scale, args.mwaa_scale, args.seed)
+    counts = generate(args.out, args.irrelevant_scale, args.mwaa_scale, args.seed, args.partial)
     print(f"{args.out}: {counts['tf_files']} .tf files in {counts['directories']} directories "
           f"({counts['mwaa_tf_files']} in the MWAA stacks)")
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import MISSING_SOURCE, generate  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 # checkov's checks on aws_mwaa_environment (grep checkov/terraform/checks for "mwaa"):
@@ -113,6 +113,20 @@ def parse_report(result: dict) -> str:
     return f"{verdict}: exit {result['rc']}, {len(report['findings'])} findings, {len(diagnostics)} diagnostics {extra}"
 
 
+def parse_partial_report(result: dict) -> str:
+    """The --partial tree: findings, and as diagnostics only the missing module source of each of
+    its two live roots (exit 2)."""
+    try:
+        report = json.loads(result["stdout"])
+    except ValueError:
+        return f"not JSON (exit {result['rc']}): {result['stderr'].strip()[:300]}"
+    diagnostics = report.get("diagnostics", [])
+    missing = [d for d in diagnostics if d.get("message", "").endswith(f"{MISSING_SOURCE} is not a directory")]
+    ok = result["rc"] == 2 and len(missing) == len(diagnostics) == 2 and report["findings"]
+    return (f"{'ok' if ok else 'UNEXPECTED'}: exit {result['rc']}, {len(report['findings'])} findings, "
+            f"{len(diagnostics)} diagnostics ({len(missing)} missing module sources)")
+
+
 def files_parsed_vs_read(lint: str, flags: set, tree: Path, cold: Scenario) -> str:
     """mwaa-lint's own counts, if it reports any (JSON summary keys or --statistics lines)."""
     summary = json.loads(cold.results[-1]["stdout"]).get("summary", {})
@@ -173,6 +187,11 @@ def main() -> None:
             shutil.rmtree(path)
         trees[key] = (path, generate(path, key[0], key[1], args.seed))
     base, counts = trees[(1, 1)]
+    # the scale-1 tree plus what real monorepos add (generate.write_partial): its own cold and warm lines
+    partial = work / "tree-partial"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial_counts = generate(partial, 1, 1, args.seed, partial=True)
 
     # cold: no cache at all if the tool can say so; otherwise an empty --cache-dir per run
     def cold_cmd(tree: Path, *targets) -> list:
@@ -207,9 +226,14 @@ def main() -> None:
             cache = scratch / f"series-cache-{key[0]}-{key[1]}"
             warm_series[key] = Scenario(f"warm, irrelevant x{key[0]} mwaa x{key[1]}",
                                         lambda t=path, c=cache: [lint, "check", str(t), "--format", "json", "--cache-dir", str(c)])
+    partial_cold = Scenario("cold, with a partial checkout (--partial)", lambda: cold_cmd(partial))
+    partial_warm_dir = scratch / "partial-warm-cache"
+    partial_warm_cmd = [lint, "check", str(partial), "--format", "json", "--cache-dir", str(partial_warm_dir)]
+    partial_warm = Scenario("warm, with a partial checkout", lambda: partial_warm_cmd)
+    partial_lines = [partial_cold] + ([partial_warm] if "--cache-dir" in flags else [])
     rounds = [version] + ([floor] if floor_cmd else []) + [cold, pre] + ([fill, warm, pre_warm] if "--cache-dir" in flags else []) \
         + ([ck] if checkov else []) + [series[k] for k in sorted(series) if k != (1, 1)] \
-        + [warm_series[k] for k in sorted(warm_series)]
+        + [warm_series[k] for k in sorted(warm_series)] + partial_lines
 
     print(f"mwaa-lint  {lint}  ({subprocess.run([lint, '--version'], capture_output=True, text=True).stdout.strip()});"
           f" optional flags found: {' '.join(sorted(flags)) or 'none'}")
@@ -220,10 +244,12 @@ def main() -> None:
         print("checkov    not installed: python -m venv bench/.venv-checkov && bench/.venv-checkov/bin/pip install checkov")
     print(f"machine    {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}")
     print(f"tree       {base}: {counts['tf_files']} .tf files in {counts['directories']} directories"
-          f" ({counts['mwaa_tf_files']} in 10 MWAA stacks); {args.runs} timed runs each, round-robin\n")
+          f" ({counts['mwaa_tf_files']} in 10 MWAA stacks); {args.runs} timed runs each, round-robin")
+    print(f"partial    {partial}: {partial_counts['tf_files']} .tf files in {partial_counts['directories']} directories"
+          f" (the tree above, plus a partial checkout and a stack fed by variable files)\n")
 
     measure([lint, "--version"], dict(os.environ))  # untimed warm-up: byte-code compiled, files in the OS page cache
-    for scenario in warm_series.values():
+    for scenario in [*warm_series.values(), *partial_lines[1:]]:
         measure(scenario.make_cmd(), dict(os.environ))  # untimed: fills that tree's cache
     for round_no in range(args.runs):
         print(f"round {round_no + 1}/{args.runs} ...", file=sys.stderr, flush=True)
@@ -234,7 +260,7 @@ def main() -> None:
 
     print(f"  {'measurement':<44} {'median':>8}   {'min–max':<15} {'peak RSS':>9}   exit")
     shown = [version] + ([floor] if floor_cmd else []) + [cold, pre]
-    shown += ([fill, warm, pre_warm] if "--cache-dir" in flags else []) + ([ck] if checkov else [])
+    shown += ([fill, warm, pre_warm] if "--cache-dir" in flags else []) + ([ck] if checkov else []) + partial_lines
     for scenario in shown:
         print(scenario.line())
     if "--cache-dir" not in flags:
@@ -257,12 +283,28 @@ def main() -> None:
                          {**os.environ, "NO_COLOR": "1"})
         lines = [ln.strip() for ln in result["stdout"].splitlines() if re.search(r"\bpars|\bread", ln)]
         print(f"  warm run: {' | '.join(lines) or 'n/a'}")
+    print(f"  partial checkout report: {parse_partial_report(partial_cold.results[-1])}")
+    if "--cache-dir" in flags:
+        same = all(json.loads(partial_warm.results[-1]["stdout"])[key] == json.loads(partial_cold.results[-1]["stdout"])[key]
+                   for key in ("findings", "diagnostics"))
+        print(f"  partial checkout, warm findings and diagnostics identical to cold: {'yes' if same else 'NO'}")
+    if "--statistics" in flags:
+        for label, cmd in (("cold", [lint, "check", str(partial), "--format", "concise", "--statistics", "--no-cache"]),
+                           ("warm", [*partial_warm_cmd[:3], "--format", "concise", "--statistics", "--cache-dir",
+                                     str(partial_warm_dir)])):
+            if label == "warm" and "--cache-dir" not in flags:
+                continue
+            result = measure(cmd, {**os.environ, "NO_COLOR": "1"})
+            lines = [ln.strip() for ln in result["stdout"].splitlines() if re.search(r"\bpars|\bread", ln)]
+            print(f"  partial checkout, {label} run: {' | '.join(lines) or 'n/a'}")
 
     print("\nratios (medians of this run)            measured   target")
     if checkov:
         print(f"  checkov / mwaa-lint cold                 {ck.median() / cold.median():6.1f}x    >= 20x")
     print("  cold / warm                              " +
           (f"{cold.median() / warm.median():6.1f}x" if "--cache-dir" in flags else "   n/a ") + "    >= 3x")
+    print("  cold / warm, with a partial checkout     " +
+          (f"{partial_cold.median() / partial_warm.median():6.1f}x" if "--cache-dir" in flags else "   n/a ") + "    >= 6x")
     print(f"  pre-commit (3 files)                     {fmt(pre.median()):>7}    < 0.6 s")
     print(f"  --version                                {fmt(version.median()):>7}    < 0.25 s")
     print(f"  peak RSS, cold full tree                 {max(r['rss'] for r in cold.results):5.0f} MB   < 300 MB")

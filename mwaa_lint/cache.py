@@ -6,6 +6,12 @@ live in the user's cache directory (`$XDG_CACHE_HOME/mwaa-lint`, else `~/.cache/
 (cache_codec.py: reading one cannot run code), written to a temporary file and renamed into
 place, so concurrent runs never see half an entry; an entry that cannot be read (corrupt,
 planted, from another version) is ignored and parsed again.
+
+A file that does not parse is kept too, as its diagnostics (`Unparsed`): a syntax error, or a
+file over the size or token limit, gives the same diagnostics for the same bytes, and finding
+them again can cost seconds (a generated file of 50,000 lines is lexed to its last token).
+Variable files (`.tfvars`) go through here as well (`parsed_file()`), so a warm run builds no
+parser for them.
 """
 from __future__ import annotations
 
@@ -13,11 +19,13 @@ import hashlib
 import os
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Optional
 
 from . import __version__, cache_codec
+from .diagnostic import InputError
 from .run_state import holding, state
 
 # The modules whose code decides what a parsed file looks like: an edit to any of them (a
@@ -33,10 +41,18 @@ def default_directory() -> Path:
     return Path(base) / "mwaa-lint"
 
 
+@dataclass
+class Unparsed:
+    """What parsing a file gave when it gave no model: the diagnostics of its InputError."""
+
+    diagnostics: list
+
+
 class ParseCache:
     def __init__(self, directory: Optional[Path]):
         self.directory = Path(directory) if directory else None
         self.hits = 0
+        self.parsed = 0  # variable files parsed (`parsed_file()`): the Loader counts the others
 
     def key(self, path: Path, data: bytes) -> str:
         digest = hashlib.sha256(_code_fingerprint().encode())
@@ -51,6 +67,42 @@ class ParseCache:
         if found is not None:
             self.hits += 1
         return found
+
+    def get_unparsed(self, key: str) -> Optional[InputError]:
+        """The InputError parsing the file under `key` raised when it was stored, or None."""
+        found = self._load(_unparsed_key(key), Unparsed)
+        if found is None or not found.diagnostics:
+            return None
+        self.hits += 1
+        return InputError(*found.diagnostics)
+
+    def put_unparsed(self, key: str, error: InputError) -> None:
+        self.put(_unparsed_key(key), Unparsed(list(error.diagnostics)))
+
+    def parsed_file(self, path: Path, data: bytes, parse):
+        """`parse()`: the model (m.File) of the file at `path` (as given: the model's locations
+        name it so) made of `data`, or the InputError it raises; from the cache when the same
+        bytes at the same path were parsed before by the same code."""
+        key = None
+        if self.directory is not None:
+            key = hashlib.sha256(f"as given\0{os.fsdecode(path)}\0{self.key(path, data)}".encode(
+                "utf-8", "surrogateescape")).hexdigest()
+            found = self.get(key)
+            if found is not None:
+                return found
+            error = self.get_unparsed(key)
+            if error is not None:
+                raise error
+        self.parsed += 1
+        try:
+            parsed = parse()
+        except InputError as exc:
+            if key is not None:
+                self.put_unparsed(key, exc)
+            raise
+        if key is not None:
+            self.put(key, parsed)
+        return parsed
 
     def parsed_text(self, kind: str, text: str, parse, version: str = ""):
         """`parse(text)`, from the cache when the same text of this kind was parsed before by
@@ -79,6 +131,12 @@ class ParseCache:
             return
         if not cache_codec.save(self.directory, _entry(key), parsed, spec or type(parsed), key):
             self.directory = None  # a read-only or full disk: carry on without a cache
+
+
+def _unparsed_key(key: str) -> str:
+    """Where the diagnostics of the file under `key` are kept: an entry of its own, so a
+    model and an error can never be taken for each other."""
+    return hashlib.sha256(f"unparsed\0{key}".encode()).hexdigest()
 
 
 def _entry(key: str) -> tuple[str, str]:

@@ -2,9 +2,10 @@
 
 mwaa-lint often runs on a pull request with a cache directory that CI restored, and whoever
 opened the pull request may have written it. So an entry is JSON, and reading one builds only
-the classes this module lists (`_results()`, `_requirements()`: the parsed model, parsed
-requirements files, the result cache's entries), each field checked against the type listed
-for it, which is the type its class declares. Every entry also holds the format version and
+the classes this module lists (`_results()`, `_requirements()`: the parsed model, the
+diagnostics of a file that does not parse, parsed requirements files, the result cache's
+entries), each field checked against the type listed for it, which is the type its class
+declares. Every entry also holds the format version and
 the key it was stored under; both must be the ones the reader expects. Anything else is a miss
 (`load()` gives None): a file that is not a regular file, too large, truncated, not UTF-8,
 NaN, nested too deep, a field of the wrong type or a field too many, an unknown tag. Entries
@@ -330,6 +331,7 @@ def _results() -> dict:
     the class says only `list`, `dict` or `Any` (tests/test_cache_poison.py holds the two
     together). Bound is left out: evaluation makes it, never a parse."""
     from . import model as m
+    from .cache import Unparsed
     from .diagnostic import Diagnostic
     from .fixes import Edit, Fix
     from .result_cache import Entry, Outcome
@@ -366,6 +368,7 @@ def _results() -> dict:
                "expected": str},
         Fix: {"description": str, "edits": tuple[Edit, ...]},
         Diagnostic: {"path": Optional[Path], "line": int, "column": int, "message": str, "kind": str, "fix": Optional[Fix]},
+        Unparsed: {"diagnostics": list[Diagnostic]},
         Finding: {"rule_id": str, "slug": str, "severity": Severity, "message": str, "path": Path, "line": int,
                   "column": int, "end_line": int, "end_column": int, "address": str, "related": tuple[tuple[L, str], ...],
                   "fix": Optional[Fix]},

@@ -5,6 +5,7 @@ root), policy.py (suppressions, severity, baseline: one Result). A root whose ch
 nothing that has changed since it was stored skips to its findings (result_cache.py)."""
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from .policy import result
 from .prepare import Root, prepare, refused
 from .project import Project, confined_to
 from .project import current as current_project
-from .relevance import FactsIndex, relevant_directories
+from .relevance import FactsIndex, relevance
 from .result import Result, Stats
 from .result_cache import Entry, ResultStore
 from .run_options import RunOptions, UndeclaredVariable
@@ -35,10 +36,13 @@ OnProgress = Callable[[str, int, int], None]  # (stage, done, total), e.g. ("che
 INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
 
 
-def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict) -> tuple[list[ModuleJob], list, Stats, list]:
+def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
+          from_text: Optional[dict] = None) -> tuple[list[ModuleJob], list, Stats, list]:
     """(the module jobs worth checking, diagnostics, Stats of what was read, notes on named files
     left out, for --statistics). `early` receives
-    the roots prepared to learn which requirements files they install (selection.py)."""
+    the roots prepared to learn which requirements files they install (selection.py); `from_text`,
+    when given, the jobs that matter only for a missing module they call, with the directories
+    they reach (missing_sources.py)."""
     paths, plans, plan_diagnostics = split_plans(paths, options.plans)
     jobs, diagnostics = discover(paths)
     diagnostics.extend(plan_diagnostics)
@@ -62,10 +66,14 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict) -> tupl
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
     if options.skip_irrelevant:
-        relevant = relevant_directories(jobs, index)
+        relevant, only_missing = relevance(jobs, index)
         kept = [job for job in jobs if job.real in relevant or job.requirement_files or job.plan is not None]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
+        if from_text is not None:
+            checked = {os.fspath(job.real) for job in jobs}
+            from_text.update((job.real, only_missing[key]) for job in jobs if (key := os.fspath(job.real)) in only_missing
+                             and not job.requirement_files and job.plan is None and checked.isdisjoint(only_missing[key]))
     return jobs, diagnostics, stats, notes
 
 
@@ -187,17 +195,23 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     # if no other scanned root calls them as a module, checked; their results are stored.
     loader = Loader(current())
     early: dict = {}
-    jobs, diagnostics, stats, notes = _jobs(paths, options, loader, early)
+    from_text: dict = {}
+    jobs, diagnostics, stats, notes = _jobs(paths, options, loader, early, from_text)
     store = ResultStore(options.cache_dir, rules, options)
     # a root checked with a plan is checked again every time (what it read includes the plan)
     reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
-    loader.prefetch([path for job in jobs if job.real not in reused and job.real not in early for path in job.files])
+    loader.prefetch([path for job in jobs if job.real not in reused and job.real not in early and job.real not in from_text
+                     for path in job.files])
     prepared = {}
+    text_calls: dict = {}  # a root checked from its text → the directories its calls reach
     for done, job in enumerate(jobs, 1):
         if job.real not in reused:
-            prepared[job.real] = early.get(job.real) or prepare(job, loader, options)
+            textual = None if job.real in early else _from_text(job, from_text)
+            if textual is not None:
+                text_calls[job.real] = {Path(directory) for directory in from_text[job.real]}
+            prepared[job.real] = early.get(job.real) or textual or prepare(job, loader, options)
         progress("reading modules", done, len(jobs))
-    calls = {**{real: entry.called for real, entry in reused.items()},
+    calls = {**{real: entry.called for real, entry in reused.items()}, **text_calls,
              **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
     called = _called_by_roots(jobs, calls)
     grown = _report_through(jobs, calls, called)
@@ -215,19 +229,33 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
         checked = prepared[job.real]
         checked.outcome = outcome(checked, rules, options)
         outcomes.append(checked.outcome)
-    stats.files_parsed, stats.files_from_cache = loader.parsed, loader.cache.hits
+    stats.files_parsed, stats.files_from_cache = loader.parsed + loader.cache.parsed, loader.cache.hits
     for each in prepared.values():
-        if _keep(each) and each.ev is not None:
-            store.put(each.job, Entry(each.records, called_directories(each.ev), each.outcome))
+        if _keep(each):
+            called_by_it = called_directories(each.ev) if each.ev is not None else text_calls.get(each.job.real, set())
+            store.put(each.job, Entry(each.records, called_by_it, each.outcome))
     checked = result(outcomes, diagnostics, stats, rules, options, root)
     checked.notes = notes
     return checked
 
 
+def _from_text(job: ModuleJob, from_text: dict) -> Optional[Root]:
+    """The root of a job that matters only for the missing module it calls, checked from its text
+    (missing_sources.py); None for any other, or when its text does not say it plainly."""
+    if job.real not in from_text:
+        return None
+    from .missing_sources import missing_source_root
+
+    return missing_source_root(job, from_text[job.real])
+
+
 def _keep(prepared: Root) -> bool:
-    """Is this root's outcome worth keeping? Not when it could not be evaluated, nor when a
-    rule crashed (out of memory, say): what failed is looked at again next time."""
-    if prepared.ev is None or prepared.diagnostics or prepared.job.plan is not None:
+    """Is this root's outcome worth keeping? Also when it could not be evaluated: a file that
+    does not parse, a module source that is missing, a file the gate refused all give the same
+    diagnostics while what the root looked at (its records: the bytes read, the directories
+    asked for) is unchanged. Not when a rule crashed (out of memory, say): what failed is
+    looked at again next time; nor when it was checked with a plan."""
+    if prepared.job.plan is not None:
         return False
     return prepared.outcome is None or all(d.kind != "internal-error" for d in prepared.outcome.diagnostics)
 

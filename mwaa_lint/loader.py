@@ -61,7 +61,7 @@ class Loader:
             if resolved in self._files or resolved in keys:
                 continue
             data, key = self._read(path)
-            hit = self.cache.get(key) if key else None
+            hit = self._cached(key)
             if hit is not None:
                 self._files[resolved] = hit
                 continue
@@ -90,7 +90,7 @@ class Loader:
         resolved = real(path)
         if resolved not in self._files:
             data, key = self._read(path)
-            hit = self.cache.get(key) if key else None
+            hit = self._cached(key)
             if hit is not None:
                 self._files[resolved] = hit
             else:
@@ -130,10 +130,21 @@ class Loader:
             raise InputError(*diagnostics)
         return module
 
+    def _cached(self, key: Optional[str]):
+        """The model, or the InputError, parsing the bytes under `key` gave before; None."""
+        if not key:
+            return None
+        found = self.cache.get(key)
+        return found if found is not None else self.cache.get_unparsed(key)
+
     def _store(self, resolved: Path, key: Optional[str], parsed) -> None:
         self._files[resolved] = parsed
         self.parsed += 1
-        if key and not isinstance(parsed, InputError):  # errors are rare and cheap to find again
+        if not key:
+            return
+        if isinstance(parsed, InputError):  # the same bytes give the same diagnostics (cache.Unparsed)
+            self.cache.put_unparsed(key, parsed)
+        else:
             self.cache.put(key, parsed)
 
     def _read(self, path: Path) -> tuple[Optional[bytes], Optional[str]]:

@@ -219,8 +219,7 @@ def read_regular(path, limit: int) -> bytes:
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(status.st_mode), "not a regular file")
-            raise Refused(path, f"is {kind}, not a regular file; not read")
+            raise Refused(path, not_regular(status.st_mode))
         if status.st_size > limit:
             raise Refused(path, f"is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not read")
         chunks, total = [], 0
@@ -235,6 +234,11 @@ def read_regular(path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def not_regular(mode: int) -> str:
+    """Why a file of this mode (`os.stat().st_mode`), which is not a regular file, is not read."""
+    return f"is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}, not a regular file; not read"
 
 
 def _megabytes(size: int) -> str:

@@ -39,8 +39,17 @@ MAX_DOWNLOADED_FILES = 10_000  # read of one root's downloaded modules before it
 def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     """Resolved directories (Paths) of `jobs` that hold an environment or call one, transitively.
     Worked out on strings: it runs over every directory and file of the tree."""
+    return relevance(jobs, index)[0]
+
+
+def relevance(jobs: list, index: Optional[FactsIndex] = None) -> tuple[set, dict]:
+    """(relevant_directories(); for each job's directory (a string) that is relevant only because
+    it calls a local module that is missing, and calls it itself, not through another module:
+    the directories its calls reach, which hold no environment (missing_sources.py reports it
+    from text))."""
     index = index or FactsIndex(None)
     holds: set = set()
+    missing: set = set()  # module directories named by a call that are not there
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
         directory = os.fspath(job.real)
@@ -58,6 +67,7 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             # the broken call. (A `source` that names a file to upload is no module: skip it.)
             if not os.path.exists(target) and not os.path.splitext(target)[1]:
                 holds.add(target)
+                missing.add(target)
             calls[target] = set()
             continue
         try:
@@ -70,7 +80,22 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
         note_facts(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
         pending.extend(calls[target])
     index.save()
-    # A directory matters if it holds an environment or any module it calls matters.
+    relevant = _reaching(holds, calls)
+    only_missing: dict = {}
+    if missing:
+        with_environment = _reaching(holds - missing, calls)
+        for job in jobs:
+            directory = os.fspath(job.real)
+            if directory in with_environment or calls.get(directory, set()).isdisjoint(missing):
+                continue
+            reached = _reach(directory, calls) - missing - {directory}
+            if reached.isdisjoint(relevant):  # else a missing module further down: the evaluator reports it
+                only_missing[directory] = sorted(reached)
+    return {Path(directory) for directory in relevant}, only_missing
+
+
+def _reaching(holds: set, calls: dict) -> set:
+    """The directories that hold an environment or call one that does, transitively."""
     relevant = set(holds)
     changed = True
     while changed:
@@ -79,7 +104,19 @@ def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
             if directory not in relevant and not targets.isdisjoint(relevant):
                 relevant.add(directory)
                 changed = True
-    return {Path(directory) for directory in relevant}
+    return relevant
+
+
+def _reach(directory: str, calls: dict) -> set:
+    """`directory` and every directory its calls name, transitively."""
+    reached: set = set()
+    pending = [directory]
+    while pending:
+        each = pending.pop()
+        if each not in reached:
+            reached.add(each)
+            pending.extend(calls.get(each, ()))
+    return reached
 
 
 def _downloaded_holds(directory: str, index: FactsIndex) -> bool:

@@ -26,6 +26,7 @@ from . import __version__, cache_codec
 from .cache import library_stamp
 from .observations import digest, observe
 from .project import current as current_project
+from .project import not_regular
 from .registry import is_built_in
 
 
@@ -94,7 +95,8 @@ def _still_hold(records: list) -> bool:
     """Does the file system still look the way these observations saw it (observations.unchanged)?
     An entry may have been planted, so each path is looked at once, only inside the project
     (an observation outside it is a miss: the answer would tell whoever planted it something
-    about the machine), and only a regular file is read: a device or a FIFO is a miss too."""
+    about the machine), and only a regular file is opened: of a device or a FIFO, the refusal
+    the gate gave it (project.not_regular) is made from its mode."""
     project = current_project()
     seen: dict = {}
     for kind, path, observation in records:
@@ -104,12 +106,14 @@ def _still_hold(records: list) -> bool:
                 return False
             if kind == "read":
                 try:
-                    if not stat.S_ISREG(os.stat(path).st_mode):
-                        return False
+                    mode = os.stat(path).st_mode
+                    if not stat.S_ISREG(mode):  # what the gate says of it, without opening it
+                        now = seen[(kind, path)] = f"refused: {not_regular(mode)}"
                 except (OSError, ValueError):
                     pass  # observe() says "unreadable" for what is not there
             try:
-                now = seen[(kind, path)] = observe(kind, path)
+                if now is None:
+                    now = seen[(kind, path)] = observe(kind, path)
             except (OSError, ValueError):
                 return False
         if now != observation:

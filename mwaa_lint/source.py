@@ -9,12 +9,18 @@ from .diagnostic import Diagnostic, InputError
 from .observations import digest, note, record
 from .project import MAX_FILE_BYTES, Refused, current
 
-__all__ = ["MAX_FILE_BYTES", "decode", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "decode", "read_data", "read_text"]
 
 
 def read_text(path: Path) -> str:
     """The text of the file at `path`, read through the project's gate (project.py); an
     InputError at `path` says why not (and is the only report of it: the read is quiet)."""
+    return decode(read_data(path), path)
+
+
+def read_data(path: Path) -> bytes:
+    """The bytes of the file at `path`, as `read_text` reads them (noted for the result cache),
+    before they are decoded."""
     try:
         data = current().read_bytes(path, quiet=True)
     except OSError as error:
@@ -26,7 +32,7 @@ def read_text(path: Path) -> str:
             reason = f"broken symbolic link {Path(path).name}; not checked"
         raise InputError(Diagnostic(Path(path), 0, 0, reason, kind="read-error")) from None
     record("read", path, digest(data))  # the very bytes decoded
-    return decode(data, path)
+    return data
 
 
 # Files Terraform (and OpenTofu) read as configuration or variable definitions: it reads them

@@ -11,7 +11,7 @@ from typing import Any
 from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .evaluate import Evaluator
-from .source import read_text
+from .source import decode, read_data, read_text
 
 
 def variable_values(
@@ -47,23 +47,31 @@ def variable_values(
 
 
 def _read_var_file(path: Path) -> dict:
-    """{name: (value, where)} from a .tfvars or .tfvars.json file."""
-    text = read_text(path)
+    """{name: (value, where)} from a .tfvars or .tfvars.json file. An HCL one is parsed through
+    the parse cache (cache.py), its diagnostics too: a warm run builds no parser for it."""
     if path.name.endswith(".json"):
+        text = read_text(path)
         try:
-            data = json.loads(text)
+            document = json.loads(text)
         except ValueError as exc:
             message = f"Invalid JSON: {getattr(exc, 'msg', exc)}"
             raise InputError(Diagnostic(path, getattr(exc, "lineno", 1), getattr(exc, "colno", 1), message)) from None
-        return {name: (value, path.name) for name, value in data.items()} if isinstance(data, dict) else {}
-    from .parse import parse_hcl  # only when there are variable files: python-hcl2 is slow to import
+        return {name: (value, path.name) for name, value in document.items()} if isinstance(document, dict) else {}
+    from .cache import current
 
-    parsed = parse_hcl(text, path)
+    data = read_data(path)
+    parsed = current().parsed_file(path, data, lambda: _parse_hcl(decode(data, path), path))
     ev = Evaluator(m.Module(path.parent, []))
     return {
         name: (ev.value(attribute.expr), f"{path.name}:{attribute.loc.line}")
         for name, attribute in parsed.attributes.items()
     }
+
+
+def _parse_hcl(text: str, path: Path) -> m.File:
+    from .parse import parse_hcl  # only when a variables file is parsed: python-hcl2 is slow to import
+
+    return parse_hcl(text, path)
 
 
 def _from_text(raw: str, variable: Any) -> Any:

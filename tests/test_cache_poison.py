@@ -26,6 +26,7 @@ from conftest import FIXTURES
 from mwaa_lint import cache_codec as codec
 from mwaa_lint import model as m
 from mwaa_lint import observations
+from mwaa_lint.cache import Unparsed
 from mwaa_lint.diagnostic import Diagnostic
 from mwaa_lint.fixes import Edit, Fix
 from mwaa_lint.parse import parse_hcl
@@ -370,6 +371,9 @@ def samples() -> list:
         (COLUMNS, (("/a.tf", "/b.tf"), (1, 2), (10**18, 3), (True, False), ((), ("./modules/mwaa", "../x")))),
         (Any, {"a": [1, (2, 3.5), {here}], 4: datetime.date(2024, 2, 29), None: float("inf"), "loc": loc, "": [finding]}),
         (list, [1, "x", None, [True]]),
+        (Unparsed, Unparsed([Diagnostic(here, 4, 27, "Invalid single-argument block definition",
+                                        fix=Fix("split it", (Edit(here, 4, 1, 4, 44, "a\nb", "a, b"),))),
+                             Diagnostic(odd, 0, 0, "file has more than 500,000 tokens; not checked")])),
     ]
 
 
