@@ -24,7 +24,7 @@ from .policy import result
 from .prepare import Root, prepare, refused
 from .project import Project, confined_to
 from .project import current as current_project
-from .relevance import FactsIndex, relevance
+from .relevance import FactsIndex, Relevance, relevance
 from .result import Result, Stats
 from .result_cache import Entry, ResultStore
 from .run_options import RunOptions, UndeclaredVariable
@@ -37,9 +37,9 @@ INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse 
 
 
 def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
-          from_text: Optional[dict] = None) -> tuple[list[ModuleJob], list, Stats, list]:
+          from_text: Optional[dict] = None) -> tuple[list[ModuleJob], list, Stats, list, Optional[Relevance]]:
     """(the module jobs worth checking, diagnostics, Stats of what was read, notes on named files
-    left out, for --statistics). `early` receives
+    left out, for --statistics, what the textual pass found (None when nothing is skipped)). `early` receives
     the roots prepared to learn which requirements files they install (selection.py); `from_text`,
     when given, the jobs that matter only for a missing module they call, with the directories
     they reach (missing_sources.py)."""
@@ -65,8 +65,10 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     jobs = [job for job in jobs if not options.excluded(job.directory)]
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
+    found = None
     if options.skip_irrelevant:
-        relevant, only_missing = relevance(jobs, index)
+        found = relevance(jobs, index)
+        relevant, only_missing = found.relevant, found.only_missing
         kept = [job for job in jobs if job.real in relevant or job.requirement_files or job.plan is not None]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
@@ -74,7 +76,7 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
             checked = {os.fspath(job.real) for job in jobs}
             from_text.update((job.real, only_missing[key]) for job in jobs if (key := os.fspath(job.real)) in only_missing
                              and not job.requirement_files and job.plan is None and checked.isdisjoint(only_missing[key]))
-    return jobs, diagnostics, stats, notes
+    return jobs, diagnostics, stats, notes, found
 
 
 def _installed(prepared: Root, options: RunOptions) -> set:
@@ -196,12 +198,14 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     loader = Loader(current())
     early: dict = {}
     from_text: dict = {}
-    jobs, diagnostics, stats, notes = _jobs(paths, options, loader, early, from_text)
+    jobs, diagnostics, stats, notes, found = _jobs(paths, options, loader, early, from_text)
     store = ResultStore(options.cache_dir, rules, options)
     # a root checked with a plan is checked again every time (what it read includes the plan)
     reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
-    loader.prefetch([path for job in jobs if job.real not in reused and job.real not in early and job.real not in from_text
-                     for path in job.files])
+    evaluated = [job for job in jobs if job.real not in reused and job.real not in early and job.real not in from_text]
+    # the modules they call too, so the pool parses them and this process never builds the parser
+    modules = found.modules_called([os.fspath(job.real) for job in evaluated]) if found is not None else []
+    loader.prefetch([path for job in evaluated for path in job.files] + [Path(name) for name in modules])
     prepared = {}
     text_calls: dict = {}  # a root checked from its text → the directories its calls reach
     for done, job in enumerate(jobs, 1):
@@ -273,7 +277,7 @@ def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
     with _one_run(paths, options):
         loader = Loader(current())
         early: dict = {}
-        jobs, diagnostics, _, _ = _jobs(paths, options, loader, early)
+        jobs, diagnostics, _, _, _ = _jobs(paths, options, loader, early)
         loader.prefetch([path for job in jobs if job.real not in early for path in job.files])
         prepared = [early.get(job.real) or prepare(job, loader, options) for job in jobs]
         called = _called_by_roots(jobs, {r.job.real: called_directories(r.ev) for r in prepared if r.ev is not None})

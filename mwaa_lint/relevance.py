@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from . import cache_codec
 from .diagnostic import InputError
@@ -39,21 +39,36 @@ MAX_DOWNLOADED_FILES = 10_000  # read of one root's downloaded modules before it
 def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
     """Resolved directories (Paths) of `jobs` that hold an environment or call one, transitively.
     Worked out on strings: it runs over every directory and file of the tree."""
-    return relevance(jobs, index)[0]
+    return relevance(jobs, index).relevant
 
 
-def relevance(jobs: list, index: Optional[FactsIndex] = None) -> tuple[set, dict]:
-    """(relevant_directories(); for each job's directory (a string) that is relevant only because
-    it calls a local module that is missing, and calls it itself, not through another module:
-    the directories its calls reach, which hold no environment (missing_sources.py reports it
-    from text))."""
+class Relevance(NamedTuple):
+    relevant: set  # relevant_directories()
+    # each job's directory (a string) that is relevant only because it calls a local module that
+    # is missing, and calls it itself, not through another module: the directories its calls
+    # reach, which hold no environment (missing_sources.py reports it from text)
+    only_missing: dict
+    calls: dict  # directory (a string) → the local module directories its files name
+    module_files: dict  # directory (a string) → its configuration files' names
+
+    def modules_called(self, directories: list) -> list:
+        """The files of the module directories `directories` reach through calls (not the
+        directories' own): what evaluating them will parse, known before anything is parsed."""
+        reached = set().union(*(_reach(d, self.calls) for d in directories)) - set(directories)
+        return [os.path.join(d, name) for d in sorted(reached) for name in self.module_files.get(d, ())]
+
+
+def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
+    """What the textual pass finds: see Relevance."""
     index = index or FactsIndex(None)
+    module_files: dict = {}
     holds: set = set()
     missing: set = set()  # module directories named by a call that are not there
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
         directory = os.fspath(job.real)
         note_facts(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
+        module_files[directory] = job.names
         if directory not in holds and _downloaded_holds(directory, index):
             holds.add(directory)
     # Modules reached only through a call are not jobs of their own; read them too.
@@ -78,6 +93,7 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> tuple[set, dict
             calls[target] = set()
             continue
         note_facts(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
+        module_files[target] = names
         pending.extend(calls[target])
     index.save()
     relevant = _reaching(holds, calls)
@@ -91,7 +107,7 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> tuple[set, dict
             reached = _reach(directory, calls) - missing - {directory}
             if reached.isdisjoint(relevant):  # else a missing module further down: the evaluator reports it
                 only_missing[directory] = sorted(reached)
-    return {Path(directory) for directory in relevant}, only_missing
+    return Relevance({Path(directory) for directory in relevant}, only_missing, calls, module_files)
 
 
 def _reaching(holds: set, calls: dict) -> set:
