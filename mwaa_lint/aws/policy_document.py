@@ -142,7 +142,14 @@ def policy_document_data(ev, instance) -> JsonDocument:
 
 def _document_statements(doc: Any) -> list:
     data = doc.data if isinstance(doc, JsonDocument) else _loads(doc)
-    return _as_list(data.get("Statement", [])) if isinstance(data, dict) else [Unknown()]
+    if not isinstance(data, dict):
+        return [Unknown()]
+    statements = _as_list(data.get("Statement", []))
+    if isinstance(doc, LocatedStr) and doc.loc is not None:
+        # JSON text (a plan's planned value, a variable): its statements are where the text is
+        statements = [{"__loc__": doc.loc, **s} if isinstance(s, dict) and "__loc__" not in s else s
+                      for s in statements]
+    return statements
 
 
 def _statement(ev, block, instance) -> Any:
