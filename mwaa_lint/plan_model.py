@@ -201,8 +201,8 @@ class _Builder:
                 continue
             where = self._loc(key, value) if key is not None and value is not None else head
             if unknown_here is True or (value is None and unknown_here):
-                if name not in written:
-                    continue  # computed by the provider, not written: as if not set
+                if name not in written or self._null_input(written[name], _module_steps(entry.module), 0):
+                    continue  # computed by the provider, not written or written as null: as if not set
                 expr: m.Expr = self._reference(entry, name, written[name], where)
             elif value is None or value.kind == "word" and value.value is None:
                 continue  # null: not set
@@ -379,6 +379,34 @@ class _Builder:
         if not isinstance(references, list) or not references:
             return None
         return self._targets(references, steps[:-1], None, depth + 1)
+
+    def _null_input(self, written: Any, steps: list, depth: int) -> bool:
+        """Is the argument written as nothing but a module's input variable that its caller does
+        not pass (or passes on as its own such input) and whose default is null? Then the value
+        is null, as Terraform evaluates it, whatever the provider computes in its place
+        (`requirements_s3_object_version = var.requirements_s3_object_version` in a module)."""
+        references = written.get("references") if isinstance(written, dict) else None
+        if not steps or depth > _CALLS_MAX_DEPTH or not isinstance(references, list) or not references:
+            return False
+        names = {r for r in references if isinstance(r, str)}
+        if len(names) != 1 or len(references) != len([r for r in references if isinstance(r, str)]):
+            return False
+        match = re.fullmatch(r"var\.([A-Za-z_][\w-]*)", names.pop())
+        if match is None:
+            return False
+        variable = match.group(1)
+        parent = self._config_module([s for s, _ in steps[:-1]])
+        calls = parent.get("module_calls") if isinstance(parent, dict) else None
+        call = calls.get(steps[-1][0]) if isinstance(calls, dict) else None
+        expressions = call.get("expressions") if isinstance(call, dict) else None
+        if not isinstance(call, dict) or not isinstance(expressions, dict):
+            return False
+        if variable in expressions:  # passed: null only if the caller's own input is
+            return self._null_input(expressions[variable], steps[:-1], depth + 1)
+        child = call.get("module")
+        declared = child.get("variables") if isinstance(child, dict) else None
+        declaration = declared.get(variable) if isinstance(declared, dict) else None
+        return isinstance(declaration, dict) and "default" in declaration and declaration["default"] is None
 
     def _get(self, address: str, attribute: str, where: m.Location) -> m.Expr:
         return m.GetAttr(where, self._resource(address, where), attribute)
