@@ -21,6 +21,11 @@ plan file, so findings point there:
   the module's output; `role = var.role`, through the caller's argument) becomes those references,
   so rules follow the environment to its role, subnets and bucket as they do in `.tf`. Anything
   else (a function of references, a local, a conditional on a variable) is Computed;
+- a list of IDs or ARNs with items known only after apply (`policy_arns = [aws_iam_policy.x.arn,
+  "arn:aws:iam::aws:policy/..."]`) gets those items from the references when the resources whose
+  attribute is unknown are exactly as many as the unknown items;
+- a module's input the caller leaves out, whose default is null, is null: an argument written as
+  nothing but it is not set, though the plan marks it known after apply (the provider computes it);
 - an argument the configuration did not write and the provider computes is left out, as it is
   from the `.tf` (rules take an argument not set as the provider's default). A nested block made
   by `dynamic` over a value unknown until apply looks the same in a plan, and is left out too.
@@ -209,6 +214,8 @@ class _Builder:
             else:
                 expr = self._literal(value, unknown_here, sensitive_here, f"{entry.address}.{name}",
                                      (name, entry.address) if _naming(name) else None)
+                if isinstance(expr, m.TupleExpr) and isinstance(unknown_here, list) and name in written:
+                    expr = self._partly_known(entry, name, expr, written[name])
             attributes[name] = m.Attribute(name, expr, where)
         return attributes, blocks
 
@@ -294,6 +301,36 @@ class _Builder:
         if plural:
             return m.TupleExpr(where, exprs)
         return exprs[0] if len(exprs) == 1 else computed
+
+    def _partly_known(self, entry: _Planned, name: str, planned: m.TupleExpr, written: Any) -> m.TupleExpr:
+        """A list of IDs or ARNs some of which are known only after apply
+        (`policy_arns = [aws_iam_policy.x.arn, "arn:aws:iam::aws:policy/..."]`): when the
+        configuration's references are all to resources of the plan, and those whose attribute is
+        known only after apply are exactly as many as the unknown items, the unknown items are
+        those references (the list is a set to the provider: their order is not told)."""
+        holes = [i for i, item in enumerate(planned.items) if isinstance(item, m.Computed)]
+        references = written.get("references") if isinstance(written, dict) else None
+        if not holes or not name.endswith(("_ids", "_arns")) or not isinstance(references, list) or not references:
+            return planned
+        targets = self._targets(references, _module_steps(entry.module), entry.key, 0)
+        if not targets:
+            return planned
+        unknown: list = []
+        for addresses, attribute, _ in targets:
+            attribute = attribute or _naming_attribute(name)
+            if attribute is None or not _fits(name, attribute):
+                return planned
+            for address in addresses:
+                after = self.by_address[address].unknown
+                if address != entry.address and isinstance(after, dict) and after.get(attribute) is True:
+                    unknown.append((address, attribute))
+        unknown = list(dict.fromkeys(unknown))
+        if len(unknown) != len(holes):
+            return planned
+        items = list(planned.items)
+        for index, (address, attribute) in zip(holes, unknown):
+            items[index] = self._get(address, attribute, items[index].loc)
+        return m.TupleExpr(planned.loc, items)
 
     def _targets(self, references: list, steps: list, key: Any, depth: int) -> Optional[list]:
         """[(plan addresses, attribute or None, many)] for the references of one expression written

@@ -87,3 +87,30 @@ def test_an_optional_module_input_with_a_default_stays_known_after_apply(cli, tm
     (tmp_path / "ci" / "plan.json").write_text(json.dumps(plan))
     run = cli(path, "--format", "json", "--select", "MWAA302", cwd=tmp_path)
     assert run.exit_code == 0 and run.json()["findings"] == []
+
+
+def test_a_list_of_arns_partly_known_after_apply_is_followed_to_its_resources(cli, tmp_path):
+    # policy_arns = [aws_iam_policy.stream_ingest.arn, "arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess"]:
+    # the plan holds the managed policy's ARN and null (known after apply) for the other. The
+    # configuration refers to one resource only, whose arn is the one unknown, so the null is
+    # that policy's ARN: MWAA201 judges its document, at the action in the planned JSON text.
+    path, text = alone(tmp_path, "policy_attachments_exclusive")
+    run = cli(path, "--format", "json", "--select", "MWAA201", cwd=tmp_path)
+    [finding] = run.json()["findings"]
+    change = text.index('{"address":"aws_iam_policy.stream_ingest"', text.index('"resource_changes":'))
+    assert (finding["line"], finding["column"]) == (1, text.index('\\"kinesis:*\\"', change) + 1)
+    assert finding["message"] == ("execution role aws_iam_role.mwaa allows `kinesis:*` (every action of the kinesis "
+                                  "service) in aws_iam_policy.stream_ingest; expected specific actions")
+
+
+def test_a_list_with_more_unknown_items_than_unknown_references_is_not_followed(cli, tmp_path):
+    # The same plan with a second unknown ARN in policy_arns that the configuration does not
+    # explain: which item is the policy's cannot be told, so the attachment is not followed.
+    path, text = alone(tmp_path, "policy_attachments_exclusive")
+    plan = json.loads(text)
+    [attachment] = [c for c in plan["resource_changes"] if c["address"] == "aws_iam_role_policy_attachments_exclusive.mwaa"]
+    attachment["change"]["after"]["policy_arns"].append(None)
+    attachment["change"]["after_unknown"]["policy_arns"].append(True)
+    (tmp_path / "ci" / "plan.json").write_text(json.dumps(plan))
+    run = cli(path, "--format", "json", "--select", "MWAA201", cwd=tmp_path)
+    assert run.exit_code == 0 and run.json()["findings"] == [] and run.json()["diagnostics"] == []

@@ -50,6 +50,7 @@ EXPECTED = {
     # new environments too (made for tests/test_plan_alone_more.py)
     "policy_sources": [],
     "module_optional_inputs": [],
+    "policy_attachments_exclusive": [],
 }
 
 

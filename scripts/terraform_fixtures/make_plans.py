@@ -89,6 +89,8 @@ CASES = [
     Case("module_optional_inputs", "module_optional_inputs", "two environments from a wrapper module whose optional "
          "inputs default to null: one leaves requirements_s3_object_version out (null; the provider computes it), the "
          "other passes the uploaded object's version_id"),
+    Case("policy_attachments_exclusive", "policy_attachments_exclusive", "a new environment whose role's attachments "
+         "list a policy of the configuration (its ARN known only after apply) beside an AWS managed policy's ARN"),
 ]
 
 
