@@ -21,6 +21,11 @@ plan file, so findings point there:
   the module's output; `role = var.role`, through the caller's argument) becomes those references,
   so rules follow the environment to its role, subnets and bucket as they do in `.tf`. Anything
   else (a function of references, a local, a conditional on a variable) is Computed;
+- a list of IDs or ARNs with items known only after apply (`policy_arns = [aws_iam_policy.x.arn,
+  "arn:aws:iam::aws:policy/..."]`) gets those items from the references when the resources whose
+  attribute is unknown are exactly as many as the unknown items;
+- a module's input the caller leaves out, whose default is null, is null: an argument written as
+  nothing but it is not set, though the plan marks it known after apply (the provider computes it);
 - an argument the configuration did not write and the provider computes is left out, as it is
   from the `.tf` (rules take an argument not set as the provider's default). A nested block made
   by `dynamic` over a value unknown until apply looks the same in a plan, and is left out too.
@@ -195,14 +200,16 @@ class _Builder:
                 continue
             where = self._loc(key, value) if key is not None and value is not None else head
             if unknown_here is True or (value is None and unknown_here):
-                if name not in written:
-                    continue  # computed by the provider, not written: as if not set
+                if name not in written or self._null_input(written[name], _module_steps(entry.module), 0):
+                    continue  # computed by the provider, not written or written as null: as if not set
                 expr: m.Expr = self._reference(entry, name, written[name], where)
             elif value is None or value.kind == "word" and value.value is None:
                 continue  # null: not set
             else:
                 expr = self._literal(value, unknown_here, sensitive_here, f"{entry.address}.{name}",
                                      (name, entry.address) if _naming(name) else None)
+                if isinstance(expr, m.TupleExpr) and isinstance(unknown_here, list) and name in written:
+                    expr = self._partly_known(entry, name, expr, written[name])
             attributes[name] = m.Attribute(name, expr, where)
         return attributes, blocks
 
@@ -286,6 +293,36 @@ class _Builder:
         if plural:
             return m.TupleExpr(where, exprs)
         return exprs[0] if len(exprs) == 1 else computed
+
+    def _partly_known(self, entry: _Planned, name: str, planned: m.TupleExpr, written: Any) -> m.TupleExpr:
+        """A list of IDs or ARNs some of which are known only after apply
+        (`policy_arns = [aws_iam_policy.x.arn, "arn:aws:iam::aws:policy/..."]`): when the
+        configuration's references are all to resources of the plan, and those whose attribute is
+        known only after apply are exactly as many as the unknown items, the unknown items are
+        those references (the list is a set to the provider: their order is not told)."""
+        holes = [i for i, item in enumerate(planned.items) if isinstance(item, m.Computed)]
+        references = written.get("references") if isinstance(written, dict) else None
+        if not holes or not name.endswith(("_ids", "_arns")) or not isinstance(references, list) or not references:
+            return planned
+        targets = self._targets(references, _module_steps(entry.module), entry.key, 0)
+        if not targets:
+            return planned
+        unknown: list = []
+        for addresses, attribute, _ in targets:
+            attribute = attribute or _naming_attribute(name)
+            if attribute is None or not _fits(name, attribute):
+                return planned
+            for address in addresses:
+                after = self.by_address[address].unknown
+                if address != entry.address and isinstance(after, dict) and after.get(attribute) is True:
+                    unknown.append((address, attribute))
+        unknown = list(dict.fromkeys(unknown))
+        if len(unknown) != len(holes):
+            return planned
+        items = list(planned.items)
+        for index, (address, attribute) in zip(holes, unknown):
+            items[index] = self._get(address, attribute, items[index].loc)
+        return m.TupleExpr(planned.loc, items)
 
     def _targets(self, references: list, steps: list, key: Any, depth: int) -> Optional[list]:
         """[(plan addresses, attribute or None, many)] for the references of one expression written
@@ -371,6 +408,34 @@ class _Builder:
         if not isinstance(references, list) or not references:
             return None
         return self._targets(references, steps[:-1], None, depth + 1)
+
+    def _null_input(self, written: Any, steps: list, depth: int) -> bool:
+        """Is the argument written as nothing but a module's input variable that its caller does
+        not pass (or passes on as its own such input) and whose default is null? Then the value
+        is null, as Terraform evaluates it, whatever the provider computes in its place
+        (`requirements_s3_object_version = var.requirements_s3_object_version` in a module)."""
+        references = written.get("references") if isinstance(written, dict) else None
+        if not steps or depth > _CALLS_MAX_DEPTH or not isinstance(references, list) or not references:
+            return False
+        names = {r for r in references if isinstance(r, str)}
+        if len(names) != 1 or len(references) != len([r for r in references if isinstance(r, str)]):
+            return False
+        match = re.fullmatch(r"var\.([A-Za-z_][\w-]*)", names.pop())
+        if match is None:
+            return False
+        variable = match.group(1)
+        parent = self._config_module([s for s, _ in steps[:-1]])
+        calls = parent.get("module_calls") if isinstance(parent, dict) else None
+        call = calls.get(steps[-1][0]) if isinstance(calls, dict) else None
+        expressions = call.get("expressions") if isinstance(call, dict) else None
+        if not isinstance(call, dict) or not isinstance(expressions, dict):
+            return False
+        if variable in expressions:  # passed: null only if the caller's own input is
+            return self._null_input(expressions[variable], steps[:-1], depth + 1)
+        child = call.get("module")
+        declared = child.get("variables") if isinstance(child, dict) else None
+        declaration = declared.get(variable) if isinstance(declared, dict) else None
+        return isinstance(declaration, dict) and "default" in declaration and declaration["default"] is None
 
     def _get(self, address: str, attribute: str, where: m.Location) -> m.Expr:
         return m.GetAttr(where, self._resource(address, where), attribute)

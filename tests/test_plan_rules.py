@@ -47,6 +47,10 @@ EXPECTED = {
     "airflow_minor_downgrade": [],
     # a new environment: nothing is lost, nothing changes version
     "create": [],
+    # new environments too (made for tests/test_plan_alone_more.py)
+    "policy_sources": [],
+    "module_optional_inputs": [],
+    "policy_attachments_exclusive": [],
 }
 
 

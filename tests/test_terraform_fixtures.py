@@ -178,6 +178,8 @@ ENVIRONMENT_CHANGES = {
                                [["network_configuration", 0, "subnet_ids"]], "2.10.3", "2.10.3"),
 }
 IN_A_MODULE = {"module_replace_subnets": "module.mwaa."}
+# create plans made for tests/test_plan_alone_more.py (no prior state)
+PLAN_ALONE_CASES = ["module_optional_inputs", "policy_attachments_exclusive", "policy_sources"]
 
 
 def plan(case: str) -> dict:
@@ -199,7 +201,7 @@ def resources(module: dict) -> list:
 
 
 def test_the_plan_cases_are_these():
-    assert sorted(p.name for p in PLANS.iterdir()) == sorted(ENVIRONMENT_CHANGES)
+    assert sorted(p.name for p in PLANS.iterdir()) == sorted([*ENVIRONMENT_CHANGES, *PLAN_ALONE_CASES])
 
 
 @pytest.mark.parametrize("case", sorted(ENVIRONMENT_CHANGES))

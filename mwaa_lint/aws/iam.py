@@ -238,4 +238,9 @@ def permissions_known(ev, role) -> bool:
 
 
 def _unreadable(ev, instance, attribute) -> bool:
-    return attribute is None or parse_policy(ev.eval(attribute.expr, instance), attribute.expr.loc) is None
+    """Is the document unknown, or a statement of it (one from a source document known only
+    after apply, a `dynamic` statement over an unknown): what it grants cannot be told."""
+    if attribute is None:
+        return True
+    document = parse_policy(ev.eval(attribute.expr, instance), attribute.expr.loc)
+    return document is None or document.unread > 0

@@ -142,7 +142,14 @@ def policy_document_data(ev, instance) -> JsonDocument:
 
 def _document_statements(doc: Any) -> list:
     data = doc.data if isinstance(doc, JsonDocument) else _loads(doc)
-    return _as_list(data.get("Statement", [])) if isinstance(data, dict) else [Unknown()]
+    if not isinstance(data, dict):
+        return [Unknown()]
+    statements = _as_list(data.get("Statement", []))
+    if isinstance(doc, LocatedStr) and doc.loc is not None:
+        # JSON text (a plan's planned value, a variable): its statements are where the text is
+        statements = [{"__loc__": doc.loc, **s} if isinstance(s, dict) and "__loc__" not in s else s
+                      for s in statements]
+    return statements
 
 
 def _statement(ev, block, instance) -> Any:
@@ -214,7 +221,7 @@ def parse_policy(value: Any, written_at: Location) -> Optional[PolicyDocument]:
     elif isinstance(value, (PartialFileText, RenderedText)):
         finder = _TextFinder(value.source, None, 1)  # a templatefile(): search the template
     else:
-        finder = _TextFinder(written_at.path, None, written_at.line)
+        finder = _TextFinder(written_at.path, None, written_at.line, written_at.column)
     return _document(data, finder)
 
 
@@ -323,9 +330,10 @@ def _loads(text: Any) -> Any:
 class _TextFinder:
     """Finds the line of each JSON string in the text a policy was written in, in order."""
 
-    def __init__(self, path: Path, text: Optional[str], first_line: int):
+    def __init__(self, path: Path, text: Optional[str], first_line: int, first_column: int = 1):
         self.path = path
         self.first_line = first_line
+        self.first_column = first_column  # where the text starts on its first line
         if text is None:
             try:
                 text = observations.read_text(path, limit=MAX_READ_BYTES)  # a file() or templatefile() read before
@@ -339,7 +347,11 @@ class _TextFinder:
 
     def find(self, value: str) -> Optional[Location]:
         needle = json.dumps(value)
-        start_line, start_col = self.cursor.get(needle, (0, 0))
+        # as written, or as JSON text inside a string (`"{\"Action\":...}"`: a plan's planned value)
+        return self._find(needle) or self._find(json.dumps(needle)[1:-1])
+
+    def _find(self, needle: str) -> Optional[Location]:
+        start_line, start_col = self.cursor.get(needle, (0, self.first_column - 1))
         for index in range(start_line, len(self.lines)):
             column = self.lines[index].find(needle, start_col if index == start_line else 0)
             if column >= 0:

@@ -84,6 +84,13 @@ CASES = [
     Case("airflow_downgrade_end_of_support", "existing", "2.10.3 to 2.6.3: an in-place update to a version past its "
          "end of support, which MWAA no longer upgrades or downgrades to",
          change=[("terraform.tfvars", '"2.10.3"', '"2.6.3"')]),
+    Case("policy_sources", "policy_sources", "a new environment whose execution policy merges source documents: one "
+         "is known only after apply (it names the bucket's ARN), the other is JSON the plan knows with `cloudwatch:*`"),
+    Case("module_optional_inputs", "module_optional_inputs", "two environments from a wrapper module whose optional "
+         "inputs default to null: one leaves requirements_s3_object_version out (null; the provider computes it), the "
+         "other passes the uploaded object's version_id"),
+    Case("policy_attachments_exclusive", "policy_attachments_exclusive", "a new environment whose role's attachments "
+         "list a policy of the configuration (its ARN known only after apply) beside an AWS managed policy's ARN"),
 ]
 
 
