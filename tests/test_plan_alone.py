@@ -5,6 +5,7 @@ the plan file. The plans are Terraform's own (tests/fixtures/plans/, make_plans.
 copies one into a directory with no `.tf` beside it."""
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
@@ -144,3 +145,18 @@ def test_a_hostile_plan_cannot_send_reference_resolution_round_in_circles(cli, t
     run = cli(path, "--format", "json", "--select", "MWAA803,MWAA102", cwd=tmp_path)
     assert run.exit_code == 1 and run.json()["diagnostics"] == []
     assert [f["rule_id"] for f in run.json()["findings"]] == ["MWAA102"]
+
+
+def test_sarif_of_a_plan_alone_is_valid_and_points_into_the_plan(cli, tmp_path):
+    import jsonschema
+
+    path, text = alone(tmp_path, "create")
+    run = cli(path, "--format", "sarif", "--select", "MWAA102", cwd=tmp_path)
+    report = json.loads(run.stdout)
+    schema = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(report, schema)
+    [result] = report["runs"][0]["results"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "ci/plan.json"
+    assert location["region"]["startLine"] == 1
+    assert location["region"]["startColumn"] == column(text, "aws_mwaa_environment.this", '"webserver_access_mode"')
