@@ -54,7 +54,7 @@ class Relevance(NamedTuple):
     def modules_called(self, directories: list) -> list:
         """The files of the module directories `directories` reach through calls (not the
         directories' own): what evaluating them will parse, known before anything is parsed."""
-        reached = set().union(*(_reach(d, self.calls) for d in directories)) - set(directories)
+        reached = set().union(*(reach(d, self.calls) for d in directories)) - set(directories)
         return [os.path.join(d, name) for d in sorted(reached) for name in self.module_files.get(d, ())]
 
 
@@ -104,7 +104,7 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
             directory = os.fspath(job.real)
             if directory in with_environment or calls.get(directory, set()).isdisjoint(missing):
                 continue
-            reached = _reach(directory, calls) - missing - {directory}
+            reached = reach(directory, calls) - missing - {directory}
             if reached.isdisjoint(relevant):  # else a missing module further down: the evaluator reports it
                 only_missing[directory] = sorted(reached)
     return Relevance({Path(directory) for directory in relevant}, only_missing, calls, module_files)
@@ -123,7 +123,7 @@ def _reaching(holds: set, calls: dict) -> set:
     return relevant
 
 
-def _reach(directory: str, calls: dict) -> set:
+def reach(directory: str, calls: dict) -> set:
     """`directory` and every directory its calls name, transitively."""
     reached: set = set()
     pending = [directory]

@@ -24,7 +24,7 @@ from .discover import ModuleJob, configuration_names, is_directory, is_terraform
 from .model import CONFIGURATION_SUFFIXES
 from .paths import real
 from .project import current as current_project
-from .relevance import FactsIndex, note_facts
+from .relevance import FactsIndex, note_facts, reach
 
 __all__ = ["Tree", "select"]
 
@@ -47,14 +47,7 @@ class Tree:
 
     def reach(self, directory: str) -> set:
         """`directory` and the tree's directories it calls, transitively."""
-        reached: set = set()
-        pending = [directory]
-        while pending:
-            each = pending.pop()
-            if each not in reached:
-                reached.add(each)
-                pending.extend(self.calls.get(each, ()))
-        return reached
+        return reach(directory, self.calls)
 
     def mentions(self, root: str, word: str) -> bool:
         """Does a configuration or variables file of `root`, or of a directory it calls, hold
