@@ -211,16 +211,22 @@ def run_rules(rules: Iterable[type[Rule]], options: dict, call: Callable[[Rule],
     """(findings, diagnostics) of running each rule's hook, `call(rule)`, with its options
     (rule id → {option: value}). One guard for both kinds: a rule that raises, or yields
     anything but a Finding or a Diagnostic, adds `crashed(rule class, exception)` (one
-    internal-error Diagnostic) and keeps what it yielded before; the other rules still run."""
+    internal-error Diagnostic) and keeps what it yielded before; the other rules still run.
+    A finding a rule yields again at the same place with the same message (a requirements file
+    two environments install) is kept once, the first one."""
     findings: list[Finding] = []
     diagnostics: list[Diagnostic] = []
     for rule_class in rules:
+        seen: set = set()
         try:
             for item in call(rule_class(options.get(rule_class.id))):
                 if isinstance(item, Diagnostic):
                     diagnostics.append(item)
                 elif isinstance(item, Finding):
-                    findings.append(item)
+                    key = (str(item.path), item.line, item.column, item.message)
+                    if key not in seen:
+                        seen.add(key)
+                        findings.append(item)
                 else:
                     raise TypeError(f"yielded {type(item).__name__}, not a Finding or a Diagnostic")
         except Exception as exc:  # one broken rule must not hide the others' findings

@@ -76,13 +76,8 @@ class AirflowCorePinned(Rule):
     severity = Severity.ERROR
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
-        seen: set[tuple[str, int, str]] = set()
-        for env in context.environments():
-            for finding in self._check_env(env):
-                key = (str(finding.path), finding.line, finding.message)
-                if key not in seen:
-                    seen.add(key)
-                    yield finding
+        for env in context.environments():  # a file two environments install: reported once (rule.run_rules)
+            yield from self._check_env(env)
 
     def _check_env(self, env: Environment) -> Iterator[Finding]:
         files = env.requirements()

@@ -82,7 +82,6 @@ class ConstraintsMismatch(Rule):
     severity = Severity.WARNING
 
     def check(self, context: Context) -> Iterator[Finding | Diagnostic]:
-        seen: set[tuple[str, int, str]] = set()
         for env in context.environments():
             version = env.get("airflow_version")
             if not isinstance(version, str) or isinstance(version, Unknown):
@@ -90,11 +89,7 @@ class ConstraintsMismatch(Rule):
             version = str(version).strip()
             if not version:
                 continue  # "" is no version: the provider sends none and MWAA picks the latest (MWAA304's)
-            for finding in self._check_env(env, version):
-                key = (str(finding.path), finding.line, finding.message)
-                if key not in seen:
-                    seen.add(key)
-                    yield finding
+            yield from self._check_env(env, version)  # a file two environments install: reported once (rule.run_rules)
 
     def _check_env(self, env: Environment, version: str) -> Iterator[Finding]:
         files = [each for each in env.requirements() if not each.unreadable]  # discovery reports unreadable files

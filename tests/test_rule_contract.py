@@ -104,3 +104,21 @@ def test_a_rule_without_the_hook_of_its_kind_is_refused():
         "a 'suppressions' rule does not implement check_suppressions()"]
     assert _pack_rule(stage="suppression", check=lambda self, context: iter(())).problems() == [
         "stage 'suppression' is not one of 'module', 'suppressions'"]
+
+
+def test_a_finding_a_rule_yields_twice_at_the_same_place_is_reported_once(cli, monkeypatch, tmp_path):
+    # (two environments installing one requirements file give the requirement rules the same
+    # finding twice): the same place and message is one finding; another message is another
+    rule_class = _rule("MWAA102")
+
+    def check(self, context):
+        for env in context.environments():
+            yield self.finding(env.loc, "the same, twice", address=env.address)
+            yield self.finding(env.loc, "the same, twice", address=env.address)
+            yield self.finding(env.loc, "another message", address=env.address)
+
+    monkeypatch.setattr(rule_class, "check", check)
+    (tmp_path / "main.tf").write_text(VALID)
+    run = cli(".", "--select", "MWAA102", "--format", "json", cwd=tmp_path)
+    assert sorted((f["rule_id"], f["line"], f["message"]) for f in run.json()["findings"]) == [
+        ("MWAA102", 1, "another message"), ("MWAA102", 1, "the same, twice")]
