@@ -163,7 +163,7 @@ class Config:
                 self._compiled[("per-path-ignores", written)] = Patterns("per-path-ignores", where, [written])
         return self._compiled
 
-    def relative(self, path: Path, directory: bool = False) -> Optional[str]:
+    def relative(self, path: Path | str, directory: bool = False) -> Optional[str]:
         """`path` relative to the config file's directory, as gitignore patterns see it (a
         directory ends in `/`); None when it lies outside, where no pattern applies."""
         try:
@@ -174,7 +174,7 @@ class Config:
             return None
         return relative + "/" if directory else relative
 
-    def excluded(self, path: Path, directory: bool = True) -> bool:
+    def excluded(self, path: Path | str, directory: bool = True) -> bool:
         """Does `exclude` leave out this module directory (or, directory=False, this file)?"""
         if not self._exclude.patterns:  # asked of every directory of the tree: no path work for nothing
             return False

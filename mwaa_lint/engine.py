@@ -16,6 +16,7 @@ from .cache import ParseCache, current, in_use
 from .check import outcome
 from .context import Context
 from .discover import ModuleJob, discover
+from .listing import Listings
 from .loader import Loader
 from .modules import called_directories
 from .paths import real, resolving_once
@@ -34,6 +35,7 @@ __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 
 OnProgress = Callable[[str, int, int], None]  # (stage, done, total), e.g. ("checking modules", 12, 40)
 INDEX_NAME = "relevance-index.json"  # in the cache directory, beside the parse cache entries
+LISTINGS_NAME = "directory-listings.json"  # there too
 
 
 def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
@@ -44,12 +46,14 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     when given, the jobs that matter only for a missing module they call, with the directories
     they reach (missing_sources.py)."""
     paths, plans, plan_diagnostics = split_plans(paths, options.plans)
-    jobs, diagnostics = discover(paths)
+    # what each directory holds, and what its files say (relevance.py), kept from earlier runs
+    listings = Listings(options.cache_dir / LISTINGS_NAME if options.cache_dir else None)
+    index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None, listings)
+    jobs, diagnostics = discover(paths, listings)
     diagnostics.extend(plan_diagnostics)
     if plans:
         jobs = plan_jobs(jobs, plans)
     unmatched = options.unmatched_patterns(jobs)  # before `exclude` (and file mode's selection) leaves any out
-    index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None)
     named = [p for p in paths if not Path(p).is_dir() and Path(p).exists()]
     notes: list = []
     if named:  # file mode (pre-commit): the named files' modules, their callers, the environments using them
@@ -60,22 +64,24 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
             early[job.real] = prepared = early.get(job.real) or prepare(job, loader, options)
             return _installed(prepared, options)
 
-        jobs, notes = select(jobs, named, index, installs)
+        jobs, notes = select(jobs, named, index, listings, installs)
     # `exclude` holds for named files too, so a pre-commit hook passing file names respects it
-    jobs = [job for job in jobs if not options.excluded(job.directory)]
+    jobs = [job for job in jobs if not options.excluded(job.real_text)]
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
     found = None
     if options.skip_irrelevant:
         found = relevance(jobs, index)
         relevant, only_missing = found.relevant, found.only_missing
-        kept = [job for job in jobs if job.real in relevant or job.requirement_files or job.plan is not None]
+        kept = [job for job in jobs if job.real_text in relevant or job.requirement_files or job.plan is not None]
         stats.directories_skipped = len(jobs) - len(kept)
         jobs = kept
         if from_text is not None:
-            checked = {os.fspath(job.real) for job in jobs}
-            from_text.update((job.real, only_missing[key]) for job in jobs if (key := os.fspath(job.real)) in only_missing
+            checked = {job.real_text for job in jobs}
+            from_text.update((job.real, only_missing[key]) for job in jobs if (key := job.real_text) in only_missing
                              and not job.requirement_files and job.plan is None and checked.isdisjoint(only_missing[key]))
+    index.save()
+    listings.save()
     return jobs, diagnostics, stats, notes, found
 
 

@@ -10,7 +10,7 @@ from typing import Optional
 from . import model as m
 from .cache import ParseCache
 from .diagnostic import Diagnostic, InputError
-from .discover import configuration_names
+from .listing import configuration_names
 from .observations import digest, note, record
 from .paths import real
 from .project import current as current_project

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from .diagnostic import Diagnostic, InputError
-from .discover import ModuleJob, configuration_names
+from .discover import ModuleJob
 from .lexer import tokens
+from .listing import configuration_names
 from .observations import digest, note, record, recording
 from .override import is_override
 from .prepare import Root

@@ -41,6 +41,36 @@ def real_text(path: str) -> str:
     return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
 
 
+def real_below(directory: str, relative: str) -> str:
+    """`real_text(os.path.join(directory, relative))` for a resolved `directory` and a relative
+    path (a module `source`): part by part, each `directory/part` looked at once per run."""
+    if state().resolved is None or relative.startswith(os.sep):
+        return real_text(os.path.join(directory, relative))
+    texts = state().resolved_texts
+    current = directory
+    while relative.startswith(("../", "./")):  # `../../modules/x` from the directories of one place: one look
+        if relative[1] == ".":
+            current = current[:current.rfind(os.sep)] or os.sep
+        relative = relative[relative.index("/") + 1:]
+    text = current + relative if current.endswith(os.sep) else current + os.sep + relative
+    found = texts.get(text)
+    if found is not None:
+        return found
+    for part in relative.split(os.sep):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = current[:current.rfind(os.sep)] or os.sep  # a resolved path's parent: no link to go back through
+            continue
+        candidate = current + part if current.endswith(os.sep) else current + os.sep + part
+        found = texts.get(candidate)
+        if found is None:
+            found = texts[candidate] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        current = found
+    texts[text] = current
+    return current
+
+
 def _resolve(text: str) -> str:
     # realpath(parent/name) is realpath(realpath(parent)/name): resolve the parent (remembered)
     # and look at the last component only. Strings, not Paths: this runs thousands of times.
@@ -57,7 +87,9 @@ def _resolve(text: str) -> str:
         found = os.path.dirname(_resolve(parent))
     else:
         candidate = os.path.join(_resolve(parent), name)
-        # a symbolic link goes to realpath, which knows loops and relative targets
-        found = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        found = texts.get(candidate)  # `a/b/../c` and `a/c`: one look at `a/c`
+        if found is None:
+            # a symbolic link goes to realpath, which knows loops and relative targets
+            found = texts[candidate] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
     texts[text] = found
     return found

@@ -198,7 +198,7 @@ def split_plans(paths: list, explicit: list) -> tuple[list, list, list]:
     plan, and each `--plan FILE` (`explicit`), is replaced by its directory when that holds
     configuration files (the configuration it was planned from: checked with the plan's
     variables); else the plan is checked alone (plan_jobs)."""
-    from .discover import configuration_names
+    from .listing import configuration_names
 
     kept: list = []
     plans: list = []

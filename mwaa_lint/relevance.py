@@ -18,8 +18,8 @@ from typing import NamedTuple, Optional
 
 from . import cache_codec
 from .diagnostic import InputError
-from .discover import configuration_names
-from .paths import real_text
+from .listing import Listings, configuration_names
+from .paths import real_below, real_text
 from .project import current as current_project
 from .source import MAX_FILE_BYTES, decode
 
@@ -36,14 +36,10 @@ DOWNLOADS = os.path.join(".terraform", "modules")
 MAX_DOWNLOADED_FILES = 10_000  # read of one root's downloaded modules before it is kept unread
 
 
-def relevant_directories(jobs: list, index: Optional[FactsIndex] = None) -> set:
-    """Resolved directories (Paths) of `jobs` that hold an environment or call one, transitively.
-    Worked out on strings: it runs over every directory and file of the tree."""
-    return relevance(jobs, index).relevant
-
-
 class Relevance(NamedTuple):
-    relevant: set  # relevant_directories()
+    # the resolved directories (strings: it runs over every directory and file of the tree) of
+    # the jobs and the modules they call that hold an environment or call one, transitively
+    relevant: set
     # each job's directory (a string) that is relevant only because it calls a local module that
     # is missing, and calls it itself, not through another module: the directories its calls
     # reach, which hold no environment (missing_sources.py reports it from text)
@@ -66,10 +62,10 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
     missing: set = set()  # module directories named by a call that are not there
     calls: dict = {}  # resolved directory → the resolved local module directories it names
     for job in jobs:
-        directory = os.fspath(job.real)
-        note_facts(directory, [index.facts(os.path.join(directory, name)) for name in job.names], holds, calls)
+        directory = job.real_text
+        note_facts(directory, index.in_directory(directory, job.names), holds, calls)
         module_files[directory] = job.names
-        if directory not in holds and _downloaded_holds(directory, index):
+        if directory not in holds and job.initialized is not False and _downloaded_holds(directory, index):
             holds.add(directory)
     # Modules reached only through a call are not jobs of their own; read them too.
     pending = [target for targets in calls.values() for target in targets]
@@ -92,22 +88,21 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
             holds.add(target)
             calls[target] = set()
             continue
-        note_facts(target, [index.facts(os.path.join(target, name)) for name in names], holds, calls)
+        note_facts(target, index.in_directory(target, names), holds, calls)
         module_files[target] = names
         pending.extend(calls[target])
-    index.save()
     relevant = _reaching(holds, calls)
     only_missing: dict = {}
     if missing:
         with_environment = _reaching(holds - missing, calls)
         for job in jobs:
-            directory = os.fspath(job.real)
+            directory = job.real_text
             if directory in with_environment or calls.get(directory, set()).isdisjoint(missing):
                 continue
             reached = reach(directory, calls) - missing - {directory}
             if reached.isdisjoint(relevant):  # else a missing module further down: the evaluator reports it
                 only_missing[directory] = sorted(reached)
-    return Relevance({Path(directory) for directory in relevant}, only_missing, calls, module_files)
+    return Relevance(relevant, only_missing, calls, module_files)
 
 
 def _reaching(holds: set, calls: dict) -> set:
@@ -166,7 +161,7 @@ def note_facts(directory: str, facts: list, holds: set, calls: dict) -> None:
     if any(has_environment for has_environment, _ in facts):
         holds.add(directory)
     sources = {source for _, found in facts for source in found}
-    calls[directory] = {real_text(os.path.join(directory, source)) for source in sources}
+    calls[directory] = {real_below(directory, source) for source in sources}
 
 
 def _read(path: str) -> bytes:
@@ -186,17 +181,42 @@ _KEY = f"relevance index 2 {COLUMNS}"
 class FactsIndex:
     """What the textual pass found in each file, kept (in the cache directory) while the
     file's size and modification time are unchanged: a warm run then reads no file it skips.
-    The parse cache itself is keyed by content; this index only decides what to skip."""
+    The parse cache itself is keyed by content; this index only decides what to skip.
 
-    def __init__(self, path: Optional[Path]):
+    A directory's files are looked at together: when none has changed since, their facts
+    come from the directory's entry in `listings` (listing.py), and the entries of single
+    files are not even read."""
+
+    def __init__(self, path: Optional[Path], listings: Optional[Listings] = None):
         self.path = path
-        self.entries: dict = {}  # absolute path → (size, mtime_ns, has_environment, sources)
+        self._files: Optional[dict] = None  # absolute path → (size, mtime_ns, has_environment, sources); read when needed
         self.changed = False
-        if path is not None:  # absent, corrupt or planted (cache_codec.py): build it again
-            columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
-            if columns is not None and len(set(map(len, columns))) == 1:
-                paths, *facts = columns
-                self.entries = dict(zip(paths, zip(*facts)))
+        self.listings = listings
+
+    @property
+    def entries(self) -> dict:
+        if self._files is None:
+            self._files = _load(self.path) if self.path is not None else {}
+        return self._files
+
+    def in_directory(self, directory: str, names: list) -> list:
+        """facts() of the files `names` in `directory` (absolute, resolved): several, or one
+        for all of them when none has changed."""
+        overlay = current_project().overlay
+        known = self.listings.facts(directory, names) if self.listings and not overlay else None
+        if known is not None:
+            return [known]
+        prefix = directory if directory.endswith(os.sep) else directory + os.sep  # not join: thousands of files
+        paths = [prefix + name for name in names]
+        found = [self.facts(path) for path in paths]
+        if self.listings and not overlay and self.path is not None:
+            entries: list = [self.entries.get(path) for path in paths]
+            if None not in entries:  # each file's facts kept: keep them for the directory too
+                stamps = tuple(value for entry in entries for value in entry[:2])
+                holds = any(has_environment for has_environment, _ in found)
+                sources = tuple(sorted({source for _, each in found for source in each}))
+                self.listings.remember(directory, names, stamps, holds, sources)
+        return found
 
     def facts(self, path: str) -> tuple[bool, tuple[str, ...]]:
         """(holds an environment, or calls a remote module with MWAA in sight?, local module
@@ -207,7 +227,6 @@ class FactsIndex:
         except OSError:
             return True, ()  # keep its directory: reading it there reports why it cannot be read
         stamp = (status.st_size, status.st_mtime_ns)
-        known = self.entries.get(path)
         if current_project().overlay and real_text(path) in current_project().overlay:
             # text a --fix/--diff pass made, not the file's (fixing.py): read it, keep nothing
             try:
@@ -215,6 +234,7 @@ class FactsIndex:
             except (OSError, InputError):
                 return True, ()
             return MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text))))
+        known = self.entries.get(path)
         if known is not None and known[:2] == stamp:
             return known[2], known[3]
         if status.st_size > MAX_FILE_BYTES:
@@ -231,8 +251,19 @@ class FactsIndex:
         return found
 
     def save(self) -> None:
-        if self.path is None or not self.changed:
-            return
-        columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 5
         # concurrent runs: the last one's index wins, whole
-        cache_codec.save(self.path.parent, (self.path.name,), columns, COLUMNS, _KEY)
+        if self.path is not None and self.changed and self._files is not None:
+            _save(self.path, self._files)
+
+
+def _load(path: Path) -> dict:
+    columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
+    if columns is None or len(set(map(len, columns))) != 1:
+        return {}
+    keys, *values = columns
+    return dict(zip(keys, zip(*values)))
+
+
+def _save(path: Path, entries: dict) -> None:
+    columns = (tuple(entries), *zip(*entries.values())) if entries else ((),) * 5
+    cache_codec.save(path.parent, (path.name,), columns, COLUMNS, _KEY)

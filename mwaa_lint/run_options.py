@@ -23,7 +23,7 @@ class RunOptions:
     baseline: Optional[Baseline] = None
     # From the config file: module directories to skip, per-path rule ignores, severity
     # overrides (rule id → Severity), and var files per module directory.
-    excluded: Callable[[Path], bool] = lambda path: False
+    excluded: Callable[[Path | str], bool] = lambda path: False
     path_ignores: Callable[[Path], list] = lambda path: []
     severity: dict = field(default_factory=dict)
     var_files_for: Callable[[Path], list] = lambda directory: []

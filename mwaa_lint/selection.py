@@ -20,8 +20,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .discover import ModuleJob, configuration_names, is_directory, is_terraform, load_directory, walk_tree
-from .model import CONFIGURATION_SUFFIXES
+from .discover import ModuleJob, is_terraform, load_directory, walk_tree
+from .listing import Listings, configuration_names
 from .paths import real
 from .project import current as current_project
 from .relevance import FactsIndex, note_facts, reach
@@ -32,16 +32,16 @@ __all__ = ["Tree", "select"]
 class Tree:
     """The project's directories holding Terraform, and the local modules each names (text)."""
 
-    def __init__(self, index: FactsIndex):
+    def __init__(self, index: FactsIndex, listings: Listings):
         root = current_project().root
-        self.listings: dict[str, list] = {}
+        self.listings: dict = {}  # resolved directory → its Listing
         self.holds: set = set()
         self.calls: dict[str, set] = {}
-        for _, resolved, entries in walk_tree(Path(root), []) if root else []:
+        for _, resolved, listing in walk_tree(Path(root), [], listings) if root else []:
             key = os.fspath(resolved)
-            names = configuration_names(e.name for e in entries if not is_directory(e))
-            self.listings[key] = entries
-            note_facts(key, [index.facts(os.path.join(key, name)) for name in names], self.holds, self.calls)
+            names = configuration_names(listing.files)
+            self.listings[key] = listing
+            note_facts(key, index.in_directory(key, names), self.holds, self.calls)
         called = set().union(*(targets - {d} for d, targets in self.calls.items()))
         self.roots = [d for d in sorted(self.calls) if d not in called]
 
@@ -53,11 +53,10 @@ class Tree:
         """Does a configuration or variables file of `root`, or of a directory it calls, hold
         `word`? (A cheap test before evaluating it; a file that cannot be read counts as holding it.)"""
         for directory in self.reach(root):
-            for entry in self.listings.get(directory, ()):
-                if not entry.name.endswith((*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")) or is_directory(entry):
-                    continue
+            listing = self.listings.get(directory)
+            for name in listing.files if listing else ():
                 try:
-                    if word.encode() in current_project().read_bytes(entry.path, quiet=True):
+                    if word.encode() in current_project().read_bytes(os.path.join(directory, name), quiet=True):
                         return True
                 except OSError:
                     return True
@@ -67,7 +66,7 @@ class Tree:
         return load_directory(Path(directory), Path(directory), self.listings.get(directory))
 
 
-def select(jobs: list[ModuleJob], named: list, index: FactsIndex,
+def select(jobs: list[ModuleJob], named: list, index: FactsIndex, listings: Listings,
            installs: Callable[[ModuleJob], set]) -> tuple[list[ModuleJob], list[str]]:
     """(the jobs, with the roots the named files select added; notes for `--statistics`).
     `named`: the files named on the command line; `installs(job)`: the resolved requirements
@@ -76,7 +75,7 @@ def select(jobs: list[ModuleJob], named: list, index: FactsIndex,
     requirements = [Path(p) for p in named if str(p).endswith(".txt") and Path(p).is_file()]
     if not terraform and not requirements:
         return jobs, []
-    tree = Tree(index)
+    tree = Tree(index, listings)
     by_real = {os.fspath(job.real): job for job in jobs}
 
     def root_job(directory: str) -> ModuleJob:

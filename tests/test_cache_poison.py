@@ -61,7 +61,16 @@ def tree(tmp_path_factory) -> Path:
     shutil.copytree(FIXTURES / "layouts" / "tf_json_layout", root / "json")
     (root / "platform" / "vpc").mkdir(parents=True)
     (root / "platform" / "vpc" / "main.tf").write_text('resource "aws_vpc" "main" {\n  cidr_block = "10.0.0.0/16"\n}\n')
+    age(root)  # so that the directories' listings are kept too (listing.py), and planted over below
     return root
+
+
+def age(root: Path, seconds: int = 3600) -> None:
+    """Date everything under `root` (and it) `seconds` back: a directory changed in the last
+    seconds is listed again on every run rather than kept (listing.RECENT_NS)."""
+    when = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (when, when), follow_symlinks=False)
 
 
 def _limits():
@@ -101,6 +110,7 @@ def entries(cache: Path) -> list:
     found = sorted(p for p in cache.rglob("*.json") if p.is_file())
     kinds = {"index" if p.parent == cache else "result" if p.parent.parent.name == "results" else "parse" for p in found}
     assert kinds == {"index", "result", "parse"}, kinds  # each kind of entry is there to poison
+    assert {"relevance-index.json", "directory-listings.json"} <= {p.name for p in found}
     return found
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mwaa_lint.paths import real, resolving_once
+from mwaa_lint.paths import real, real_below, resolving_once
 
 
 @pytest.fixture
@@ -45,3 +45,18 @@ def test_a_link_loop_resolves_without_raising(tree):
     os.symlink("loop1", tree / "loop2")
     with resolving_once():
         assert real(tree / "loop1" / "x") == tree / "loop1" / "x"  # as os.path.realpath leaves it
+
+
+# module sources, relative to a module directory (resolved), as relevance.py resolves them
+SOURCES = ["../b", "./c", "c/up/b", "./c/../c/up", "../../link/c", "../../link/c/../..", "../../dangling/x",
+           "../nope/../b", "../../a//b//", "..", "../../../../../../..", "c/up/../..", "/abs/olute"]
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_below_a_module_directory_same_as_realpath(tree, source):
+    directories = [str(tree / "a" / "b"), str(tree / "a" / "b" / "c"), str(tree / "a"), "/"]
+    with resolving_once():
+        for directory in directories * 2:  # and again, remembered
+            assert real_below(directory, source) == os.path.realpath(os.path.join(directory, source)), directory
+    for directory in directories:  # outside a run
+        assert real_below(directory, source) == os.path.realpath(os.path.join(directory, source))

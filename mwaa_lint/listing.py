@@ -1,0 +1,204 @@
+"""What a directory holds, as the walk and its jobs need it, and an index that keeps it.
+
+A monorepo has thousands of directories, and a warm run must not pay for listing each one and
+sorting out its names again: `Listings` keeps each directory's `Listing` (in the cache
+directory) while the directory's modification time is unchanged. Adding, removing or renaming
+an entry changes that time; editing a file in place does not, but a listing holds names and
+kinds only, never what a file says (relevance.py's index checks each file's own time).
+
+A directory holding a symbolic link is listed every time: what a link leads to can change
+while the directory stays the same. So is one changed in the last seconds, which the file
+system's coarse clock may not tell apart from a change made just after it was listed.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import NamedTuple, Optional
+
+from . import cache_codec
+from .model import CONFIGURATION_SUFFIXES
+
+SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
+_TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
+RECENT_NS = 2_000_000_000  # a directory changed this recently is not kept (2 s: FAT's clock, the coarsest)
+
+
+class Listing(NamedTuple):
+    files: tuple[str, ...]  # entries that are no directory, named like Terraform or variables files
+    configuration: tuple[str, ...]  # its configuration files (configuration_names): files, and broken links
+    var_files: tuple[str, ...]  # terraform.tfvars(.json), *.auto.tfvars(.json): files, in Terraform's order
+    subdirectories: tuple[str, ...]  # the directories (or links to one) to walk into, by name
+    holds_terraform: bool  # a configuration file among `files` (which the walk's caller is told about)
+    initialized: bool  # has a `.terraform` directory (where `terraform init` puts downloaded modules)
+    links: tuple[str, ...]  # the names among `subdirectories` that are symbolic links
+
+
+def list_directory(directory: str) -> Listing:
+    """The Listing of `directory`, read now (OSError if it cannot be listed)."""
+    return _listing(_entries(directory))[0]
+
+
+def _listing(entries: list) -> tuple[Listing, bool]:
+    """(the Listing made of `entries`, whether it may be kept: no entry is a symbolic link)."""
+    files, configuration, var_files, subdirectories, links = [], [], [], [], []
+    keep, initialized = True, False
+    for entry in entries:
+        name = entry.name
+        link = _is_link(entry)
+        keep = keep and not link
+        if is_directory(entry):
+            initialized = initialized or name == ".terraform"
+            if name not in SKIP_DIRS:
+                subdirectories.append(name)
+                if link:
+                    links.append(name)
+            continue
+        if not name.endswith(_TERRAFORM_OR_VARIABLES):
+            continue
+        files.append(name)
+        regular = _is_file(entry)
+        if name.endswith(CONFIGURATION_SUFFIXES):
+            if regular or (link and not os.path.exists(entry.path)):
+                configuration.append(name)  # a broken link: reading it reports it, as Terraform would
+        elif regular and is_auto_var_file(name):
+            var_files.append(name)
+    var_files.sort(key=_var_file_order)
+    terraform = any(name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name) for name in files)
+    listing = Listing(tuple(files), tuple(configuration_names(configuration)), tuple(var_files),
+                      tuple(subdirectories), terraform, initialized, tuple(links))
+    return listing, keep
+
+
+def _entries(directory: str) -> list:
+    # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands)
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda entry: entry.name)
+
+
+# How the index is stored: by column (resolved directories, their mtime_ns, Listing's fields
+# but its links, then the facts of its configuration files: their sizes and mtime_ns one after
+# the other, whether any holds an environment, the local sources they name, and whether those
+# facts are known), which a warm run reads back far faster than one record per directory.
+COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...],
+                tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], tuple[bool, ...], tuple[bool, ...],
+                tuple[tuple[int, ...], ...], tuple[bool, ...], tuple[tuple[str, ...], ...], tuple[bool, ...]]
+_KEY = f"directory listings 1 {COLUMNS}"
+_NO_FACTS = ((), False, (), False)
+
+
+class Listings:
+    """Each directory's Listing, kept while the directory is unchanged (see the module's
+    docstring), with what relevance.py found in its configuration files, kept while each of
+    them is unchanged too. `path` None: nothing is kept, every directory is listed."""
+
+    def __init__(self, path: Optional[Path]):
+        self.path = path
+        self.entries: dict = {}  # resolved directory → (mtime_ns, *the Listing but its links, *facts)
+        self.changed = False
+        self.recent = time.time_ns() - RECENT_NS
+        if path is not None:  # absent, corrupt or planted (cache_codec.py): list every directory
+            columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
+            if columns is not None and len(set(map(len, columns))) == 1:
+                directories, *fields = columns
+                self.entries = dict(zip(directories, zip(*fields)))
+
+    def get(self, directory: str, resolved: str) -> Listing:
+        """The Listing of `directory` (whose resolved path is `resolved`); OSError if it
+        cannot be listed."""
+        if self.path is None:
+            return list_directory(directory)
+        mtime = os.stat(directory).st_mtime_ns  # before listing: a change made meanwhile is seen next time
+        known = self.entries.get(resolved)
+        if known is not None and known[0] == mtime:
+            _, files, configuration, var_files, subdirectories, terraform, initialized = known[:7]
+            return Listing(files, configuration, var_files, subdirectories, terraform, initialized, ())
+        listing, keep = _listing(_entries(directory))
+        if keep and mtime < self.recent:
+            self.entries[resolved] = (mtime, *listing[:6], *_NO_FACTS)
+            self.changed = True
+        elif known is not None:
+            del self.entries[resolved]
+            self.changed = True
+        return listing
+
+    def facts(self, resolved: str, names: list) -> Optional[tuple[bool, tuple[str, ...]]]:
+        """(holds an environment, the local sources named) of the configuration files `names`
+        of the directory `resolved`, as kept, if none of them has changed since; else None."""
+        known = self.entries.get(resolved)
+        if known is None or not known[-1] or known[2] != tuple(names):
+            return None
+        prefix = resolved if resolved.endswith(os.sep) else resolved + os.sep  # not join: thousands of files
+        try:
+            stamps = tuple(value for name in names for status in (os.stat(prefix + name),)
+                           for value in (status.st_size, status.st_mtime_ns))
+        except OSError:
+            return None
+        return (known[8], known[9]) if stamps == known[7] else None
+
+    def remember(self, resolved: str, names: list, stamps: tuple, holds: bool, sources: tuple) -> None:
+        """Keep the facts of the configuration files `names` of a directory listed and kept."""
+        known = self.entries.get(resolved)
+        if known is not None and known[2] == tuple(names):
+            self.entries[resolved] = (*known[:7], stamps, holds, sources, True)
+            self.changed = True
+
+    def save(self) -> None:
+        if self.path is None or not self.changed:
+            return
+        columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 12
+        # concurrent runs: the last one's index wins, whole
+        cache_codec.save(self.path.parent, (self.path.name,), columns, COLUMNS, _KEY)
+
+
+def configuration_names(names) -> list[str]:
+    """The configuration files of a directory among `names` (sorted), as OpenTofu reads them:
+    `x.tofu` is read instead of `x.tf`, and `x.tofu.json` instead of `x.tf.json`, when both
+    exist (Terraform never sees a .tofu file, so it is the same for a Terraform-only module)."""
+    candidates = {name for name in names if name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name)}
+    return sorted(name for name in candidates if not _shadowed(name, candidates))
+
+
+def _ignored(name: str) -> bool:
+    """Files Terraform and OpenTofu pass over: hidden ones and editor files (`.#main.tf`)."""
+    return name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
+def _shadowed(name: str, names: set) -> bool:
+    if name.endswith(".tf"):
+        return name[:-3] + ".tofu" in names
+    if name.endswith(".tf.json"):
+        return name[:-8] + ".tofu.json" in names
+    return False
+
+
+def is_auto_var_file(name: str) -> bool:
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+def _var_file_order(name: str) -> tuple[int, str]:
+    # Terraform's precedence: terraform.tfvars, then terraform.tfvars.json, then *.auto.* by name
+    order = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
+    return (order.get(name, 2), name)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows symbolic links, as `terraform` does
+    except OSError:
+        return False
+
+
+def _is_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True  # resolved and checked the long way

@@ -1,0 +1,160 @@
+"""A warm run does not list a directory again while it is unchanged, nor look again at what
+its configuration files say while each of them is unchanged (listing.py, relevance.py): that is
+what keeps a warm run on a large monorepo flat. Whatever changes is seen: a file added or
+removed (the directory's time changes), a file edited in place (its own time changes, not the
+directory's), a symbolic link pointed elsewhere (a directory holding one is listed every time),
+and a directory changed in the last seconds, which a coarse file system clock could not tell
+from a change made just after it was listed. Every run's report is the report of a run without
+a cache."""
+import os
+import shutil
+import time
+
+import pytest
+from conftest import FIXTURES
+from test_cache_poison import age
+
+from mwaa_lint import listing
+
+ENVIRONMENT = '''
+resource "aws_mwaa_environment" "analytics" {
+  name                  = "analytics"
+  airflow_version       = "2.10.3"
+  environment_class     = "mw1.small"
+  dag_s3_path           = "dags/"
+  execution_role_arn    = "arn:aws:iam::123456789012:role/analytics-mwaa"
+  source_bucket_arn     = "arn:aws:s3:::acme-analytics-airflow"
+  webserver_access_mode = "PRIVATE_ONLY"
+  max_workers           = 50
+
+  network_configuration {
+    security_group_ids = ["sg-0123456789abcdef0"]
+    subnet_ids         = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+  }
+}
+'''
+VPC = '''resource "aws_vpc" "analytics" {
+  cidr_block = "10.40.0.0/16"
+
+  tags = {
+    Name = "analytics"
+  }
+}
+'''
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """The pre-commit fixture's monorepo and a directory of network code with no MWAA in it,
+    dated an hour back (as a checkout is, but for the files someone is editing)."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "precommit_module", root)
+    (root / "analytics").mkdir()
+    (root / "analytics" / "network.tf").write_text(VPC)
+    age(root)
+    return root
+
+
+@pytest.fixture
+def listed(monkeypatch):
+    """The directories a run lists (reads the entries of), in order."""
+    seen: list = []
+    real_entries = listing._entries
+
+    def entries(directory):
+        seen.append(os.path.basename(directory))
+        return real_entries(directory)
+
+    monkeypatch.setattr(listing, "_entries", entries)
+    return seen
+
+
+def report(cli, tree, *args):
+    data = cli(".", "--format", "json", *args, cwd=tree).json()
+    return (sorted((f["rule_id"], f["path"], f["line"], f["message"]) for f in data["findings"]),
+            sorted((d["path"], d["line"], d["message"]) for d in data["diagnostics"]), data["stats"])
+
+
+def uncached(cli, tree):
+    return report(cli, tree, "--no-cache")[:2]
+
+
+def test_a_warm_run_lists_no_directory(cli, tree, tmp_path, listed):
+    cache = tmp_path / "cache"
+    cold = report(cli, tree, "--cache-dir", cache)
+    assert "analytics" in listed and "modules" in listed
+    listed.clear()
+    warm = report(cli, tree, "--cache-dir", cache)
+    assert listed == []
+    assert warm[:2] == cold[:2] == uncached(cli, tree)
+    assert warm[2]["files_parsed"] == 0 and warm[2]["directories_skipped"] == cold[2]["directories_skipped"] == 1
+
+
+def test_an_environment_written_into_a_file_in_place_is_seen(cli, tree, tmp_path, listed):
+    cache = tmp_path / "cache"
+    before = report(cli, tree, "--cache-dir", cache)
+    assert not [f for f in before[0] if f[1].startswith("analytics/")]
+    directory_time = os.stat(tree / "analytics").st_mtime_ns
+    with open(tree / "analytics" / "network.tf", "a", encoding="utf-8") as handle:  # as an editor saving in place does
+        handle.write(ENVIRONMENT)
+    assert os.stat(tree / "analytics").st_mtime_ns == directory_time  # so its listing is still the one kept
+    listed.clear()
+    after = report(cli, tree, "--cache-dir", cache)
+    assert "analytics" not in listed
+    assert after[:2] == uncached(cli, tree)
+    assert ("MWAA501", "analytics/network.tf", 17, "max_workers is 50; expected max_workers <= 25") in after[0]
+    assert after[2]["directories_skipped"] == 0
+
+
+def test_a_file_added_and_removed_is_seen(cli, tree, tmp_path, listed):
+    cache = tmp_path / "cache"
+    report(cli, tree, "--cache-dir", cache)
+    (tree / "analytics" / "mwaa.tf").write_text(ENVIRONMENT)
+    age(tree / "analytics")  # the directory's time moves, but not to within the last seconds
+    os.utime(tree / "analytics", ns=(time.time_ns() - 600 * 10**9,) * 2)
+    listed.clear()
+    added = report(cli, tree, "--cache-dir", cache)
+    assert listed == ["analytics"]
+    assert added[:2] == uncached(cli, tree)
+    assert [f[:3] for f in added[0] if f[1].startswith("analytics/")] == [
+        ("MWAA401", "analytics/mwaa.tf", 2), ("MWAA402", "analytics/mwaa.tf", 2), ("MWAA501", "analytics/mwaa.tf", 10)]
+    (tree / "analytics" / "mwaa.tf").unlink()
+    os.utime(tree / "analytics", ns=(time.time_ns() - 300 * 10**9,) * 2)
+    removed = report(cli, tree, "--cache-dir", cache)
+    assert removed[:2] == uncached(cli, tree)
+    assert not [f for f in removed[0] if f[1].startswith("analytics/")]
+
+
+def test_a_directory_changed_in_the_last_seconds_is_listed_every_time(cli, tree, tmp_path, listed):
+    cache = tmp_path / "cache"
+    (tree / "analytics" / "outputs.tf").write_text('output "vpc_id" {\n  value = aws_vpc.analytics.id\n}\n')
+    report(cli, tree, "--cache-dir", cache)
+    listed.clear()
+    warm = report(cli, tree, "--cache-dir", cache)
+    assert listed == ["analytics"]  # the others were kept
+    assert warm[:2] == uncached(cli, tree)
+
+
+def test_a_directory_holding_a_link_is_listed_every_time(cli, tree, tmp_path, listed):
+    """`modules` in analytics/ is a link; pointing it elsewhere changes what the directory's
+    Terraform calls, and nothing about analytics/ itself."""
+    (tree / "shared" / "quiet").mkdir(parents=True)
+    (tree / "shared" / "quiet" / "main.tf").write_text(VPC.replace("analytics", "shared"))
+    (tree / "shared" / "mwaa").mkdir()
+    (tree / "shared" / "mwaa" / "main.tf").write_text(ENVIRONMENT)
+    os.symlink("../shared/quiet", tree / "analytics" / "modules")
+    (tree / "analytics" / "main.tf").write_text('module "platform" {\n  source = "./modules"\n}\n')
+    age(tree)
+    cache = tmp_path / "cache"
+    first = report(cli, tree, "--cache-dir", cache)
+    assert first[:2] == uncached(cli, tree)
+    assert first[2]["directories_skipped"] == 2  # analytics/ and shared/quiet: no environment in reach
+    directory_time = os.stat(tree / "analytics").st_mtime_ns
+    os.unlink(tree / "analytics" / "modules")
+    os.symlink("../shared/mwaa", tree / "analytics" / "modules")
+    os.utime(tree / "analytics", ns=(directory_time, directory_time))  # as if the directory were unchanged
+    listed.clear()
+    second = report(cli, tree, "--cache-dir", cache)
+    assert listed == ["analytics"]
+    assert second[:2] == uncached(cli, tree)
+    assert second[2]["directories_skipped"] == 1  # shared/quiet; analytics/ now calls an environment
