@@ -20,6 +20,7 @@ configuration file, if it holds them; else their common parent. `--project-root`
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -27,12 +28,13 @@ from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Optional
+from typing import Any, Literal, NamedTuple, Optional, overload
 
 from .paths import real_text
 from .run_state import holding, state
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
           stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
@@ -110,6 +112,26 @@ class Project:
             if not quiet:
                 self.refuse(refused, where)
             raise
+
+    def read_in(self, directory: str, name: str, *, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
+        """read_bytes(directory/name, quiet=True), with the file's status as read, for a pass
+        over every file of the tree (relevance.py): the directory is resolved once for all its
+        files, and the file is opened without following a link, so no file needs resolving;
+        a link (or anything else this cannot settle) takes read_bytes' long way."""
+        path = directory + name if directory.endswith(os.sep) else directory + os.sep + name
+        resolved = real_text(directory)
+        if self.overlay or not _NOFOLLOW or not self.root or os.sep in name \
+                or not (_within(resolved, self.root) or resolved in self.trusted):
+            data = self.read_bytes(path, limit=limit, quiet=True)
+            return data, os.stat(path)
+        inside = resolved + name if resolved.endswith(os.sep) else resolved + os.sep + name
+        try:
+            return read_regular(inside, limit, follow=False)
+        except OSError as error:
+            if isinstance(error, Refused) or error.errno not in (errno.ELOOP, errno.EMLINK):
+                raise  # O_NOFOLLOW on a link: ELOOP (EMLINK on some BSDs)
+        data = self.read_bytes(path, limit=limit, quiet=True)
+        return data, os.stat(path)
 
     def unwritable(self, path) -> Optional[str]:
         """Why `path` may not be rewritten (by `--fix`), or None if it may: it must be a regular
@@ -209,29 +231,44 @@ def _git_top_level(start: str, ceilings: Sequence[str] = ()) -> Optional[str]:
         current = parent
 
 
-def read_regular(path, limit: int) -> bytes:
+@overload
+def read_regular(path, limit: int) -> bytes: ...
+@overload
+def read_regular(path, limit: int, follow: Literal[False]) -> tuple[bytes, os.stat_result]: ...
+
+
+def read_regular(path, limit: int, follow: bool = True):
     """At most `limit` bytes of the regular file at `path`; Refused, or the OSError of a file
     that cannot be read. No project check here (the
-    caller decided the path may be read: a configuration file found by its name)."""
+    caller decided the path may be read: a configuration file found by its name).
+    follow=False: a symbolic link is not followed (OSError ELOOP), and the file's status (as
+    read) comes with its bytes."""
     # Non-blocking, so a FIFO with no writer does not hang the open; fstat, so what is read
     # is what was checked; and never more than limit + 1 bytes, so /dev/zero-like files end.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags if follow else flags | _NOFOLLOW)
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise Refused(path, not_regular(status.st_mode))
         if status.st_size > limit:
             raise Refused(path, f"is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not read")
-        chunks, total = [], 0
+        chunks: list = []
+        total = 0
         while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            # the size fstat gave first (os.read allocates all it is asked for: 1 MB for a
+            # 500-byte file costs five times the read), then a megabyte at a time
+            asked = min(status.st_size + 1 if not chunks else 1 << 20, limit + 1 - total)
+            chunk = os.read(fd, asked)
             if not chunk:
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if len(chunk) < asked and total == status.st_size:  # the end, as fstat said: no read to find it
+                break
         if total > limit:  # it grew after fstat (or lied about its size, as /proc files do)
             raise Refused(path, f"is over the {_megabytes(limit)} limit; not read")
-        return b"".join(chunks)
+        return b"".join(chunks) if follow else (b"".join(chunks), status)
     finally:
         os.close(fd)
 

@@ -50,7 +50,7 @@ def decode(data: bytes, path) -> str:
     def fail(message: str, line: int = 0, column: int = 0) -> InputError:
         return InputError(Diagnostic(Path(path), line, column, message, kind="read-error"))
 
-    name = Path(path).name
+    name = os.path.basename(os.fspath(path))  # not Path(path).name: the textual pass decodes every file
     terraform = name.endswith(_TERRAFORM_SUFFIXES)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if terraform:
@@ -70,8 +70,10 @@ def decode(data: bytes, path) -> str:
     if terraform and name.endswith(".json") and data.startswith(codecs.BOM_UTF8):
         raise fail("Invalid JSON: the file starts with a UTF-8 byte order mark, which Terraform does not "
                    "accept in JSON; save it as UTF-8 without one", 1, 1)
+    if data.startswith(codecs.BOM_UTF8):  # as "utf-8-sig" reads it, without its Python-level codec
+        data = data[3:]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1

@@ -168,10 +168,10 @@ def test_an_unreadable_file_is_a_diagnostic(cli, tmp_path, monkeypatch):
     if os.geteuid() == 0:  # root reads any file: make this one fail as it would for a user
         real = project.read_regular
 
-        def read_regular(path, limit):
+        def read_regular(path, limit, **options):
             if Path(path).name == "main.tf" and Path(path).parent.name == "bad":
                 raise PermissionError(13, "Permission denied", str(path))
-            return real(path, limit)
+            return real(path, limit, **options)
 
         monkeypatch.setattr(project, "read_regular", read_regular)
     else:
