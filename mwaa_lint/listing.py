@@ -12,7 +12,9 @@ system's coarse clock may not tell apart from a change made just after it was li
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import struct
 import time
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -26,13 +28,18 @@ RECENT_NS = 2_000_000_000  # a directory changed this recently is not kept (2 s:
 
 
 class Listing(NamedTuple):
-    files: tuple[str, ...]  # entries that are no directory, named like Terraform or variables files
+    others: tuple[str, ...]  # the other entries that are no directory, named like Terraform or variables files
     configuration: tuple[str, ...]  # its configuration files (configuration_names): files, and broken links
     var_files: tuple[str, ...]  # terraform.tfvars(.json), *.auto.tfvars(.json): files, in Terraform's order
     subdirectories: tuple[str, ...]  # the directories (or links to one) to walk into, by name
     holds_terraform: bool  # a configuration file among `files` (which the walk's caller is told about)
     initialized: bool  # has a `.terraform` directory (where `terraform init` puts downloaded modules)
     links: tuple[str, ...]  # the names among `subdirectories` that are symbolic links
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The entries that are no directory, named like Terraform or variables files."""
+        return self.configuration + self.others
 
 
 def list_directory(directory: str) -> Listing:
@@ -66,8 +73,9 @@ def _listing(entries: list) -> tuple[Listing, bool]:
             var_files.append(name)
     var_files.sort(key=_var_file_order)
     terraform = any(name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name) for name in files)
-    listing = Listing(tuple(files), tuple(configuration_names(configuration)), tuple(var_files),
-                      tuple(subdirectories), terraform, initialized, tuple(links))
+    read = configuration_names(configuration)
+    others = tuple(name for name in files if name not in read)
+    listing = Listing(others, tuple(read), tuple(var_files), tuple(subdirectories), terraform, initialized, tuple(links))
     return listing, keep
 
 
@@ -78,14 +86,15 @@ def _entries(directory: str) -> list:
 
 
 # How the index is stored: by column (resolved directories, their mtime_ns, Listing's fields
-# but its links, then the facts of its configuration files: their sizes and mtime_ns one after
-# the other, whether any holds an environment, the local sources they name, and whether those
+# but its links, then the facts of its configuration files: a digest of their sizes and
+# mtime_ns, whether any holds an environment, the local sources they name, and whether those
 # facts are known), which a warm run reads back far faster than one record per directory.
 COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...],
                 tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], tuple[bool, ...], tuple[bool, ...],
-                tuple[tuple[int, ...], ...], tuple[bool, ...], tuple[tuple[str, ...], ...], tuple[bool, ...]]
-_KEY = f"directory listings 1 {COLUMNS}"
-_NO_FACTS = ((), False, (), False)
+                tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...], tuple[bool, ...]]
+_KEY = f"directory listings 2 {COLUMNS}"
+_MTIME, _CONFIGURATION, _DIGEST, _HOLDS, _SOURCES, _KNOWN = 0, 2, 7, 8, 9, 10  # positions in an entry
+_NO_FACTS = (0, False, (), False)
 
 
 class Listings:
@@ -111,9 +120,9 @@ class Listings:
             return list_directory(directory)
         mtime = os.stat(directory).st_mtime_ns  # before listing: a change made meanwhile is seen next time
         known = self.entries.get(resolved)
-        if known is not None and known[0] == mtime:
-            _, files, configuration, var_files, subdirectories, terraform, initialized = known[:7]
-            return Listing(files, configuration, var_files, subdirectories, terraform, initialized, ())
+        if known is not None and known[_MTIME] == mtime:
+            _, others, configuration, var_files, subdirectories, terraform, initialized = known[:7]
+            return Listing(others, configuration, var_files, subdirectories, terraform, initialized, ())
         listing, keep = _listing(_entries(directory))
         if keep and mtime < self.recent:
             self.entries[resolved] = (mtime, *listing[:6], *_NO_FACTS)
@@ -127,21 +136,23 @@ class Listings:
         """(holds an environment, the local sources named) of the configuration files `names`
         of the directory `resolved`, as kept, if none of them has changed since; else None."""
         known = self.entries.get(resolved)
-        if known is None or not known[-1] or known[2] != tuple(names):
+        if known is None or not known[_KNOWN] or known[_CONFIGURATION] != tuple(names):
             return None
         prefix = resolved if resolved.endswith(os.sep) else resolved + os.sep  # not join: thousands of files
         try:
-            stamps = tuple(value for name in names for status in (os.stat(prefix + name),)
-                           for value in (status.st_size, status.st_mtime_ns))
+            stamps = [value for name in names for status in (os.stat(prefix + name),)
+                      for value in (status.st_size, status.st_mtime_ns)]
         except OSError:
             return None
-        return (known[8], known[9]) if stamps == known[7] else None
+        digest = stamp_digest(stamps)
+        return (known[_HOLDS], known[_SOURCES]) if digest is not None and digest == known[_DIGEST] else None
 
-    def remember(self, resolved: str, names: list, stamps: tuple, holds: bool, sources: tuple) -> None:
-        """Keep the facts of the configuration files `names` of a directory listed and kept."""
-        known = self.entries.get(resolved)
-        if known is not None and known[2] == tuple(names):
-            self.entries[resolved] = (*known[:7], stamps, holds, sources, True)
+    def remember(self, resolved: str, names: list, stamps: list, holds: bool, sources: tuple) -> None:
+        """Keep the facts of the configuration files `names` (their sizes and mtime_ns, one
+        after the other: `stamps`) of a directory listed and kept."""
+        known, digest = self.entries.get(resolved), stamp_digest(stamps)
+        if known is not None and digest is not None and known[_CONFIGURATION] == tuple(names):
+            self.entries[resolved] = (*known[:_DIGEST], digest, holds, sources, True)
             self.changed = True
 
     def save(self) -> None:
@@ -150,6 +161,16 @@ class Listings:
         columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 12
         # concurrent runs: the last one's index wins, whole
         cache_codec.save(self.path.parent, (self.path.name,), columns, COLUMNS, _KEY)
+
+
+def stamp_digest(stamps: list) -> Optional[int]:
+    """63 bits standing for the sizes and mtime_ns `stamps` (a directory's files'): what the
+    index keeps instead of two numbers a file. None for numbers no file system gives."""
+    try:
+        packed = struct.pack(f"<{len(stamps)}q", *stamps)
+    except struct.error:
+        return None
+    return int.from_bytes(hashlib.blake2b(packed, digest_size=8).digest(), "little") >> 1
 
 
 def configuration_names(names) -> list[str]:

@@ -222,7 +222,7 @@ class FactsIndex:
             paths = [prefix + name for name in names]
             entries: list = [self.entries.get(path) for path in paths]
             if None not in entries:  # each file's facts kept: keep them for the directory too
-                stamps = tuple(value for entry in entries for value in entry[:2])
+                stamps = [value for entry in entries for value in entry[:2]]
                 holds = any(has_environment for has_environment, _ in found)
                 sources = tuple(sorted({source for _, each in found for source in each}))
                 self.listings.remember(directory, names, stamps, holds, sources)
