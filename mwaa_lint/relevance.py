@@ -158,6 +158,13 @@ def _downloaded_holds(directory: str, index: FactsIndex) -> bool:
     return False
 
 
+def _facts_of(text: str) -> tuple[bool, tuple[str, ...]]:
+    """FactsIndex.facts() of a file's text."""
+    sources = _LOCAL_SOURCE.findall(text) if "source" in text else ()
+    mwaa_call = _OTHER_SOURCE.search(text) is not None and _mentions_mwaa(text)
+    return MARKER in text or mwaa_call, tuple(sorted(set(sources)))
+
+
 def _mentions_mwaa(text: str) -> bool:
     """_MWAA_WORDS.search(text), twenty times faster on ASCII text (most Terraform): `in` on
     the lowered text, not a case-insensitive regex tried at every character."""
@@ -237,10 +244,9 @@ class FactsIndex:
         if overlay and real_text(path) in overlay:
             # text a --fix/--diff pass made, not the file's (fixing.py): read it, keep nothing
             try:
-                text = decode(_read(path), path)
+                return _facts_of(decode(_read(path), path))
             except (OSError, InputError):
                 return True, ()
-            return MARKER in text, tuple(sorted(set(_LOCAL_SOURCE.findall(text))))
         known = self.entries.get(path)
         if known is not None:
             try:
@@ -256,9 +262,7 @@ class FactsIndex:
             # keep its directory: reading it there reports why it cannot be read (too large,
             # not a regular file, not text); not kept, so it is looked at every time
             return True, ()
-        sources = _LOCAL_SOURCE.findall(text) if "source" in text else ()
-        mwaa_call = _OTHER_SOURCE.search(text) is not None and _mentions_mwaa(text)
-        found = (MARKER in text or mwaa_call, tuple(sorted(set(sources))))
+        found = _facts_of(text)
         self.entries[path] = (status.st_size, status.st_mtime_ns, *found)  # as read: fstat of what was read
         self.changed = True
         return found
