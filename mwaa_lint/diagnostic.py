@@ -11,6 +11,10 @@ from typing import Optional
 
 from .fixes import Fix
 
+# How a diagnostic about a module call that cannot be followed begins (modules.py,
+# missing_sources.py): the summary tells those apart from files that do not parse (output/text.py)
+MODULE_SOURCE = "module source"
+
 
 @dataclass(frozen=True)
 class Diagnostic:

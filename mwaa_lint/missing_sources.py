@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from .diagnostic import Diagnostic, InputError
+from .diagnostic import MODULE_SOURCE, Diagnostic, InputError
 from .discover import ModuleJob
 from .lexer import tokens
 from .listing import configuration_names
@@ -144,7 +144,7 @@ def _diagnostics(job: ModuleJob) -> Optional[list]:
                 continue
             if call.expands:  # `count = 0` creates no instance, and so no diagnostic
                 return None
-            message = f"module source {directory} is not a directory"
+            message = f"{MODULE_SOURCE} {directory} is not a directory"
             found.append(Diagnostic(path, call.line, call.column, message, kind="read-error"))
     return found
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from . import model as m
-from .diagnostic import Diagnostic, InputError
+from .diagnostic import MODULE_SOURCE, Diagnostic, InputError
 from .evaluate import Evaluator
 from .manifest import Manifest, registry_address, same_source, satisfies
 from .observations import note
@@ -200,11 +200,11 @@ def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location
     note("real", directory)  # where links lead decides whether it is inside
     outside = current_project().outside(directory)
     if outside is not None:  # the gate (project.py): a module that climbs out of the project is not read
-        message = f"module source {directory} {outside.replace('not read', 'not followed')}"
+        message = f"{MODULE_SOURCE} {directory} {outside.replace('not read', 'not followed')}"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="read-error")]
     note("directory", directory)
     if not directory.is_dir():  # noted
-        message = f"module source {directory} is not a directory"
+        message = f"{MODULE_SOURCE} {directory} is not a directory"
         return None, [Diagnostic(where.path, where.line, where.column, message, kind="read-error")]
     try:
         module = load_module(directory)

@@ -300,3 +300,15 @@ def test_a_stored_result_whose_records_no_longer_hold_is_a_miss(cli, tree, fille
     got_code, report, stats = lint(cli, tree, cache)
     assert (got_code, report) == (code, expected)
     assert stats["roots_reused"] == 0
+
+
+@pytest.mark.parametrize("where, summary", [
+    ("platform", "2 files could not be checked (a module is checked only when every local module it calls is "
+                 "there); the result is incomplete."),
+    (".", "3 files could not be checked (a module is checked only when all of its files parse and every local "
+          "module it calls is there); the result is incomplete."),
+])
+def test_the_summary_says_what_a_module_lacked(cli, tree, where, summary):
+    run = cli(where, "--no-cache", cwd=tree)
+    assert run.exit_code == 2
+    assert summary in run.stdout.splitlines()

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional
 
-from ..diagnostic import InputError
+from ..diagnostic import MODULE_SOURCE, InputError
 from ..redact import mask_credentials
 from ..result import Result
 from ..rule import Severity
@@ -105,7 +105,7 @@ def summary(result: Result) -> str:
         if skipped:
             line = f"{_plural(len(skipped), 'file')} could not be checked"
             if len(skipped) > len(failed):  # files skipped because another file of their module failed
-                line += " (a module is checked only when all of its files parse)"
+                line += f" (a module is checked only when {_checked_only_when(result.diagnostics)})"
             lines.append(line + "; the result is incomplete.")
         elif any(d.kind == "not-read" for d in result.diagnostics):  # refused by the gate (project.py)
             lines.append("Files the configuration names were not read (see above); the values that need them "
@@ -115,6 +115,14 @@ def summary(result: Result) -> str:
     if fixable_line(result):
         lines.append(fixable_line(result))
     return "\n".join(lines)
+
+
+def _checked_only_when(diagnostics: list) -> str:
+    """What a module needs to be checked, among what these diagnostics say it lacked."""
+    calls = [d.kind == "read-error" and d.message.startswith(MODULE_SOURCE) for d in diagnostics]
+    needs = [need for need, lacking in (("all of its files parse", not all(calls)),
+                                        ("every local module it calls is there", any(calls))) if lacking]
+    return " and ".join(needs)
 
 
 MAX_NAMED = 5  # module calls named in the summary line; the notices on standard error name them all
