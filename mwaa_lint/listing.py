@@ -71,18 +71,22 @@ def _listing(entries: list) -> tuple[Listing, bool]:
                 configuration.append(name)  # a broken link: reading it reports it, as Terraform would
         elif regular and is_auto_var_file(name):
             var_files.append(name)
+    files.sort()  # in name order: the order Terraform reads them, and the walk goes
+    subdirectories.sort()
     var_files.sort(key=_var_file_order)
     terraform = any(name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name) for name in files)
     read = configuration_names(configuration)
-    others = tuple(name for name in files if name not in read)
+    chosen = set(read)  # a subset of files: all of them, most often
+    others = tuple(name for name in files if name not in chosen) if len(chosen) != len(files) else ()
     listing = Listing(others, tuple(read), tuple(var_files), tuple(subdirectories), terraform, initialized, tuple(links))
     return listing, keep
 
 
 def _entries(directory: str) -> list:
-    # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands)
+    # scandir: the file type comes with the listing, no stat per file (a monorepo has thousands);
+    # unsorted: _listing sorts the names it keeps
     with os.scandir(directory) as listing:
-        return sorted(listing, key=lambda entry: entry.name)
+        return list(listing)
 
 
 # How the index is stored: by column (resolved directories, their mtime_ns, Listing's fields
