@@ -24,6 +24,7 @@ from .model import CONFIGURATION_SUFFIXES
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 _TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
+_TOFU = (".tofu", ".tofu.json")
 RECENT_NS = 2_000_000_000  # a directory changed this recently is not kept (2 s: FAT's clock, the coarsest)
 
 
@@ -54,28 +55,26 @@ def _listing(entries: list) -> tuple[Listing, bool]:
     for entry in entries:
         name = entry.name
         link = _is_link(entry)
-        keep = keep and not link
-        if is_directory(entry):
+        if link:
+            keep = False
+        if name.endswith(_TERRAFORM_OR_VARIABLES) and not is_directory(entry):
+            files.append(name)
+            if name.endswith(CONFIGURATION_SUFFIXES):
+                if _is_file(entry) or (link and not os.path.exists(entry.path)):
+                    configuration.append(name)  # a broken link: reading it reports it, as Terraform would
+            elif is_auto_var_file(name) and _is_file(entry):
+                var_files.append(name)
+        elif is_directory(entry):
             initialized = initialized or name == ".terraform"
             if name not in SKIP_DIRS:
                 subdirectories.append(name)
                 if link:
                     links.append(name)
-            continue
-        if not name.endswith(_TERRAFORM_OR_VARIABLES):
-            continue
-        files.append(name)
-        regular = _is_file(entry)
-        if name.endswith(CONFIGURATION_SUFFIXES):
-            if regular or (link and not os.path.exists(entry.path)):
-                configuration.append(name)  # a broken link: reading it reports it, as Terraform would
-        elif regular and is_auto_var_file(name):
-            var_files.append(name)
     files.sort()  # in name order: the order Terraform reads them, and the walk goes
     subdirectories.sort()
     var_files.sort(key=_var_file_order)
-    terraform = any(name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name) for name in files)
     read = configuration_names(configuration)
+    terraform = bool(read) or any(name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name) for name in files)
     chosen = set(read)  # a subset of files: all of them, most often
     others = tuple(name for name in files if name not in chosen) if len(chosen) != len(files) else ()
     listing = Listing(others, tuple(read), tuple(var_files), tuple(subdirectories), terraform, initialized, tuple(links))
@@ -181,8 +180,10 @@ def configuration_names(names) -> list[str]:
     """The configuration files of a directory among `names` (sorted), as OpenTofu reads them:
     `x.tofu` is read instead of `x.tf`, and `x.tofu.json` instead of `x.tf.json`, when both
     exist (Terraform never sees a .tofu file, so it is the same for a Terraform-only module)."""
-    candidates = {name for name in names if name.endswith(CONFIGURATION_SUFFIXES) and not _ignored(name)}
-    return sorted(name for name in candidates if not _shadowed(name, candidates))
+    # of _ignored()'s names only hidden ones can end so: `x.tf~` and `#x.tf#` do not
+    candidates = {name for name in names if name.endswith(CONFIGURATION_SUFFIXES) and not name.startswith(".")}
+    tofu = {name for name in candidates if name.endswith(_TOFU)}
+    return sorted(name for name in candidates if not _shadowed(name, tofu)) if tofu else sorted(candidates)
 
 
 def _ignored(name: str) -> bool:
