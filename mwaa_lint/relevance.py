@@ -21,6 +21,7 @@ from .diagnostic import InputError
 from .listing import Listings, configuration_names
 from .paths import real_below, real_text
 from .project import current as current_project
+from .read_ahead import read_ahead
 from .source import decode
 
 MARKER = "aws_mwaa_environment"
@@ -62,6 +63,8 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
     holds: set = set()
     missing: set = set()  # module directories named by a call that are not there
     calls: dict = {}  # resolved directory → the resolved local module directories it names
+    if index.listings is None or not index.listings.entries:  # nothing kept: every file is read
+        read_ahead(index, [(job.real_text, job.names) for job in jobs])
     for job in jobs:
         directory = job.real_text
         note_facts(directory, index.in_directory(directory, job.names), holds, calls)
@@ -209,6 +212,7 @@ class FactsIndex:
         self._files: Optional[dict] = None  # absolute path → (size, mtime_ns, has_environment, sources); read when needed
         self.changed = False
         self.listings = listings
+        self.fresh: dict = {}  # absolute path → facts read this run by read_ahead.py's workers
 
     @property
     def entries(self) -> dict:
@@ -240,6 +244,8 @@ class FactsIndex:
         sources it names) for the file `name` in `directory` (absolute). Strings, not Paths: a
         monorepo has thousands of files to look at."""
         path = directory + name if directory.endswith(os.sep) else directory + os.sep + name
+        if path in self.fresh:
+            return self.fresh.pop(path)
         overlay = current_project().overlay
         if overlay and real_text(path) in overlay:
             # text a --fix/--diff pass made, not the file's (fixing.py): read it, keep nothing

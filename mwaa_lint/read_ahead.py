@@ -1,0 +1,70 @@
+"""The textual pass of a run with nothing kept (`--no-cache`, or a cache directory not filled
+yet) reads every Terraform file of the tree, which is most of such a run on a large monorepo.
+When there are many, worker processes read them side by side, as the loader's pool parses.
+
+Each worker reads through the same gate (project.py) as the run's project, and finds what the
+run itself would (relevance.FactsIndex.facts); the run takes it as read by itself. Should the
+workers fail (no processes to be had, one killed), the run reads the files itself."""
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any
+
+from .paths import resolving_once
+from .project import confined_to
+from .project import current as current_project
+
+MIN_FILES = 3000  # below this many files, starting the workers costs more than they save (bench/run.py)
+MAX_WORKERS = 4
+
+
+def read_ahead(index: Any, directories: list) -> None:
+    """Fill `index` (a relevance.FactsIndex) with the facts of the files of `directories`,
+    [(directory, names)], read in worker processes; nothing when there are few."""
+    total = sum(len(names) for _, names in directories)
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if total < MIN_FILES or workers < 2 or current_project().overlay:
+        return
+    from concurrent.futures import ProcessPoolExecutor  # only a run with much to read pays for it
+    from concurrent.futures.process import BrokenProcessPool
+
+    tasks = [(current_project(), chunk) for chunk in _chunks(directories, total // (workers * 4) + 1)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_read, tasks))
+    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        return  # the run reads them itself
+    for entries, facts in results:
+        index.entries.update(entries)
+        index.fresh.update(facts)
+        index.changed = index.changed or bool(entries)
+
+
+def _chunks(directories: list, size: int) -> list:
+    """`directories` in runs of about `size` files each, in order."""
+    chunks: list = [[]]
+    count = 0
+    for directory, names in directories:
+        if count >= size:
+            chunks.append([])
+            count = 0
+        chunks[-1].append((directory, names))
+        count += len(names)
+    return chunks
+
+
+def _read(task: tuple) -> tuple[dict, dict]:
+    """In a worker: (the index entries, the facts by path) of the files of the directories of
+    `task` ((the project, [(directory, names)]))."""
+    from .relevance import FactsIndex
+
+    project, directories = task
+    with confined_to(project), resolving_once():
+        index = FactsIndex(None)
+        facts = {}
+        for directory, names in directories:
+            prefix = directory if directory.endswith(os.sep) else directory + os.sep
+            for name in names:
+                facts[prefix + name] = index.facts(directory, name)
+        return index.entries, facts
