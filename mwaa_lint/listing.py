@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 import time
 from pathlib import Path
@@ -25,6 +26,7 @@ from .model import CONFIGURATION_SUFFIXES
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 _TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
 _TOFU = (".tofu", ".tofu.json")
+_NOT_A_NAME = re.compile(r"(?:^|\0)\.{0,2}(?:\0|$)")  # among names joined by NUL: "", "." or ".."
 RECENT_NS = 2_000_000_000  # a directory changed this recently is not kept (2 s: FAT's clock, the coarsest)
 
 
@@ -123,7 +125,7 @@ class Listings:
             return list_directory(directory)
         mtime = os.stat(directory).st_mtime_ns  # before listing: a change made meanwhile is seen next time
         known = self.entries.get(resolved)
-        if known is not None and known[_MTIME] == mtime:
+        if known is not None and known[_MTIME] == mtime and _plain(known):
             _, others, configuration, var_files, subdirectories, terraform, initialized = known[:7]
             return Listing(others, configuration, var_files, subdirectories, terraform, initialized, ())
         listing, keep = _listing(_entries(directory))
@@ -164,6 +166,18 @@ class Listings:
         columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 12
         # concurrent runs: the last one's index wins, whole
         cache_codec.save(self.path.parent, (self.path.name,), columns, COLUMNS, _KEY)
+
+
+def _plain(entry: tuple) -> bool:
+    """Does a kept entry name only entries of its own directory? The index may have been
+    planted (a cache restored on a pull request): a name `..` or `../../etc` would take the
+    walk out of the project, and `.git` into what it skips."""
+    _, others, configuration, var_files, subdirectories = entry[:5]
+    names = others + configuration + var_files + subdirectories
+    if not names:
+        return True
+    joined = "\0".join(names)
+    return os.sep not in joined and _NOT_A_NAME.search(joined) is None and SKIP_DIRS.isdisjoint(subdirectories)
 
 
 def stamp_digest(stamps: list) -> Optional[int]:

@@ -77,6 +77,11 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
         target = pending.pop()
         if target in calls:
             continue
+        if current_project().outside(target) is not None:
+            # not listed, nor read: keep its caller, whose evaluation reports the call
+            holds.add(target)
+            calls[target] = set()
+            continue
         if not os.path.isdir(target):
             # A missing module might have held an environment; keep its caller, which reports
             # the broken call. (A `source` that names a file to upload is no module: skip it.)

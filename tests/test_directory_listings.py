@@ -158,3 +158,58 @@ def test_a_directory_holding_a_link_is_listed_every_time(cli, tree, tmp_path, li
     assert listed == ["analytics"]
     assert second[:2] == uncached(cli, tree)
     assert second[2]["directories_skipped"] == 1  # shared/quiet; analytics/ now calls an environment
+
+
+@pytest.mark.parametrize("planted", [("..",), ("../../outside",), (".git",), ("",)])
+def test_a_planted_listing_cannot_take_the_walk_elsewhere(cli, tree, tmp_path, listed, planted):
+    """A well-formed index (a cache restored on a pull request) whose entry for analytics/
+    names a subdirectory that is no name of its own: the entry is not used, and nothing
+    outside the project is listed."""
+    from mwaa_lint import cache_codec
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(ENVIRONMENT)
+    (tree / ".git").mkdir()
+    (tree / ".git" / "main.tf").write_text(ENVIRONMENT)
+    age(tree)
+    cache = tmp_path / "cache"
+    clean = report(cli, tree, "--cache-dir", cache)
+    index = cache / "directory-listings.json"
+    directories, *columns = cache_codec.load(cache, (index.name,), listing.COLUMNS, listing._KEY)
+    at = directories.index(str((tree / "analytics").resolve()))
+    mtime, others, configuration, var_files, subdirectories, *_ = columns  # listing.COLUMNS
+    subdirectories = list(subdirectories)
+    subdirectories[at] = planted
+    columns[4] = tuple(subdirectories)
+    assert cache_codec.save(cache, (index.name,), (directories, *columns), listing.COLUMNS, listing._KEY)
+    listed.clear()
+    planted_run = report(cli, tree, "--cache-dir", cache)
+    assert listed == ["analytics"]  # listed again, as it is: the planted entry was a miss
+    assert planted_run[:2] == clean[:2] == uncached(cli, tree)
+    assert not [f for f in planted_run[0] if "outside" in f[1] or ".git" in f[1]]
+
+
+def test_nothing_outside_the_project_is_listed(cli, tree, tmp_path, monkeypatch):
+    """A module call out of the project (`source = "../../../outside"`) is reported, and the
+    directory it names is neither listed nor read, by the walk, the textual pass or the
+    evaluator."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(ENVIRONMENT)
+    (tree / "analytics" / "main.tf").write_text('module "shared" {\n  source = "../../outside"\n}\n')
+    (tree / ".git").mkdir()  # the project root is the repository's
+    seen: list = []
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        seen.append(os.path.realpath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    for args in (["--no-cache"], ["--cache-dir", tmp_path / "cache"], ["--cache-dir", tmp_path / "cache"]):
+        found = report(cli, tree, *args)
+        assert ("analytics/main.tf", 2, f"module source analytics/../../outside is outside the project root "
+                f"{tree.resolve()}; not followed") in found[1]
+    assert str((tree / "analytics").resolve()) in seen  # the spy saw the walk
+    assert not [path for path in seen if path.startswith(str(outside.resolve()))]
