@@ -29,6 +29,9 @@ def check(cli, tmp_path, name, content):
     [
         ("binary.tf", b"\x7fELF\x02\x01\x00\x00\x00", 0, 0, "binary file (contains NUL bytes), not Terraform text; not checked"),
         ("latin1.tf", 'locals {\n  owner = "Jos\xe9"\n}\n'.encode("latin-1"), 2, 15, "invalid UTF-8 byte 0xe9; Terraform requires UTF-8"),
+        # after a UTF-8 byte order mark: the byte and the column counted after it, as an editor shows them
+        ("latin1_bom.tf", b"\xef\xbb\xbf" + '# caf\xe9\nlocals {}\n'.encode("latin-1"), 1, 6,
+         "invalid UTF-8 byte 0xe9; Terraform requires UTF-8"),
         ("unclosed.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n', 1, 30, "Unclosed '{': the file ends before it is closed"),
         ("string.tf", 'locals {\n  a = "no end\n}\n', 2, 7, "Unterminated string: a quoted string must end on the line it starts"),
         ("two_args.tf", 'variable "x" { type = string default = "a" }\n', 1, 30,
