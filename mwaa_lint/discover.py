@@ -153,6 +153,10 @@ def walk_tree(root: Path, diagnostics: list, listings: Optional[Listings] = None
             message = f"cannot read directory: {error.strerror or error}; not checked"
             diagnostics.append(Diagnostic(Path(current), 0, 0, message, kind="read-error"))
             continue
+        if listing is None:  # a link now, where its parent's kept listing had a directory: the long way
+            seen.discard(resolved)
+            pending.append((current, None))
+            continue
         if listing.holds_terraform:
             found.append((current, resolved, listing))
         if listing.subdirectories:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import struct
 import time
 from pathlib import Path
@@ -118,12 +119,20 @@ class Listings:
                 directories, *fields = columns
                 self.entries = dict(zip(directories, zip(*fields)))
 
-    def get(self, directory: str, resolved: str) -> Listing:
+    def get(self, directory: str, resolved: str) -> Optional[Listing]:
         """The Listing of `directory` (whose resolved path is `resolved`); OSError if it
-        cannot be listed."""
+        cannot be listed. None when `resolved` is a symbolic link: a directory its parent's
+        kept listing had, replaced by a link since (the parent's mtime put back); the walk
+        then resolves it, and checks where it leads, as any link."""
         if self.path is None:
             return list_directory(directory)
-        mtime = os.stat(directory).st_mtime_ns  # before listing: a change made meanwhile is seen next time
+        try:
+            status = os.lstat(resolved)  # before listing: a change made meanwhile is seen next time
+        except ValueError as error:  # a NUL or a name no file system has: not a directory
+            raise FileNotFoundError(2, str(error)) from None
+        if stat.S_ISLNK(status.st_mode):
+            return None
+        mtime = status.st_mtime_ns
         known = self.entries.get(resolved)
         if known is not None and known[_MTIME] == mtime and _plain(known):
             _, others, configuration, var_files, subdirectories, terraform, initialized = known[:7]
@@ -147,7 +156,7 @@ class Listings:
         try:
             stamps = [value for name in names for status in (os.stat(prefix + name),)
                       for value in (status.st_size, status.st_mtime_ns)]
-        except OSError:
+        except (OSError, ValueError):
             return None
         digest = stamp_digest(stamps)
         return (known[_HOLDS], known[_SOURCES]) if digest is not None and digest == known[_DIGEST] else None
@@ -177,7 +186,12 @@ def _plain(entry: tuple) -> bool:
     if not names:
         return True
     joined = "\0".join(names)
-    return os.sep not in joined and _NOT_A_NAME.search(joined) is None and SKIP_DIRS.isdisjoint(subdirectories)
+    try:
+        joined.encode("utf-8", "surrogateescape")  # as the file system would have them (os.fsencode)
+    except UnicodeEncodeError:
+        return False
+    return (os.sep not in joined and joined.count("\0") == len(names) - 1 and _NOT_A_NAME.search(joined) is None
+            and SKIP_DIRS.isdisjoint(subdirectories))
 
 
 def stamp_digest(stamps: list) -> Optional[int]:

@@ -213,3 +213,51 @@ def test_nothing_outside_the_project_is_listed(cli, tree, tmp_path, monkeypatch)
                 f"{tree.resolve()}; not followed") in found[1]
     assert str((tree / "analytics").resolve()) in seen  # the spy saw the walk
     assert not [path for path in seen if path.startswith(str(outside.resolve()))]
+
+
+@pytest.mark.parametrize("target", ["outside", "inside"])
+def test_a_directory_replaced_by_a_link_is_followed_as_a_link(cli, tree, tmp_path, monkeypatch, target):
+    """analytics/ becomes a link (to a directory outside the project, or to a module inside
+    it), and the project root's time is put back: the kept listing of the root still says
+    analytics/ is a directory. The walk sees the link for what it is."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "main.tf").write_text(ENVIRONMENT)
+    cache = tmp_path / "cache"
+    report(cli, tree, "--cache-dir", cache)
+    root_time = os.stat(tree).st_mtime_ns
+    shutil.rmtree(tree / "analytics")
+    os.symlink("../outside" if target == "outside" else "platform/modules/mwaa", tree / "analytics")
+    os.utime(tree, ns=(root_time, root_time))
+    seen: list = []
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        seen.append(os.path.realpath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    warm = report(cli, tree, "--cache-dir", cache)
+    assert warm[:2] == uncached(cli, tree)
+    assert not [path for path in seen if path.startswith(str(outside.resolve()))]
+    if target == "outside":
+        assert ("../outside", 0, f"symbolic link analytics leads outside the project root {tree.resolve()}; "
+                "not followed") in warm[1]
+
+
+@pytest.mark.parametrize("name", ["a\0b", "\ud800.tf"])
+def test_a_planted_name_no_file_system_has_is_a_miss(cli, tree, tmp_path, name):
+    from mwaa_lint import cache_codec
+
+    cache = tmp_path / "cache"
+    clean = report(cli, tree, "--cache-dir", cache)
+    index = cache / "directory-listings.json"
+    directories, *columns = cache_codec.load(cache, (index.name,), listing.COLUMNS, listing._KEY)
+    at = directories.index(str((tree / "analytics").resolve()))
+    for column in (2, 4):  # its configuration files, then its subdirectories
+        planted = [list(each) for each in columns[column]]
+        planted[at] = [*planted[at], name]
+        changed = list(columns)
+        changed[column] = tuple(tuple(each) for each in planted)
+        assert cache_codec.save(cache, (index.name,), (directories, *changed), listing.COLUMNS, listing._KEY)
+        assert report(cli, tree, "--cache-dir", cache)[:2] == clean[:2]
