@@ -69,6 +69,22 @@ def listed(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def scanned(monkeypatch):
+    """Every directory anything lists in the test (os.scandir), resolved: the walk, the textual
+    pass, the evaluator, and Python's imports."""
+    seen: list = []
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if not isinstance(path, int):  # shutil.rmtree lists by descriptor
+            seen.append(os.path.realpath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return seen
+
+
 def report(cli, tree, *args):
     data = cli(".", "--format", "json", *args, cwd=tree).json()
     return (sorted((f["rule_id"], f["path"], f["line"], f["message"]) for f in data["findings"]),
@@ -190,7 +206,7 @@ def test_a_planted_listing_cannot_take_the_walk_elsewhere(cli, tree, tmp_path, l
     assert not [f for f in planted_run[0] if "outside" in f[1] or ".git" in f[1]]
 
 
-def test_nothing_outside_the_project_is_listed(cli, tree, tmp_path, monkeypatch):
+def test_nothing_outside_the_project_is_listed(cli, tree, tmp_path, scanned):
     """A module call out of the project (`source = "../../../outside"`) is reported, and the
     directory it names is neither listed nor read, by the walk, the textual pass or the
     evaluator."""
@@ -199,24 +215,16 @@ def test_nothing_outside_the_project_is_listed(cli, tree, tmp_path, monkeypatch)
     (outside / "main.tf").write_text(ENVIRONMENT)
     (tree / "analytics" / "main.tf").write_text('module "shared" {\n  source = "../../outside"\n}\n')
     (tree / ".git").mkdir()  # the project root is the repository's
-    seen: list = []
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        seen.append(os.path.realpath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
     for args in (["--no-cache"], ["--cache-dir", tmp_path / "cache"], ["--cache-dir", tmp_path / "cache"]):
         found = report(cli, tree, *args)
         assert ("analytics/main.tf", 2, f"module source analytics/../../outside is outside the project root "
                 f"{tree.resolve()}; not followed") in found[1]
-    assert str((tree / "analytics").resolve()) in seen  # the spy saw the walk
-    assert not [path for path in seen if path.startswith(str(outside.resolve()))]
+    assert str((tree / "analytics").resolve()) in scanned  # the spy saw the walk
+    assert not [path for path in scanned if path.startswith(str(outside.resolve()))]
 
 
 @pytest.mark.parametrize("target", ["outside", "inside"])
-def test_a_directory_replaced_by_a_link_is_followed_as_a_link(cli, tree, tmp_path, monkeypatch, target):
+def test_a_directory_replaced_by_a_link_is_followed_as_a_link(cli, tree, tmp_path, scanned, target):
     """analytics/ becomes a link (to a directory outside the project, or to a module inside
     it), and the project root's time is put back: the kept listing of the root still says
     analytics/ is a directory. The walk sees the link for what it is."""
@@ -229,17 +237,10 @@ def test_a_directory_replaced_by_a_link_is_followed_as_a_link(cli, tree, tmp_pat
     shutil.rmtree(tree / "analytics")
     os.symlink("../outside" if target == "outside" else "platform/modules/mwaa", tree / "analytics")
     os.utime(tree, ns=(root_time, root_time))
-    seen: list = []
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        seen.append(os.path.realpath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    scanned.clear()
     warm = report(cli, tree, "--cache-dir", cache)
     assert warm[:2] == uncached(cli, tree)
-    assert not [path for path in seen if path.startswith(str(outside.resolve()))]
+    assert not [path for path in scanned if path.startswith(str(outside.resolve()))]
     if target == "outside":
         assert ("../outside", 0, f"symbolic link analytics leads outside the project root {tree.resolve()}; "
                 "not followed") in warm[1]
