@@ -24,7 +24,11 @@ MAX_WORKERS = 4
 
 def read_ahead(index: Any, directories: list) -> None:
     """Fill `index` (a relevance.FactsIndex) with the facts of the files of `directories`,
-    [(directory, names)], read in worker processes; nothing when there are few."""
+    [(directory, names)], read in worker processes; nothing when there are few. Files the
+    index has an entry for (read already: file mode's walk) are left to it."""
+    known = index.entries
+    directories = [(directory, unread) for directory, names in directories
+                   if (unread := [name for name in names if _join(directory, name) not in known])]
     total = sum(len(names) for _, names in directories)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if total < MIN_FILES or workers < 2 or current_project().overlay:
@@ -65,9 +69,9 @@ def _read(task: tuple) -> tuple[dict, dict]:
     project, directories = task
     with confined_to(project), resolving_once():
         index = FactsIndex(None)
-        facts = {}
-        for directory, names in directories:
-            prefix = directory if directory.endswith(os.sep) else directory + os.sep
-            for name in names:
-                facts[prefix + name] = index.facts(directory, name)
+        facts = {_join(directory, name): index.facts(directory, name) for directory, names in directories for name in names}
         return index.entries, facts
+
+
+def _join(directory: str, name: str) -> str:
+    return directory + name if directory.endswith(os.sep) else directory + os.sep + name  # as FactsIndex keys them
