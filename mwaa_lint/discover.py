@@ -11,7 +11,7 @@ from typing import Any, Optional
 from .diagnostic import Diagnostic
 from .listing import Listing, Listings, list_directory
 from .model import CONFIGURATION_SUFFIXES
-from .paths import real
+from .paths import joined, real
 from .project import current as current_project
 
 
@@ -161,12 +161,8 @@ def walk_tree(root: Path, diagnostics: list, listings: Optional[Listings] = None
             found.append((current, resolved, listing))
         if listing.subdirectories:
             # not os.path.join: this runs for every directory of the tree
-            here, there = _prefix(current), _prefix(resolved)
-            subdirectories = [(here + name, None if name in listing.links else there + name)
+            subdirectories = [(joined(current, name), None if name in listing.links else joined(resolved, name))
                               for name in listing.subdirectories]
             pending.extend(reversed(subdirectories))  # popped in name order: the order os.walk gives
     return found
 
-
-def _prefix(directory: str) -> str:
-    return directory if directory.endswith(os.sep) else directory + os.sep

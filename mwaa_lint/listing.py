@@ -23,6 +23,7 @@ from typing import NamedTuple, Optional
 
 from . import cache_codec
 from .model import CONFIGURATION_SUFFIXES
+from .paths import joined
 
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 _TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
@@ -152,9 +153,8 @@ class Listings:
         known = self.entries.get(resolved)
         if known is None or not known[_KNOWN] or known[_CONFIGURATION] != tuple(names):
             return None
-        prefix = resolved if resolved.endswith(os.sep) else resolved + os.sep  # not join: thousands of files
         try:
-            stamps = [value for name in names for status in (os.stat(prefix + name),)
+            stamps = [value for name in names for status in (os.stat(joined(resolved, name)),)
                       for value in (status.st_size, status.st_mtime_ns)]
         except (OSError, ValueError):
             return None

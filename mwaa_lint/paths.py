@@ -41,6 +41,12 @@ def real_text(path: str) -> str:
     return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
 
 
+def joined(directory: str, name: str) -> str:
+    """`os.path.join(directory, name)` for a relative `name`, without join's overhead: the
+    passes over every file of a tree call it."""
+    return directory + name if directory.endswith(os.sep) else directory + os.sep + name
+
+
 def real_below(directory: str, relative: str) -> str:
     """`real_text(os.path.join(directory, relative))` for a resolved `directory` and a relative
     path (a module `source`): part by part, each `directory/part` looked at once per run."""
@@ -52,7 +58,7 @@ def real_below(directory: str, relative: str) -> str:
         if relative[1] == ".":
             current = current[:current.rfind(os.sep)] or os.sep
         relative = relative[relative.index("/") + 1:]
-    text = current + relative if current.endswith(os.sep) else current + os.sep + relative
+    text = joined(current, relative)
     found = texts.get(text)
     if found is not None:
         return found
@@ -62,7 +68,7 @@ def real_below(directory: str, relative: str) -> str:
         if part == "..":
             current = current[:current.rfind(os.sep)] or os.sep  # a resolved path's parent: no link to go back through
             continue
-        candidate = current + part if current.endswith(os.sep) else current + os.sep + part
+        candidate = joined(current, part)
         found = texts.get(candidate)
         if found is None:
             found = texts[candidate] = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
@@ -89,8 +95,7 @@ def _resolve(text: str) -> str:
     elif name == "..":
         found = os.path.dirname(_resolve(parent))
     else:
-        base = _resolve(parent)
-        candidate = base + name if base.endswith(os.sep) else base + os.sep + name
+        candidate = joined(_resolve(parent), name)
         found = texts.get(candidate)  # `a/b/../c` and `a/c`: one look at `a/c`
         if found is None:
             # a symbolic link goes to realpath, which knows loops and relative targets

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Optional, overload
 
-from .paths import real_text
+from .paths import joined, real_text
 from .run_state import holding, state
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
@@ -118,13 +118,13 @@ class Project:
         over every file of the tree (relevance.py): the directory is resolved once for all its
         files, and the file is opened without following a link, so no file needs resolving;
         a link (or anything else this cannot settle) takes read_bytes' long way."""
-        path = directory + name if directory.endswith(os.sep) else directory + os.sep + name
+        path = joined(directory, name)
         resolved = real_text(directory)
         if self.overlay or not _NOFOLLOW or not self.root or os.sep in name \
                 or not (_within(resolved, self.root) or resolved in self.trusted):
             data = self.read_bytes(path, limit=limit, quiet=True)
             return data, os.stat(path)
-        inside = resolved + name if resolved.endswith(os.sep) else resolved + os.sep + name
+        inside = joined(resolved, name)
         try:
             return read_regular(inside, limit, follow=False)
         except OSError as error:

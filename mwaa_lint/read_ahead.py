@@ -11,7 +11,7 @@ import os
 import pickle
 from typing import Any
 
-from .paths import resolving_once
+from .paths import joined, resolving_once
 from .project import confined_to
 from .project import current as current_project
 
@@ -28,7 +28,7 @@ def read_ahead(index: Any, directories: list) -> None:
     index has an entry for (read already: file mode's walk) are left to it."""
     known = index.entries
     directories = [(directory, unread) for directory, names in directories
-                   if (unread := [name for name in names if _join(directory, name) not in known])]
+                   if (unread := [name for name in names if joined(directory, name) not in known])]
     total = sum(len(names) for _, names in directories)
     workers = min(os.cpu_count() or 1, MAX_WORKERS)
     if total < MIN_FILES or workers < 2 or current_project().overlay:
@@ -69,9 +69,6 @@ def _read(task: tuple) -> tuple[dict, dict]:
     project, directories = task
     with confined_to(project), resolving_once():
         index = FactsIndex(None)
-        facts = {_join(directory, name): index.facts(directory, name) for directory, names in directories for name in names}
+        facts = {joined(directory, name): index.facts(directory, name) for directory, names in directories for name in names}
         return index.entries, facts
 
-
-def _join(directory: str, name: str) -> str:
-    return directory + name if directory.endswith(os.sep) else directory + os.sep + name  # as FactsIndex keys them

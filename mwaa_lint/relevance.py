@@ -19,7 +19,7 @@ from typing import NamedTuple, Optional
 from . import cache_codec
 from .diagnostic import InputError
 from .listing import Listings, configuration_names
-from .paths import real_below, real_text
+from .paths import joined, real_below, real_text
 from .project import current as current_project
 from .read_ahead import read_ahead
 from .source import decode
@@ -234,8 +234,7 @@ class FactsIndex:
             return [known]
         found = [self.facts(directory, name) for name in names]
         if self.listings and not overlay and self.path is not None:
-            prefix = directory if directory.endswith(os.sep) else directory + os.sep  # not join: thousands of files
-            paths = [prefix + name for name in names]
+            paths = [joined(directory, name) for name in names]
             entries: list = [self.entries.get(path) for path in paths]
             if None not in entries:  # each file's facts kept: keep them for the directory too
                 stamps = [value for entry in entries for value in entry[:2]]
@@ -248,7 +247,7 @@ class FactsIndex:
         """(holds an environment, or calls a remote module with MWAA in sight?, local module
         sources it names) for the file `name` in `directory` (absolute). Strings, not Paths: a
         monorepo has thousands of files to look at."""
-        path = directory + name if directory.endswith(os.sep) else directory + os.sep + name
+        path = joined(directory, name)
         if path in self.fresh:
             return self.fresh.pop(path)
         overlay = current_project().overlay
