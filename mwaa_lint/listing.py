@@ -4,7 +4,8 @@ A monorepo has thousands of directories, and a warm run must not pay for listing
 sorting out its names again: `Listings` keeps each directory's `Listing` (in the cache
 directory) while the directory's modification time is unchanged. Adding, removing or renaming
 an entry changes that time; editing a file in place does not, but a listing holds names and
-kinds only, never what a file says (relevance.py's index checks each file's own time).
+kinds only. What relevance.py's textual pass found in the directory's configuration files is
+kept beside it, under a digest of those files' sizes and times, so an edit in place is seen.
 
 A directory holding a symbolic link is listed every time: what a link leads to can change
 while the directory stays the same. So is one changed in the last seconds, which the file
