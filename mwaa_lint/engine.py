@@ -10,19 +10,15 @@ import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .cache import ParseCache, current, in_use
-from .check import outcome
-from .context import Context
 from .discover import ModuleJob, discover
 from .listing import Listings
 from .loader import Loader
-from .modules import called_directories
 from .paths import real, resolving_once
 from .plan import plan_jobs, split_plans
 from .policy import result
-from .prepare import Root, prepare, refused
 from .project import Project, confined_to
 from .project import current as current_project
 from .relevance import FactsIndex, Relevance, relevance
@@ -30,6 +26,10 @@ from .result import Result, Stats
 from .result_cache import Entry, ResultStore
 from .run_options import RunOptions, UndeclaredVariable
 from .selection import installed_by, select
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .prepare import Root
 
 __all__ = ["RunOptions", "load_roots", "refused_reads", "run"]
 
@@ -85,11 +85,40 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     return jobs, diagnostics, stats, notes, found
 
 
+# The half of the pipeline that evaluates and checks (prepare.py, check.py, and what they use:
+# the evaluator, the AWS views, the rule API) is imported when a root has to be evaluated. A
+# warm run whose roots all come from the result cache never loads it: a third of such a run.
+
+def prepare(job: ModuleJob, loader: Loader, options: RunOptions) -> Root:
+    from .prepare import prepare as prepare_job
+
+    return prepare_job(job, loader, options)
+
+
+def outcome(prepared: Root, rules: list, options: RunOptions):
+    from .check import outcome as check
+
+    return check(prepared, rules, options)
+
+
+def called_directories(ev) -> set:
+    from .modules import called_directories as called
+
+    return called(ev)
+
+
+def refused(refusal):
+    from .prepare import refused as diagnostic
+
+    return diagnostic(refusal)
+
+
 def _installed(prepared: Root, options: RunOptions) -> set:
     """The resolved requirements files the environments of an evaluated root install."""
     if prepared.ev is None or prepared.diagnostics:
         return set()
     from .api import Context as ApiContext
+    from .context import Context
 
     context = Context(module=prepared.ev.module, ev=prepared.ev, options=options.rule_options)
     try:
@@ -280,6 +309,8 @@ def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
     """(Contexts, diagnostics): the evaluated root modules `run()` would check, without running
     rules, for commands that read the model (`mwaa-lint cost`); a root with a file that does
     not parse is left out and its diagnostics returned."""
+    from .context import Context
+
     with _one_run(paths, options):
         loader = Loader(current())
         early: dict = {}

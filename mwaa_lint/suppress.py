@@ -204,6 +204,10 @@ class Suppressions:
     installed rule class), `today` (the date `until=` is judged by) and `rules_named(selector)`."""
 
     def __init__(self, suppressions: list, ran: list, known: list, today: datetime.date):
+        # a rule that ran is named by the object it ran as (its class, or the catalog's stand-in for
+        # it: rule_catalog.py), so that `rule in suppressions.ran` holds for it
+        as_ran = {rule.id: rule for rule in ran}
+        known = [as_ran.pop(rule.id, rule) for rule in known] + list(as_ran.values())
         self._suppressions, self.ran, self.known, self.today = suppressions, ran, known, today
         self.current: Optional[Suppression] = None  # the one a rule is looking at (for crash reports)
 

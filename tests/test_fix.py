@@ -19,6 +19,7 @@ from mwaa_lint import api
 from mwaa_lint.fixes import Edit, Fix, apply_fixes
 from mwaa_lint.project import Project, Refused
 from mwaa_lint.registry import load_rules
+from mwaa_lint.rule_catalog import real
 
 FIX = FIXTURES / "fix"
 CASES = {
@@ -378,7 +379,7 @@ def test_the_fix_hook_fixes_the_changed_files_and_fails_the_commit(tmp_path):
 
 def _rule_with_fix(monkeypatch, text):
     """MWAA501 (max_workers) given a fix that adds `text` after max_workers, as a buggy rule would."""
-    rule = next(r for r in load_rules() if r.id == "MWAA501")
+    rule = real(next(r for r in load_rules() if r.id == "MWAA501"))
 
     def check(self, context):
         for env in context.environments():

@@ -23,6 +23,7 @@ NOT_DURING_A_CHECK = {
     "parse.py", "parse_json.py", "json_reader.py",  # they are given text, never a path to read
     "fixing.py",  # --fix and --diff, between checks: the next check reads (and notes) what they made
     "plan.py",  # reads a plan before the checks, as discovery does; a root checked with a plan is never cached
+    "rule_catalog.py",  # reads the installed rules' catalog as the rules load (package files, in the code stamp)
 }
 # Resolving a path (resolve, realpath, paths.real) is not in the list: a check uses it to tell
 # whether two paths are one file, and any file it reads through a link is noted by content.

@@ -67,5 +67,7 @@ def test_the_sdist_ships_the_package_and_its_documents_but_no_tests(tmp_path):
         os.chdir(cwd)
     with tarfile.open(tmp_path / name) as sdist:
         top = {member.name.split("/")[1] for member in sdist.getmembers() if member.name.count("/")}
+        inside = {member.name.partition("/")[2] for member in sdist.getmembers()}
+    assert {"rules/catalog.json", "mwaa_lint/knowledge/airflow_versions.json"} <= inside  # data the package reads
     assert {"mwaa_lint", "rules", "README.md", "LICENSE", "CHANGELOG.md", "pyproject.toml"} <= top
     assert not top & {"tests", "bench", "examples"}

@@ -38,26 +38,56 @@ A rule pack imports only this module; `tests/test_rule_api.py` holds the built-i
 """
 from __future__ import annotations
 
-from ..aws.network import endpoint_service
+from typing import TYPE_CHECKING, Any
+
 from ..diagnostic import Diagnostic
 from ..fixes import Edit, Fix
 from ..knowledge import table
-from ..model import Location
 from ..rule import Finding, Severity
-from ..values import PartialString, Unknown, same_value, to_bool, to_number
-from .mwaa import (
-    Context,
-    Environment,
-    ModuleCall,
-    Role,
-    SecurityGroup,
-    Subnet,
-    airflow_versions,
-    file_line,
-    kms_key_problem,
-    monthly_budget,
-)
-from .terraform import Argument, Resource, Rule, elements, is_known
+from .rule import Rule
+
+# The rest is imported when first asked for (PEP 562), so that a rule module costs nothing
+# until a rule runs: a warm run checks no module, yet runs the suppression rules.
+_LATER = {
+    "endpoint_service": "..aws.network", "Location": "..model",
+    **dict.fromkeys(("PartialString", "Unknown", "same_value", "to_bool", "to_number"), "..values"),
+    **dict.fromkeys(("Context", "Environment", "ModuleCall", "Role", "SecurityGroup", "Subnet", "airflow_versions",
+                     "file_line", "kms_key_problem", "monthly_budget"), ".mwaa"),
+    **dict.fromkeys(("Argument", "Resource", "elements", "is_known"), ".terraform"),
+}
+
+if TYPE_CHECKING:
+    from ..aws.network import endpoint_service
+    from ..model import Location
+    from ..values import PartialString, Unknown, same_value, to_bool, to_number
+    from .mwaa import (
+        Context,
+        Environment,
+        ModuleCall,
+        Role,
+        SecurityGroup,
+        Subnet,
+        airflow_versions,
+        file_line,
+        kms_key_problem,
+        monthly_budget,
+    )
+    from .terraform import Argument, Resource, elements, is_known
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LATER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LATER[name], __name__), name)
+    globals()[name] = value  # asked once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LATER})
+
 
 __all__ = [
     # the contract

@@ -1,12 +1,11 @@
 """The Terraform side of the rule API: a resource instance, its arguments (value, whether it is
-known, where it was written and how it got there), its nested blocks, and the Rule base class.
+known, where it was written and how it got there), and its nested blocks.
 Everything here is re-exported by `mwaa_lint.api`, the only module a rule imports."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, cast
+from typing import Any, NamedTuple, Optional, cast
 
 from .. import model as _m
 from ..aws import arguments as _arguments
@@ -23,33 +22,8 @@ from ..provenance import direct_variable as _direct_variable
 from ..provenance import origin_of as _origin_of
 from ..references import uses as _uses
 from ..references import waits_for as _waits_for
-from ..rule import FindingOrDiagnostic
-from ..rule import Rule as _Rule
 from ..source import read_text as _read_text
 from ..values import Error, LocatedStr, Unknown, contains_unknown, to_bool, to_template_string
-
-if TYPE_CHECKING:
-    from .mwaa import Context
-
-
-class Rule(_Rule):
-    """The base class of a rule written against this API: `check(context)` gets a `Context`.
-
-    Declare `id`, `slug`, `severity` (and optionally `security_severity`, `options` with
-    `option_types` to check the values users give them, `enabled_by_default`, `show_source`);
-    write the docstring (summary line, then `## What it does`, `## Why is this bad?`,
-    `## Example` and `## Use instead` with one ```hcl block each: the example must fire, the
-    other must not); yield `self.finding(loc, message,
-    address=..., related=...)` for each problem and a `Diagnostic` for what cannot be judged.
-    """
-
-
-    def check(self, context: Context) -> Iterator[FindingOrDiagnostic]:
-        """Look at the environments of one root module (and the local modules it calls), through
-        `context`, and yield a Finding for each problem, a Diagnostic for what cannot be judged."""
-        raise NotImplementedError
-
-    check.not_implemented = True  # type: ignore[attr-defined]  # (rule.problems: a hook a rule must write)
 
 
 def is_known(value: Any) -> bool:
