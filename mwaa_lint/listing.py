@@ -19,6 +19,7 @@ import re
 import stat
 import struct
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -114,6 +115,11 @@ class Listings:
         self.path = path
         self.entries: dict = {}  # resolved directory → (mtime_ns, *the Listing but its links, *facts)
         self.changed = False
+        # what a directory listed again no longer holds (resolved paths): its kept entries, and
+        # relevance.py's per-file ones, go at save time, so that the indexes do not grow with
+        # every file and directory ever deleted
+        self.gone_files: set = set()
+        self.gone_directories: set = set()
         self.recent = time.time_ns() - RECENT_NS
         if path is not None:  # absent, corrupt or planted (cache_codec.py): list every directory
             columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
@@ -140,6 +146,8 @@ class Listings:
             _, others, configuration, var_files, subdirectories, terraform, initialized = known[:7]
             return Listing(others, configuration, var_files, subdirectories, terraform, initialized, ())
         listing, keep = _listing(_entries(directory))
+        if known is not None and _plain(known):
+            self._forget_what_is_gone(resolved, known, listing)
         if keep and mtime < self.recent:
             self.entries[resolved] = (mtime, *listing[:6], *_NO_FACTS)
             self.changed = True
@@ -170,8 +178,29 @@ class Listings:
             self.entries[resolved] = (*known[:_DIGEST], digest, holds, sources, True)
             self.changed = True
 
+    def _forget_what_is_gone(self, resolved: str, known: tuple, listing: Listing) -> None:
+        """Note the files and subdirectories of `resolved` its kept entry `known` had and its new
+        `listing` has not."""
+        _, others, configuration, var_files, subdirectories = known[:5]
+        self.gone_files.update(joined(resolved, name) for name in {*others, *configuration} - set(listing.files))
+        self.gone_directories.update(joined(resolved, name) for name in set(subdirectories) - set(listing.subdirectories))
+
+    def gone(self) -> Callable[[str], bool]:
+        """Is a path (resolved) a file or directory noted gone, or below such a directory? For
+        pruning, once the walk is over."""
+        files, directories = self.gone_files, self.gone_directories
+        below = tuple(directory + os.sep for directory in directories)
+        return lambda path: path in files or path in directories or path.startswith(below)
+
     def save(self) -> None:
-        if self.path is None or not self.changed:
+        if self.path is None:
+            return
+        if self.gone_directories:
+            gone = self.gone()
+            kept = {directory: entry for directory, entry in self.entries.items() if not gone(directory)}
+            self.changed = self.changed or len(kept) != len(self.entries)
+            self.entries = kept
+        if not self.changed:
             return
         columns = (tuple(self.entries), *zip(*self.entries.values())) if self.entries else ((),) * 12
         # concurrent runs: the last one's index wins, whole

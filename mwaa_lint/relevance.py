@@ -278,8 +278,16 @@ class FactsIndex:
         return found
 
     def save(self) -> None:
+        if self.path is None:
+            return
+        listings = self.listings
+        if listings is not None and (listings.gone_files or listings.gone_directories):
+            entries, gone = self.entries, listings.gone()  # files deleted since they were read: their entries go
+            kept = {path: entry for path, entry in entries.items() if not gone(path)}
+            self.changed = self.changed or len(kept) != len(entries)
+            self._files = kept
         # concurrent runs: the last one's index wins, whole
-        if self.path is not None and self.changed and self._files is not None:
+        if self.changed and self._files is not None:
             _save(self.path, self._files)
 
 

@@ -262,3 +262,38 @@ def test_a_planted_name_no_file_system_has_is_a_miss(cli, tree, tmp_path, name):
         changed[column] = tuple(tuple(each) for each in planted)
         assert cache_codec.save(cache, (index.name,), (directories, *changed), listing.COLUMNS, listing._KEY)
         assert report(cli, tree, "--cache-dir", cache)[:2] == clean[:2]
+
+
+def _kept(cache):
+    """(the directories the listings index keeps, the files the per-file index keeps)."""
+    from mwaa_lint import cache_codec, relevance
+
+    directories = cache_codec.load(cache, ("directory-listings.json",), listing.COLUMNS, listing._KEY)[0]
+    files = cache_codec.load(cache, ("relevance-index.json",), relevance.COLUMNS, relevance._KEY)[0]
+    return set(directories), set(files)
+
+
+def test_what_is_deleted_leaves_the_indexes(cli, tree, tmp_path):
+    """A directory and a file deleted since the last run: once their parent is listed again,
+    neither index keeps an entry for them or anything below them (the indexes would otherwise
+    grow with every file ever deleted)."""
+    (tree / "analytics" / "legacy").mkdir()
+    (tree / "analytics" / "legacy" / "old").mkdir()
+    (tree / "analytics" / "legacy" / "old" / "vpc.tf").write_text(VPC.replace("analytics", "old"))
+    (tree / "analytics" / "outputs.tf").write_text('output "vpc_id" {\n  value = aws_vpc.analytics.id\n}\n')
+    age(tree)
+    cache = tmp_path / "cache"
+    report(cli, tree, "--cache-dir", cache)
+    analytics = str((tree / "analytics").resolve())
+    legacy, old, outputs = analytics + "/legacy", analytics + "/legacy/old", analytics + "/outputs.tf"
+    directories, files = _kept(cache)
+    assert {analytics, legacy, old} <= directories
+    assert {outputs, old + "/vpc.tf", analytics + "/network.tf"} <= files
+    shutil.rmtree(tree / "analytics" / "legacy")
+    (tree / "analytics" / "outputs.tf").unlink()
+    os.utime(tree / "analytics", ns=(time.time_ns() - 600 * 10**9,) * 2)
+    after = report(cli, tree, "--cache-dir", cache)
+    assert after[:2] == uncached(cli, tree)
+    directories, files = _kept(cache)
+    assert analytics in directories and not {legacy, old} & directories
+    assert analytics + "/network.tf" in files and not {outputs, old + "/vpc.tf"} & files
