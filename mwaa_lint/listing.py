@@ -162,9 +162,11 @@ class Listings:
         known = self.entries.get(resolved)
         if known is None or not known[_KNOWN] or known[_CONFIGURATION] != tuple(names):
             return None
+        prefix, stat, stamps = joined(resolved, ""), os.stat, []  # a stat a file: the loop is kept plain
         try:
-            stamps = [value for name in names for status in (os.stat(joined(resolved, name)),)
-                      for value in (status.st_size, status.st_mtime_ns)]
+            for name in names:
+                status = stat(prefix + name)
+                stamps += (status.st_size, status.st_mtime_ns)
         except (OSError, ValueError):
             return None
         digest = stamp_digest(stamps)
