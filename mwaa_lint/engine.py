@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from .cache import ParseCache, current, in_use
 from .discover import ModuleJob, discover
 from .listing import Listings
-from .loader import Loader
+from .loader import PARALLEL_MIN_FILES, Loader
 from .paths import real, resolving_once
 from .plan import plan_jobs, split_plans
 from .policy import result
@@ -69,6 +69,8 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     jobs = [job for job in jobs if not options.excluded(job.real_text)]
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
+    if stats.files_read >= PARALLEL_MIN_FILES and _nothing_kept(options):
+        loader.start_pool()  # a cold run: the workers build the parser while the textual pass reads
     found = None
     if options.skip_irrelevant:
         found = relevance(jobs, index)
@@ -111,6 +113,11 @@ def refused(refusal):
     from .prepare import refused as diagnostic
 
     return diagnostic(refusal)
+
+
+def _nothing_kept(options: RunOptions) -> bool:
+    """Will this run parse most of what it reads? Without a cache, or before its first results."""
+    return options.cache_dir is None or not (Path(options.cache_dir) / "results").is_dir()
 
 
 def _installed(prepared: Root, options: RunOptions) -> set:
@@ -231,6 +238,13 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     # (result_cache.py); the others are parsed (from the parse cache where it can), evaluated, and,
     # if no other scanned root calls them as a module, checked; their results are stored.
     loader = Loader(current())
+    try:
+        return _check(paths, rules, options, root, progress, loader)
+    finally:
+        loader.close()
+
+
+def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: OnProgress, loader: Loader) -> Result:
     early: dict = {}
     from_text: dict = {}
     jobs, diagnostics, stats, notes, found = _jobs(paths, options, loader, early, from_text)
@@ -238,9 +252,10 @@ def _run(paths: list, rules: list, options: RunOptions, root: Path, progress: On
     # a root checked with a plan is checked again every time (what it read includes the plan)
     reused = {job.real: entry for job in jobs if job.plan is None and (entry := store.get(job)) is not None}
     evaluated = [job for job in jobs if job.real not in reused and job.real not in early and job.real not in from_text]
-    # the modules they call too, so the pool parses them and this process never builds the parser
+    # the modules they call too, so the pool parses them and this process never builds the parser;
+    # those first, as the roots need them, so that the first roots are checked while the rest parse
     modules = found.modules_called([os.fspath(job.real) for job in evaluated]) if found is not None else []
-    loader.prefetch([path for job in evaluated for path in job.files] + [Path(name) for name in modules])
+    loader.prefetch([Path(name) for name in modules] + [path for job in evaluated for path in job.files])
     prepared = {}
     text_calls: dict = {}  # a root checked from its text → the directories its calls reach
     for done, job in enumerate(jobs, 1):
@@ -313,10 +328,13 @@ def load_roots(paths: list, options: RunOptions) -> tuple[list[Context], list]:
 
     with _one_run(paths, options):
         loader = Loader(current())
-        early: dict = {}
-        jobs, diagnostics, _, _, _ = _jobs(paths, options, loader, early)
-        loader.prefetch([path for job in jobs if job.real not in early for path in job.files])
-        prepared = [early.get(job.real) or prepare(job, loader, options) for job in jobs]
+        try:
+            early: dict = {}
+            jobs, diagnostics, _, _, _ = _jobs(paths, options, loader, early)
+            loader.prefetch([path for job in jobs if job.real not in early for path in job.files])
+            prepared = [early.get(job.real) or prepare(job, loader, options) for job in jobs]
+        finally:
+            loader.close()
         called = _called_by_roots(jobs, {r.job.real: called_directories(r.ev) for r in prepared if r.ev is not None})
         roots = [r for r in prepared if _is_root(r.job, called)]
     contexts = []

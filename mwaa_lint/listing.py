@@ -162,7 +162,8 @@ class Listings:
         known = self.entries.get(resolved)
         if known is None or not known[_KNOWN] or known[_CONFIGURATION] != tuple(names):
             return None
-        prefix, stat, stamps = joined(resolved, ""), os.stat, []  # a stat a file: the loop is kept plain
+        prefix, stat = joined(resolved, ""), os.stat  # a stat a file: the loop is kept plain
+        stamps: list = []
         try:
             for name in names:
                 status = stat(prefix + name)

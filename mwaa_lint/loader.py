@@ -3,7 +3,6 @@ when its bytes are unchanged, and across processes when there are many to parse.
 from __future__ import annotations
 
 import os
-import pickle
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +11,7 @@ from .cache import ParseCache
 from .diagnostic import Diagnostic, InputError
 from .listing import configuration_names
 from .observations import digest, note, record
+from .parse_pool import ParsePool
 from .paths import real
 from .project import current as current_project
 from .source import decode, read_text
@@ -52,13 +52,29 @@ class Loader:
         self._digests: dict = {}  # resolved path → sha256 of the bytes its model comes from
         self.cache = cache or ParseCache(None)
         self.parsed = 0  # files parsed in this run (not from the cache)
+        self._pool: Optional[ParsePool] = None
+        self._keys: dict = {}  # resolved path → the parse cache key of the bytes a worker is parsing
+
+    def start_pool(self) -> None:
+        """Start the parse workers now, before the files to parse are known (a cold run with
+        many files): they build the parser while the run reads the tree. Nothing on one core."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if self._pool is None and workers >= 2:
+            self._pool = ParsePool.start(workers)
+
+    def close(self) -> None:
+        """Stop the parse workers, if any (at the end of the run)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def prefetch(self, paths: list) -> None:
-        """Load many files at once: cached ones from the cache, the rest in parallel if many."""
+        """Load many files at once: cached ones from the cache; the rest in worker processes if
+        the pool was started or there are many (file() takes each as it comes)."""
         todo, keys = [], {}
         for path in map(Path.absolute, paths):
             resolved = real(path)
-            if resolved in self._files or resolved in keys:
+            if resolved in self._files or resolved in keys or resolved in self._keys:
                 continue
             data, key = self._read(path)
             hit = self._cached(key)
@@ -69,25 +85,23 @@ class Loader:
                 continue  # file() reports why, in this process, through the gate
             keys[resolved] = key
             todo.append((path, data))
-        workers = min(os.cpu_count() or 1, MAX_WORKERS)
-        if len(todo) < PARALLEL_MIN_FILES or workers < 2:
+        if not todo:
+            return
+        if self._pool is None and len(todo) >= PARALLEL_MIN_FILES:
+            self.start_pool()
+        if self._pool is None:
             return  # file() parses them one by one when they are needed
-        from concurrent.futures import ProcessPoolExecutor  # only a run with much to parse pays for it
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                results = list(pool.map(_parse_or_error, todo, chunksize=max(1, len(todo) // (workers * 4))))
-        except (BrokenProcessPool, OSError, pickle.PicklingError):
-            return  # a worker killed (out of memory) or no processes to be had: file() parses one by one
-        for (path, _), parsed in zip(todo, results):
-            self._store(real(path), keys[real(path)], parsed)
+        self._keys.update(keys)
+        self._pool.parse(_parse_or_error, todo, [real(path) for path, _ in todo])
 
     def file(self, path: Path) -> m.File:
         # Parsed as an absolute path, so a model from the cache is the same whatever the
         # working directory of the run that wrote it.
         path = path.absolute()
         resolved = real(path)
+        if self._pool is not None and resolved in self._pool.pending:  # parsing in a worker: wait for it
+            for given, parsed in self._pool.take(resolved):
+                self._store(given, self._keys.pop(given), parsed)
         if resolved not in self._files:
             data, key = self._read(path)
             hit = self._cached(key)

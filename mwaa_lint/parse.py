@@ -65,6 +65,11 @@ class _TooManyTokens(Exception):
     pass
 
 
+def build_parser() -> None:
+    """Build python-hcl2's parser now (a parse worker, as it starts: parse_pool.py)."""
+    hcl2_parser()
+
+
 def _parse_tree(text: str, spent: list) -> Tree:
     """python-hcl2's parser, fed one token at a time so that it stops at MAX_TOKENS.
     `spent` ([int]) adds up the tokens of every attempt on one file."""
