@@ -180,3 +180,29 @@ def test_a_fresh_process_computes_policy_documents_while_preparing_a_root(tmp_pa
         "infra/main.tf:3:18: MWAA201 [error] execution role module.env.aws_iam_role.mwaa allows `logs:*` (every "
         "action of the logs service) in module.env.aws_iam_role_policy.mwaa; expected specific actions"), done.stdout
     assert done.returncode == 1
+
+
+class _Counted(str):
+    """A path that counts the gone directories it is compared with (a prefix each)."""
+
+    compared = 0
+
+    def startswith(self, prefix, *args):  # type: ignore[override]
+        _Counted.compared += len(prefix) if isinstance(prefix, tuple) else 1
+        return super().startswith(prefix, *args)
+
+
+@pytest.mark.xfail(strict=True, reason="review26 finding 3: each path is compared with every gone directory")
+def test_pruning_looks_at_a_paths_ancestors_not_at_every_gone_directory():
+    # A restored cache is the pull request's: its listings entry for the project root may name
+    # a million subdirectories that do not exist (all "gone"), and its indexes a million paths;
+    # pruning them must stay linear, not a million times a million prefix comparisons.
+    from mwaa_lint.listing import Listings
+
+    listings = Listings(None)
+    listings.gone_directories = {f"/work/project/planted{i}" for i in range(10_000)}
+    gone = listings.gone()
+    path = _Counted("/work/project/modules/network/main.tf")
+    _Counted.compared = 0
+    assert not gone(path)
+    assert _Counted.compared <= path.count("/")  # at most one look per ancestor
