@@ -40,6 +40,15 @@ _ARITHMETIC = ("+", "-", "*", "/", "%", "<", ">", "<=", ">=")  # values.arithmet
 COMPUTED: dict = {}
 
 
+def _computed(data_source: str, attribute: str) -> Optional[Callable]:
+    """COMPUTED's function for this output, the AWS helpers imported first: whoever evaluates,
+    whatever was imported before (a run that starts evaluating before anything imported them
+    would otherwise take a policy document's `json` for unknown, and keep that result)."""
+    from . import aws  # noqa: F401  # fills COMPUTED as it is imported (once; then a dictionary lookup)
+
+    return COMPUTED.get((data_source, attribute))
+
+
 @dataclass(eq=False)
 class Instance:
     """One instance of a resource or data block after `count`/`for_each` expansion."""
@@ -555,7 +564,7 @@ class Evaluator:
 
     def _instance_attr(self, instance: Instance, name: str) -> Any:
         block = instance.block
-        compute = COMPUTED.get((block.labels[0], name)) if block.type == "data" else None
+        compute = _computed(block.labels[0], name) if block.type == "data" else None
         if compute is not None:  # a data source's output that its arguments decide
             return self._cached((name, id(instance)), lambda: compute(self, instance))
         attribute = block.attr(name)

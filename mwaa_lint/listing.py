@@ -190,10 +190,20 @@ class Listings:
 
     def gone(self) -> Callable[[str], bool]:
         """Is a path (resolved) a file or directory noted gone, or below such a directory? For
-        pruning, once the walk is over."""
+        pruning, once the walk is over: a look per ancestor of the path (a planted index may
+        name a great many directories gone)."""
         files, directories = self.gone_files, self.gone_directories
-        below = tuple(directory + os.sep for directory in directories)
-        return lambda path: path in files or path in directories or path.startswith(below)
+
+        def is_gone(path: str) -> bool:
+            if path in files:
+                return True
+            while path:
+                if path in directories:
+                    return True
+                path = path[:path.rfind(os.sep)]
+            return False
+
+        return is_gone
 
     def save(self) -> None:
         if self.path is None:

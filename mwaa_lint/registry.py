@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .rule import Rule
+from .rule_catalog import real
 
 GROUP = "mwaa_lint.rules"
 
@@ -111,8 +112,10 @@ def load_rules() -> list:
             problems = [] if is_built_in(rule) else rule.problems()
             if problems:
                 raise RegistryError(f"rule {rule.id or rule.__name__} from {ep.name!r}: " + "; ".join(problems))
-            if rule.id in rules and rules[rule.id] is not rule:
-                raise RegistryError(f"rule id {rule.id} is defined twice (second time by {ep.name!r})")
+            if rule.id in rules:
+                if real(rules[rule.id]) is not real(rule):  # a built-in rule's stand-in is that rule
+                    raise RegistryError(f"rule id {rule.id} is defined twice (second time by {ep.name!r})")
+                continue
             rules[rule.id] = rule
     if not rules:
         raise RegistryError(f"no rules found in the entry point group {GROUP!r}: is mwaa-lint installed?")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -35,6 +36,8 @@ class StandIn(Rule):
     _defined_in: tuple[str, str] = ("", "")  # (module, class name)
 
     def __new__(cls, options: Optional[dict] = None) -> Any:  # an instance of the real class
+        if "_defined_in" not in vars(cls):  # a subclass someone wrote of a stand-in: its own
+            return super().__new__(cls)
         return real(cls)(options)
 
 
@@ -64,7 +67,15 @@ def write(rules: list, directory: Path) -> str:
 
 def stand_ins(directory: Path, package: str) -> Optional[list]:
     """The rules of the package at `directory` as stand-ins; None when its catalog is missing,
-    unreadable or does not describe its rule files exactly as they are."""
+    unreadable or does not describe its rule files exactly as they are. The same classes at
+    every call (a pack may hand the built-in rules back: they are the same rules)."""
+    found = _stand_ins(str(directory), package)
+    return list(found) if found is not None else None
+
+
+@cache
+def _stand_ins(directory_name: str, package: str) -> Optional[list]:
+    directory = Path(directory_name)
     try:
         catalog = json.loads((directory / CATALOG).read_text(encoding="utf-8"))
         files = {path.stem: _digest(path) for path in _rule_files(directory)}

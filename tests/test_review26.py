@@ -9,7 +9,7 @@ import pytest
 from conftest import FIXTURES
 
 from mwaa_lint import api
-from mwaa_lint.registry import RegistryError, load_rules
+from mwaa_lint.registry import load_rules
 from mwaa_lint.rule_catalog import StandIn
 
 CASE = FIXTURES / "suppress" / "team_exceptions"
@@ -105,9 +105,6 @@ def _pack(tmp_path, monkeypatch, value):
 
 @pytest.mark.parametrize("value", ["reexporting_rules:with_the_built_ins", "reexporting_rules:one_built_in"])
 def test_a_pack_that_hands_back_built_in_rules_still_loads(tmp_path, monkeypatch, value, mode, request):
-    if mode == "catalog":  # review26 finding 2, not fixed here (see the report)
-        request.applymarker(pytest.mark.xfail(strict=True, raises=RegistryError,
-                                              reason="stand-ins are new classes at each load, and not the rule classes"))
     # 34cf384: every built-in rule loaded once, the pack's copies being the same classes.
     # With the catalog, all_rules() makes new stand-ins at each call, and a pack importing a rule
     # class gets the class, not the stand-in: "rule id MWAA… is defined twice" (RegistryError).
@@ -182,17 +179,21 @@ def test_a_fresh_process_computes_policy_documents_while_preparing_a_root(tmp_pa
     assert done.returncode == 1
 
 
-class _Counted(str):
-    """A path that counts the gone directories it is compared with (a prefix each)."""
+class _Counted(set):
+    """The gone directories, counting each look; and a path counting the prefixes it is compared with."""
+    looks = 0
 
-    compared = 0
+    def __contains__(self, item):
+        _Counted.looks += 1
+        return super().__contains__(item)
 
+
+class _Path(str):
     def startswith(self, prefix, *args):  # type: ignore[override]
-        _Counted.compared += len(prefix) if isinstance(prefix, tuple) else 1
+        _Counted.looks += len(prefix) if isinstance(prefix, tuple) else 1
         return super().startswith(prefix, *args)
 
 
-@pytest.mark.xfail(strict=True, reason="review26 finding 3: each path is compared with every gone directory")
 def test_pruning_looks_at_a_paths_ancestors_not_at_every_gone_directory():
     # A restored cache is the pull request's: its listings entry for the project root may name
     # a million subdirectories that do not exist (all "gone"), and its indexes a million paths;
@@ -200,9 +201,13 @@ def test_pruning_looks_at_a_paths_ancestors_not_at_every_gone_directory():
     from mwaa_lint.listing import Listings
 
     listings = Listings(None)
-    listings.gone_directories = {f"/work/project/planted{i}" for i in range(10_000)}
+    listings.gone_directories = _Counted(f"/work/project/planted{i}" for i in range(10_000))
+    listings.gone_files = {"/work/project/old.tf"}
     gone = listings.gone()
-    path = _Counted("/work/project/modules/network/main.tf")
-    _Counted.compared = 0
+    path = _Path("/work/project/modules/network/main.tf")
+    _Counted.looks = 0
     assert not gone(path)
-    assert _Counted.compared <= path.count("/")  # at most one look per ancestor
+    assert _Counted.looks <= path.count("/")  # one look per ancestor
+    assert [gone(p) for p in ("/work/project/planted7", "/work/project/planted7/x/main.tf", "/work/project/planted70x",
+                              "/work/project/old.tf", "/work/project/new.tf", "/work/project")] == [
+        True, True, False, True, False, False]

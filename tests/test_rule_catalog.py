@@ -129,3 +129,13 @@ def test_a_warm_run_imports_only_the_rules_it_runs(tmp_path):
     assert {m for m in warm_modules if m.startswith("mwaa_lint_rules.")} == {"mwaa_lint_rules.invalid_suppression"}
     assert warm_modules.isdisjoint({"mwaa_lint.check", "mwaa_lint.prepare", "mwaa_lint.evaluate", "mwaa_lint.api.mwaa",
                                     "mwaa_lint.api.terraform", "mwaa_lint.aws"})
+
+
+def test_a_subclass_of_a_stand_in_is_made_as_itself():
+    ceiling = next(rule for rule in load_rules() if rule.id == "MWAA501")
+
+    class Stricter(ceiling):  # a pack's rule built on what load_rules() gave it
+        id, slug = "ACME501", "stricter-workers"
+
+    made = Stricter({"ceiling": 3})
+    assert type(made) is Stricter and made.opts == {"ceiling": 3}
