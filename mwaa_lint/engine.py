@@ -190,6 +190,20 @@ def _called_by_roots(jobs: list[ModuleJob], calls: dict) -> set:
     return reached
 
 
+def _called_by_no_text(jobs: list[ModuleJob], found: Optional[Relevance]) -> set:
+    """The jobs (resolved directories, as strings) whose directory no file of the tree names as
+    a local module source: roots for certain, as Terraform takes a module source only as written
+    (the textual pass sees every call evaluation will follow, and maybe more). None when a
+    module downloaded by `terraform init` might call one (its files are not read as text), or
+    when a directory the user named is called (its files are reported through its callers)."""
+    if found is None or any(job.initialized is not False for job in jobs):
+        return set()
+    named = set().union(*found.calls.values())
+    if any(job.named and job.real_text in named for job in jobs):
+        return set()
+    return {job.real_text for job in jobs} - named
+
+
 def _is_root(job: ModuleJob, called: set) -> bool:
     # A directory some scanned root calls as a module is checked through its callers, with
     # their inputs, and never again on its own with its defaults, even when the user named it
@@ -258,16 +272,22 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
     loader.prefetch([Path(name) for name in modules] + [path for job in evaluated for path in job.files])
     prepared = {}
     text_calls: dict = {}  # a root checked from its text → the directories its calls reach
+    uncalled = _called_by_no_text(jobs, found)
     for done, job in enumerate(jobs, 1):
         if job.real not in reused:
             textual = None if job.real in early else _from_text(job, from_text)
             if textual is not None:
                 text_calls[job.real] = {Path(directory) for directory in from_text[job.real]}
             prepared[job.real] = early.get(job.real) or textual or prepare(job, loader, options)
+            if job.real_text in uncalled and textual is None and job.real not in early:
+                # a root for certain: checked now, while the parse workers give the next roots' files
+                prepared[job.real].outcome = outcome(prepared[job.real], rules, options)
         progress("reading modules", done, len(jobs))
     calls = {**{real: entry.called for real, entry in reused.items()}, **text_calls,
              **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
     called = _called_by_roots(jobs, calls)
+    for module in called & prepared.keys():  # checked early only if no text called it: never, then
+        prepared[module].outcome = None
     grown = _report_through(jobs, calls, called)
     outcomes = []
     roots = [job for job in jobs if _is_root(job, called)]
@@ -281,7 +301,8 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
         if job.real not in prepared:  # answered before as a module some root called; a root now
             prepared[job.real] = prepare(job, loader, options)
         checked = prepared[job.real]
-        checked.outcome = outcome(checked, rules, options)
+        if checked.outcome is None:
+            checked.outcome = outcome(checked, rules, options)
         outcomes.append(checked.outcome)
     stats.files_parsed, stats.files_from_cache = loader.parsed + loader.cache.parsed, loader.cache.hits
     for each in prepared.values():
