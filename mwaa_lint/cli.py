@@ -13,9 +13,7 @@ import dataclasses
 import gc
 import importlib
 import os
-import shutil
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -81,6 +79,8 @@ class DefaultToCheck(click.Group):
             sys.exit(EXIT_ERROR)
         except Exception as exc:  # the one place every unexpected error ends
             if os.environ.get("MWAA_LINT_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             detail = printable(str(exc).strip().split("\n")[0][:300])
             _say(f"mwaa-lint: error: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); "
@@ -186,6 +186,8 @@ def _is_terminal(stream) -> bool:
 
 def _width() -> int:
     """The terminal's width ($COLUMNS first, as shutil reads it), never below 40 columns."""
+    import shutil  # (with tempfile, which imports it, 10-15 ms a run that writes no text report)
+
     return max(shutil.get_terminal_size().columns, 40)
 
 

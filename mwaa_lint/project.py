@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -167,6 +166,8 @@ class Project:
             raise Refused(path, reason)
         resolved = real_text(os.path.abspath(path))
         mode = stat.S_IMODE(os.stat(resolved).st_mode)
+        import tempfile  # only when writing (a warm run writes nothing here)
+
         fd, temporary = tempfile.mkstemp(dir=os.path.dirname(resolved), prefix=f".{os.path.basename(resolved)}.",
                                          suffix=".mwaa-lint")
         try:
