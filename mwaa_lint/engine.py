@@ -301,7 +301,7 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
         if job.real not in prepared:  # answered before as a module some root called; a root now
             prepared[job.real] = prepare(job, loader, options)
         checked = prepared[job.real]
-        if checked.outcome is None:
+        if checked.outcome is None or job.real in grown:  # (grown: its report changed since it was checked early)
             checked.outcome = outcome(checked, rules, options)
         outcomes.append(checked.outcome)
     stats.files_parsed, stats.files_from_cache = loader.parsed + loader.cache.parsed, loader.cache.hits

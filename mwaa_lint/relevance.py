@@ -32,6 +32,10 @@ MARKER = "aws_mwaa_environment"
 _LOCAL_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 # Any other `source`: a remote module (or a file to upload: over-including is safe).
 _OTHER_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(?!\.\.?/)[^"]""")
+# A source written with escapes (`"\u002e\u002e/modules/x"`, in HCL or JSON) is, decoded, the
+# source Terraform follows: looked for only in a file with a backslash in it.
+_ESCAPED_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)\"""")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
 _MWAA_WORD_LIST = ("mwaa", "airflow", "dag_s3_path", "webserver_access_mode")
 _MWAA_WORDS = re.compile("|".join(_MWAA_WORD_LIST), re.IGNORECASE)
 DOWNLOADS = os.path.join(".terraform", "modules")
@@ -168,9 +172,23 @@ def _downloaded_holds(directory: str, index: FactsIndex) -> bool:
 
 def _facts_of(text: str) -> tuple[bool, tuple[str, ...]]:
     """FactsIndex.facts() of a file's text."""
-    sources = _LOCAL_SOURCE.findall(text) if "source" in text else ()
+    sources = _LOCAL_SOURCE.findall(text) if "source" in text else []
+    if "\\" in text:
+        sources += [decoded for written in _ESCAPED_SOURCE.findall(text)
+                    if (decoded := _unescaped(written)).startswith(("./", "../"))]
     mwaa_call = _OTHER_SOURCE.search(text) is not None and _mentions_mwaa(text)
     return MARKER in text or mwaa_call, tuple(sorted(set(sources)))
+
+
+def _unescaped(written: str) -> str:
+    """A quoted string's text with its escapes (`\\n`, `\\"`, `\\uNNNN`, `\\UNNNNNNNN`) decoded."""
+    def one(match: re.Match) -> str:
+        code = match.group(1)
+        if len(code) > 1:
+            return chr(int(code[1:], 16)) if int(code[1:], 16) <= 0x10FFFF else ""
+        return {"n": "\n", "t": "\t", "r": "\r"}.get(code, code)
+
+    return _ESCAPE.sub(one, written)
 
 
 def _mentions_mwaa(text: str) -> bool:
@@ -199,8 +217,8 @@ def _read(path: str) -> bytes:
 # sources), which a warm run checks and reads back far faster than one array per file.
 COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]]
 # the key its entry claims: an index of another layout, or of an older meaning (2: remote
-# module calls with MWAA in sight count), is a miss
-_KEY = f"relevance index 2 {COLUMNS}"
+# module calls with MWAA in sight count; 3: sources written with escapes are decoded), is a miss
+_KEY = f"relevance index 3 {COLUMNS}"
 
 
 class FactsIndex:
