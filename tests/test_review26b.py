@@ -2,6 +2,8 @@
 (parse_pool.py): a run with these optimisations must report exactly what a run without them
 reports. The reference run switches the early check off (engine._called_by_no_text gives no
 job), which is the engine's behaviour before e3882d2."""
+import errno
+import multiprocessing
 import shutil
 
 import pytest
@@ -125,3 +127,36 @@ def test_without_the_early_check_a_warm_run_differs_from_the_cold_one_on_the_sam
     warm = _report(cli, legacy_call, "--cache-dir", cache, ".")
     assert not [d for d in cold[1] if d[0] == "legacy"]
     assert warm == cold
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the workers are forked (Linux before 3.14)")
+@pytest.mark.xfail(strict=True, reason="review26b finding 3: a pool that fails to start leaves the workers it "
+                   "started blocked on the call queue; the run's exit joins them forever (multiprocessing)")
+def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(monkeypatch):
+    """fork() failing for the second worker (EAGAIN: a process limit): ParsePool.start gives
+    None and the run parses its files itself, but the first worker, forked already, waits on a
+    queue nobody writes to; multiprocessing's exit handler joins it, and the run never ends
+    (`python -c` of this: killed by `timeout 60`, exit 124)."""
+    import multiprocessing.context as context
+
+    from mwaa_lint import parse_pool
+
+    before = set(multiprocessing.active_children())
+    real_popen, forks = context.ForkProcess._Popen, []
+
+    def popen(process):
+        forks.append(process)
+        if len(forks) == 2:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real_popen(process)
+
+    monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(popen))
+    try:
+        assert parse_pool.ParsePool.start(2) is None
+        left = [process for process in multiprocessing.active_children() if process not in before]
+    finally:
+        for process in set(multiprocessing.active_children()) - before:  # the ones this test made
+            process.kill()
+            process.join()
+    assert len(forks) == 2
+    assert left == []
