@@ -196,8 +196,8 @@ def _called_by_no_text(jobs: list[ModuleJob], found: Optional[Relevance]) -> set
     (the textual pass sees every call evaluation will follow, and maybe more). None when a
     module downloaded by `terraform init` might call one (its files are not read as text), or
     when a directory the user named is called (its files are reported through its callers)."""
-    if found is None or any(job.initialized is not False for job in jobs):
-        return set()
+    if found is None or any(job.initialized is not False or job.report is not None for job in jobs):
+        return set()  # (report: file mode, where a root reports more once the calls are known)
     named = set().union(*found.calls.values())
     if any(job.named and job.real_text in named for job in jobs):
         return set()
@@ -272,6 +272,9 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
     loader.prefetch([Path(name) for name in modules] + [path for job in evaluated for path in job.files])
     prepared = {}
     text_calls: dict = {}  # a root checked from its text → the directories its calls reach
+    # an evaluated job → the directories its tree calls, asked as soon as it is evaluated: a check
+    # spends evaluation steps (evaluate.MAX_STEPS), and a call's count asked after might be Unknown
+    called_by: dict = {}
     uncalled = _called_by_no_text(jobs, found)
     for done, job in enumerate(jobs, 1):
         if job.real not in reused:
@@ -279,12 +282,13 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
             if textual is not None:
                 text_calls[job.real] = {Path(directory) for directory in from_text[job.real]}
             prepared[job.real] = early.get(job.real) or textual or prepare(job, loader, options)
+            if prepared[job.real].ev is not None:
+                called_by[job.real] = called_directories(prepared[job.real].ev)
             if job.real_text in uncalled and textual is None and job.real not in early:
                 # a root for certain: checked now, while the parse workers give the next roots' files
                 prepared[job.real].outcome = outcome(prepared[job.real], rules, options)
         progress("reading modules", done, len(jobs))
-    calls = {**{real: entry.called for real, entry in reused.items()}, **text_calls,
-             **{real: called_directories(r.ev) for real, r in prepared.items() if r.ev is not None}}
+    calls = {**{real: entry.called for real, entry in reused.items()}, **text_calls, **called_by}
     called = _called_by_roots(jobs, calls)
     for module in called & prepared.keys():  # checked early only if no text called it: never, then
         prepared[module].outcome = None
@@ -300,6 +304,8 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
             continue
         if job.real not in prepared:  # answered before as a module some root called; a root now
             prepared[job.real] = prepare(job, loader, options)
+            if prepared[job.real].ev is not None:
+                called_by[job.real] = called_directories(prepared[job.real].ev)
         checked = prepared[job.real]
         if checked.outcome is None or job.real in grown:  # (grown: its report changed since it was checked early)
             checked.outcome = outcome(checked, rules, options)
@@ -307,7 +313,7 @@ def _check(paths: list, rules: list, options: RunOptions, root: Path, progress: 
     stats.files_parsed, stats.files_from_cache = loader.parsed + loader.cache.parsed, loader.cache.hits
     for each in prepared.values():
         if _keep(each):
-            called_by_it = called_directories(each.ev) if each.ev is not None else text_calls.get(each.job.real, set())
+            called_by_it = called_by.get(each.job.real, text_calls.get(each.job.real, set()))
             store.put(each.job, Entry(each.records, called_by_it, each.outcome))
     checked = result(outcomes, diagnostics, stats, rules, options, root)
     checked.notes = notes

@@ -32,11 +32,14 @@ class ParsePool:
         processes are to be had."""
         from concurrent.futures import ProcessPoolExecutor  # only a run with much to parse pays for it
 
+        executor = None
         try:
             executor = ProcessPoolExecutor(max_workers=workers, initializer=_build_parser)
             for _ in range(workers):  # starts each worker now, which builds the parser as it starts
                 executor.submit(int)
         except (OSError, RuntimeError, *_failures()):
+            if executor is not None:
+                abandon(executor)
             return None
         return cls(executor, workers)
 
@@ -67,6 +70,16 @@ class ParsePool:
         """Stop the workers: what was given and not taken is not parsed."""
         self.pending.clear()
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def abandon(executor: Any) -> None:
+    """Stop the workers of a pool that could not start them all (a fork refused: a process
+    limit). Those started wait on a queue nobody will write to, and the exit of the run would
+    wait for them forever. (`_processes`: the executor keeps no public list of them.)"""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()
+        process.join(timeout=5)
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _build_parser() -> None:

@@ -38,10 +38,18 @@ def read_ahead(index: Any, directories: list) -> None:
 
     tasks = [(current_project(), chunk) for chunk in _chunks(directories, total // (workers * 4) + 1)]
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_read, tasks))
-    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        pool = ProcessPoolExecutor(max_workers=workers)
+    except (BrokenProcessPool, OSError):
         return  # the run reads them itself
+    try:
+        results = list(pool.map(_read, tasks))
+    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        from .parse_pool import abandon  # a worker killed, or not forked: those that were would wait forever
+
+        abandon(pool)
+        return  # the run reads them itself
+    finally:
+        pool.shutdown(wait=True)
     for entries, facts in results:
         index.entries.update(entries)
         index.fresh.update(facts)

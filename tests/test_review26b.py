@@ -50,8 +50,6 @@ def hidden_call(tmp_path, request):
     return tree
 
 
-@pytest.mark.xfail(strict=True, reason="review26b finding 1: a root checked early keeps the outcome of its report "
-                   "before _report_through grew it (fix: reset the outcomes of `grown`)")
 def test_file_mode_a_root_checked_early_loses_the_named_modules_findings(cli, hidden_call, monkeypatch):
     """pre-commit with the root's file and the module's file changed: the root reports the
     named module's files through _report_through, which grows its `report` after the prepare
@@ -95,8 +93,6 @@ def _steps(cli, tree, monkeypatch):
     return seen
 
 
-@pytest.mark.xfail(strict=True, reason="review26b finding 2: called_directories asked for after the early check, "
-                   "when the step budget is spent (fix: ask for it right after prepare, and store that)")
 def test_a_root_that_runs_out_of_steps_in_its_check_no_longer_calls_its_count_0_module(cli, legacy_call, monkeypatch):
     """The step budget (evaluate.MAX_STEPS) is the root's tree's, for the whole run. Without the
     early check, the directories a root calls (engine.called_directories, which evaluates the
@@ -114,8 +110,6 @@ def test_a_root_that_runs_out_of_steps_in_its_check_no_longer_calls_its_count_0_
     assert interleaved == reference
 
 
-@pytest.mark.xfail(strict=True, reason="review26b finding 2 (before issue 20's commits too): the stored `called` "
-                   "is asked for after the check")
 def test_without_the_early_check_a_warm_run_differs_from_the_cold_one_on_the_same_budget(
         cli, legacy_call, monkeypatch, tmp_path):
     """The cache half of the test above, before e3882d2 too: the entry stored for the root
@@ -130,8 +124,6 @@ def test_without_the_early_check_a_warm_run_differs_from_the_cold_one_on_the_sam
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the workers are forked (Linux before 3.14)")
-@pytest.mark.xfail(strict=True, reason="review26b finding 3: a pool that fails to start leaves the workers it "
-                   "started blocked on the call queue; the run's exit joins them forever (multiprocessing)")
 def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(monkeypatch):
     """fork() failing for the second worker (EAGAIN: a process limit): ParsePool.start gives
     None and the run parses its files itself, but the first worker, forked already, waits on a
@@ -156,6 +148,43 @@ def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(monkeypat
         left = [process for process in multiprocessing.active_children() if process not in before]
     finally:
         for process in set(multiprocessing.active_children()) - before:  # the ones this test made
+            process.kill()
+            process.join()
+    assert len(forks) == 2
+    assert left == []
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the workers are forked (Linux before 3.14)")
+def test_a_read_ahead_pool_whose_second_worker_cannot_be_forked_leaves_no_process(cli, monkeypatch, tmp_path):
+    """The same for the textual pass's workers (read_ahead.py): the run reads the files itself,
+    reports what it reports without them, and leaves no worker behind."""
+    import multiprocessing.context as context
+
+    from test_read_ahead import _bench_tree
+
+    from mwaa_lint import read_ahead
+
+    tree = _bench_tree(tmp_path / "tree")
+    alone = cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"]
+    before = set(multiprocessing.active_children())
+    real_popen, forks = context.ForkProcess._Popen, []
+
+    def popen(process):
+        forks.append(process)
+        if len(forks) == 2:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real_popen(process)
+
+    monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(popen))
+    monkeypatch.setattr(read_ahead, "MIN_FILES", 100)
+    monkeypatch.setattr(read_ahead.os, "cpu_count", lambda: 2)
+    for module in ("mwaa_lint.loader", "mwaa_lint.engine"):  # no parse pool: only read_ahead's
+        monkeypatch.setattr(f"{module}.PARALLEL_MIN_FILES", 10**9)
+    try:
+        assert cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"] == alone
+        left = [process for process in multiprocessing.active_children() if process not in before]
+    finally:
+        for process in set(multiprocessing.active_children()) - before:
             process.kill()
             process.join()
     assert len(forks) == 2
