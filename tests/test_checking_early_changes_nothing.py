@@ -1,6 +1,7 @@
-"""Review 26b of issue 20's interleaving (engine._called_by_no_text) and parse pool
-(parse_pool.py): a run with these optimisations must report exactly what a run without them
-reports. The reference run switches the early check off (engine._called_by_no_text gives no
+"""Checking roots while files still parse (engine._called_by_no_text) and the parse pool
+(parse_pool.py) change no report: a run with them reports exactly what a run without them
+reports, and a pool that cannot start all its workers leaves none behind. (From a second read of
+issue 20's work.) The reference run switches the early check off (engine._called_by_no_text gives no
 job), which is the engine's behaviour before e3882d2."""
 import errno
 import multiprocessing
