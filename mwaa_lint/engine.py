@@ -69,7 +69,7 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     jobs = [job for job in jobs if not options.excluded(job.real_text)]
     check_declared(options.cli_vars, jobs)  # --var for an undeclared variable: stop before parsing
     stats = Stats(files_read=sum(len(job.names) for job in jobs), unmatched_patterns=unmatched)
-    if stats.files_read >= PARALLEL_MIN_FILES and _nothing_kept(options):
+    if stats.files_read >= PARALLEL_MIN_FILES and _nothing_kept(options, listings):
         loader.start_pool()  # a cold run: the workers build the parser while the textual pass reads
     found = None
     if options.skip_irrelevant:
@@ -115,9 +115,11 @@ def refused(refusal):
     return diagnostic(refusal)
 
 
-def _nothing_kept(options: RunOptions) -> bool:
-    """Will this run parse most of what it reads? Without a cache, or before its first results."""
-    return options.cache_dir is None or not (Path(options.cache_dir) / "results").is_dir()
+def _nothing_kept(options: RunOptions, listings: Listings) -> bool:
+    """Will this run parse most of what it reads? Without a cache; or on the first run with this
+    cache directory: no directory listed before, and no result kept (a run with a rule pack that
+    may read files keeps none, yet its parse cache is warm)."""
+    return options.cache_dir is None or (not listings.entries and not (Path(options.cache_dir) / "results").is_dir())
 
 
 def _installed(prepared: Root, options: RunOptions) -> set:

@@ -171,3 +171,23 @@ def test_with_a_module_terraform_downloaded_the_roots_are_checked_once_all_are_e
     done = _relative(sequence, copy)
     last_prepare = max(i for i, (what, _) in enumerate(done) if what == "prepare")
     assert [what for what, _ in done[last_prepare + 1:]] == ["check"] * 10
+
+
+def test_a_run_with_a_warm_parse_cache_and_no_results_starts_no_workers(cli, tree, tmp_path, started):
+    """A run with a rule pack that may read files keeps no results (result_cache.py), yet its
+    listings and parse cache are warm: its files come from the parse cache, no worker is needed."""
+    import shutil
+
+    from test_cache_poison import age
+
+    copy = tmp_path / "tree"
+    shutil.copytree(tree, copy)
+    age(copy)  # listed directories are kept only once they are a few seconds old
+    cache = tmp_path / "cache"
+    cold = _report(cli, copy, "--cache-dir", cache)
+    assert started == [[2, 116]]
+    shutil.rmtree(cache / "results")  # as such a run leaves it
+    started.clear()
+    warm = _report(cli, copy, "--cache-dir", cache)
+    assert started == []
+    assert warm[:2] == cold[:2] and (warm[2]["files_parsed"], warm[2]["files_from_cache"]) == (0, 116)
