@@ -124,69 +124,72 @@ def test_without_the_early_check_a_warm_run_differs_from_the_cold_one_on_the_sam
     assert warm == cold
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the workers are forked (Linux before 3.14)")
-def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(monkeypatch):
-    """fork() failing for the second worker (EAGAIN: a process limit): ParsePool.start gives
-    None and the run parses its files itself, but the first worker, forked already, waits on a
-    queue nobody writes to; multiprocessing's exit handler joins it, and the run never ends
-    (`python -c` of this: killed by `timeout 60`, exit 124)."""
+class Forks:
+    """The processes forked while the second fork fails, and `left()`: the workers still alive."""
+
+    def __init__(self):
+        self.forked: list = []
+        self.before = set(multiprocessing.active_children())
+
+    def left(self) -> list:
+        return [process for process in multiprocessing.active_children() if process not in self.before]
+
+
+@pytest.fixture
+def second_fork_fails(monkeypatch):
+    """fork() fails for the second worker (EAGAIN: a process limit); what the test made is killed
+    at its end, whatever happens."""
     import multiprocessing.context as context
 
-    from mwaa_lint import parse_pool
-
-    before = set(multiprocessing.active_children())
-    real_popen, forks = context.ForkProcess._Popen, []
+    forks, real_popen = Forks(), context.ForkProcess._Popen
 
     def popen(process):
-        forks.append(process)
-        if len(forks) == 2:
+        forks.forked.append(process)
+        if len(forks.forked) == 2:
             raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
         return real_popen(process)
 
     monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(popen))
-    try:
-        assert parse_pool.ParsePool.start(2) is None
-        left = [process for process in multiprocessing.active_children() if process not in before]
-    finally:
-        for process in set(multiprocessing.active_children()) - before:  # the ones this test made
-            process.kill()
-            process.join()
-    assert len(forks) == 2
-    assert left == []
+    yield forks
+    for process in forks.left():
+        process.kill()
+        process.join()
 
 
-@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the workers are forked (Linux before 3.14)")
-def test_a_read_ahead_pool_whose_second_worker_cannot_be_forked_leaves_no_process(cli, monkeypatch, tmp_path):
+FORKED = pytest.mark.skipif(multiprocessing.get_start_method() != "fork",
+                            reason="the workers are forked (Linux before 3.14)")
+
+
+@FORKED
+def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(second_fork_fails):
+    """ParsePool.start gives None and the run parses its files itself, but the first worker,
+    forked already, waited on a queue nobody writes to; multiprocessing's exit handler joined it,
+    and the run never ended (`python -c` of this: killed by `timeout 60`, exit 124)."""
+    from mwaa_lint import parse_pool
+
+    assert parse_pool.ParsePool.start(2) is None
+    assert len(second_fork_fails.forked) == 2
+    assert second_fork_fails.left() == []
+
+
+@FORKED
+def test_a_read_ahead_pool_whose_second_worker_cannot_be_forked_leaves_no_process(cli, monkeypatch, tmp_path,
+                                                                                  second_fork_fails):
     """The same for the textual pass's workers (read_ahead.py): the run reads the files itself,
     reports what it reports without them, and leaves no worker behind."""
-    import multiprocessing.context as context
-
     from test_read_ahead import _bench_tree
 
     from mwaa_lint import read_ahead
 
     tree = _bench_tree(tmp_path / "tree")
-    alone = cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"]
-    before = set(multiprocessing.active_children())
-    real_popen, forks = context.ForkProcess._Popen, []
-
-    def popen(process):
-        forks.append(process)
-        if len(forks) == 2:
-            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
-        return real_popen(process)
-
-    monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(popen))
-    monkeypatch.setattr(read_ahead, "MIN_FILES", 100)
-    monkeypatch.setattr(read_ahead.os, "cpu_count", lambda: 2)
     for module in ("mwaa_lint.loader", "mwaa_lint.engine"):  # no parse pool: only read_ahead's
         monkeypatch.setattr(f"{module}.PARALLEL_MIN_FILES", 10**9)
-    try:
-        assert cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"] == alone
-        left = [process for process in multiprocessing.active_children() if process not in before]
-    finally:
-        for process in set(multiprocessing.active_children()) - before:
-            process.kill()
-            process.join()
-    assert len(forks) == 2
-    assert left == []
+    with monkeypatch.context() as patch:
+        patch.setattr(read_ahead, "MIN_FILES", 10**9)
+        alone = cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"]
+    assert second_fork_fails.forked == []
+    monkeypatch.setattr(read_ahead, "MIN_FILES", 100)
+    monkeypatch.setattr(read_ahead.os, "cpu_count", lambda: 2)
+    assert cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"] == alone
+    assert len(second_fork_fails.forked) == 2
+    assert second_fork_fails.left() == []
