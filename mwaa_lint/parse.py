@@ -83,6 +83,20 @@ def _parse_tree(text: str, spent: list) -> Tree:
     return interactive.feed_eof(last)
 
 
+def _without_inline_comments(text: str) -> str:
+    """`text` with each `/* ... */` comment that stays on its line made blanks: whitespace, as
+    Terraform reads it. python-hcl2's grammar refuses one right after an `=`, or before it
+    (`bucket = /* c */ "z"`), which Terraform 1.11.4 takes. Offsets, lines and columns stay."""
+    if "/*" not in text:
+        return text
+    parts, last = [], 0
+    for comment in lexer.hcl_comments(text):
+        if comment.text.startswith("/*") and comment.text.endswith("*/") and "\n" not in comment.text:
+            parts += [text[last:comment.start], " " * (comment.end - comment.start)]
+            last = comment.end
+    return "".join(parts) + text[last:] if parts else text
+
+
 def parse_hcl(text: str, path: Path) -> m.File:
     """Parse HCL text; raises InputError with Terraform-like messages on invalid syntax.
 
@@ -94,7 +108,7 @@ def parse_hcl(text: str, path: Path) -> m.File:
         message = f"file is {size:.1f} MB, over the {MAX_HCL_BYTES // 1048576} MB limit for HCL files; not checked"
         raise InputError(Diagnostic(path, 0, 0, message))
     errors: list = []
-    attempt = text
+    attempt = _without_inline_comments(text)
     spent = [0]
     scan = None
     while True:

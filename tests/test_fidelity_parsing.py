@@ -1,6 +1,6 @@
 """Reading Terraform as Terraform reads it (issue 14): big generated files are read, UTF-16 and
-duplicate .tf.json keys are refused where Terraform refuses them, deep module chains are
-followed and only a real cycle is a cycle.
+duplicate .tf.json keys are refused where Terraform refuses them, block comments are read
+wherever Terraform takes them, deep module chains are followed and only a real cycle is a cycle.
 
 tests/fixtures/fidelity/parsing/<case>/expected.txt lists what `mwaa-lint .` run inside the
 case reports, exactly (`RULE path:line` for findings, the text format's line for diagnostics);
@@ -43,7 +43,7 @@ def as_lines(document: dict) -> list:
 
 
 def test_the_cases_are_there():
-    assert CASES == ["encodings", "json_duplicates", "module_chain", "module_cycle"]
+    assert CASES == ["encodings", "inline_comments", "json_duplicates", "module_chain", "module_cycle"]
 
 
 @pytest.mark.parametrize("case", CASES)
