@@ -23,7 +23,7 @@ from .project import Project, confined_to
 from .project import current as current_project
 from .relevance import FactsIndex, Relevance, relevance
 from .result import Result, Stats
-from .result_cache import Entry, ResultStore
+from .result_cache import RESULTS, Entry, ResultStore
 from .run_options import RunOptions, UndeclaredVariable
 from .selection import installed_by, select
 
@@ -119,7 +119,7 @@ def _nothing_kept(options: RunOptions, listings: Listings) -> bool:
     """Will this run parse most of what it reads? Without a cache; or on the first run with this
     cache directory: no directory listed before, and no result kept (a run with a rule pack that
     may read files keeps none, yet its parse cache is warm)."""
-    return options.cache_dir is None or (not listings.entries and not (Path(options.cache_dir) / "results").is_dir())
+    return options.cache_dir is None or (not listings.entries and not (Path(options.cache_dir) / RESULTS).is_dir())
 
 
 def _installed(prepared: Root, options: RunOptions) -> set:

@@ -37,7 +37,7 @@ class ParsePool:
             executor = ProcessPoolExecutor(max_workers=workers, initializer=_build_parser)
             for _ in range(workers):  # starts each worker now, which builds the parser as it starts
                 executor.submit(int)
-        except (OSError, RuntimeError, *_failures()):
+        except (OSError, RuntimeError, *failures()):
             if executor is not None:
                 abandon(executor)
             return None
@@ -48,7 +48,7 @@ class ParsePool:
         chunk = max(1, len(items) // (self.workers * CHUNKS_PER_WORKER))
         try:
             self._results = chain(self._results, self._executor.map(function, items, chunksize=chunk))
-        except (OSError, RuntimeError, *_failures()):
+        except (OSError, RuntimeError, *failures()):
             return  # the run parses them itself
         self._order.extend(names)
         self.pending.update(names)
@@ -59,7 +59,7 @@ class ParsePool:
         while name in self.pending:
             try:
                 result = next(self._results)
-            except (StopIteration, *_failures()):
+            except (StopIteration, *failures()):
                 self.pending.clear()
                 return
             given = self._order.popleft()
@@ -88,7 +88,8 @@ def _build_parser() -> None:
     build_parser()
 
 
-def _failures() -> tuple:
+def failures() -> tuple:
+    """What a pool that broke, or could not send or start its work, raises."""
     from concurrent.futures.process import BrokenProcessPool
 
     return BrokenProcessPool, pickle.PicklingError

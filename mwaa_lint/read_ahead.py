@@ -8,7 +8,6 @@ workers fail (no processes to be had, one killed), the run reads the files itsel
 from __future__ import annotations
 
 import os
-import pickle
 from typing import Any
 
 from .paths import joined, resolving_once
@@ -34,19 +33,18 @@ def read_ahead(index: Any, directories: list) -> None:
     if total < MIN_FILES or workers < 2 or current_project().overlay:
         return
     from concurrent.futures import ProcessPoolExecutor  # only a run with much to read pays for it
-    from concurrent.futures.process import BrokenProcessPool
+
+    from .parse_pool import abandon, failures
 
     tasks = [(current_project(), chunk) for chunk in _chunks(directories, total // (workers * 4) + 1)]
     try:
         pool = ProcessPoolExecutor(max_workers=workers)
-    except (BrokenProcessPool, OSError):
+    except (OSError, *failures()):
         return  # the run reads them itself
     try:
         results = list(pool.map(_read, tasks))
-    except (BrokenProcessPool, OSError, pickle.PicklingError):
-        from .parse_pool import abandon  # a worker killed, or not forked: those that were would wait forever
-
-        abandon(pool)
+    except (OSError, *failures()):
+        abandon(pool)  # a worker killed, or not forked: those that were would wait forever
         return  # the run reads them itself
     finally:
         pool.shutdown(wait=True)

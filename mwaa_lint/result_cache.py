@@ -29,6 +29,8 @@ from .project import current as current_project
 from .project import not_regular
 from .registry import is_built_in
 
+RESULTS = "results"  # the directory of the entries, in the cache directory
+
 
 @dataclass
 class Outcome:
@@ -56,7 +58,7 @@ class ResultStore:
 
     def __init__(self, cache_dir: Optional[Path], rules: list, options):
         self.options = options
-        self.directory = Path(cache_dir) / "results" if cache_dir else None
+        self.directory = Path(cache_dir) / RESULTS if cache_dir else None
         if not all(map(_keeps_results, rules)):
             self.directory = None
         self._run_key = _run_key(rules, options) if self.directory else ""
@@ -85,7 +87,7 @@ class ResultStore:
 def _entry(key: str) -> tuple[str, str, str]:
     """Where the entry under `key` is, below the cache directory (which is trusted: a link
     below it is not followed)."""
-    return "results", key[:2], f"{key}.json"
+    return RESULTS, key[:2], f"{key}.json"
 
 
 _KINDS = {"read", "file", "directory", "listing", "real"}
