@@ -23,7 +23,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,7 @@ from .run_state import holding, state
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # Terraform files this large are generated data, not config
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
           stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
@@ -113,24 +114,34 @@ class Project:
             raise
 
     def read_in(self, directory: str, name: str, *, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
-        """read_bytes(directory/name, quiet=True), with the file's status as read, for a pass
-        over every file of the tree (relevance.py): the directory is resolved once for all its
-        files, and the file is opened without following a link, so no file needs resolving;
+        """read_bytes(directory/name, quiet=True), with the file's status as read."""
+        return self.reader(directory, limit=limit)(name)
+
+    def reader(self, directory: str, *, limit: int = MAX_FILE_BYTES) -> Callable[[str], tuple[bytes, os.stat_result]]:
+        """read_in(directory, name) for each file `name` of `directory`, for a pass over every
+        file of the tree (relevance.py): the directory is resolved and checked once for all its
+        files, and each file is opened without following a link, so no file needs resolving;
         a link (or anything else this cannot settle) takes read_bytes' long way."""
-        path = joined(directory, name)
         resolved = real_text(directory)
-        if self.overlay or not _NOFOLLOW or not self.root or os.sep in name \
-                or not (_within(resolved, self.root) or resolved in self.trusted):
-            data = self.read_bytes(path, limit=limit, quiet=True)
-            return data, os.stat(path)
-        inside = joined(resolved, name)
-        try:
-            return read_regular(inside, limit, follow=False)
-        except OSError as error:
-            if isinstance(error, Refused) or error.errno not in (errno.ELOOP, errno.EMLINK):
-                raise  # O_NOFOLLOW on a link: ELOOP (EMLINK on some BSDs)
-        data = self.read_bytes(path, limit=limit, quiet=True)
-        return data, os.stat(path)
+        direct = bool(not self.overlay and _NOFOLLOW and self.root
+                      and (_within(resolved, self.root) or resolved in self.trusted))
+        prefix = joined(resolved, "")
+
+        def the_long_way(name: str) -> tuple[bytes, os.stat_result]:
+            path = joined(directory, name)
+            return self.read_bytes(path, limit=limit, quiet=True), os.stat(path)
+
+        def read(name: str) -> tuple[bytes, os.stat_result]:
+            if not direct or os.sep in name:
+                return the_long_way(name)
+            try:
+                return read_regular(prefix + name, limit, follow=False)
+            except OSError as error:
+                if isinstance(error, Refused) or error.errno not in (errno.ELOOP, errno.EMLINK):
+                    raise  # O_NOFOLLOW on a link: ELOOP (EMLINK on some BSDs)
+            return the_long_way(name)
+
+        return read
 
     def unwritable(self, path) -> Optional[str]:
         """Why `path` may not be rewritten (by `--fix`), or None if it may: it must be a regular
@@ -246,16 +257,21 @@ def read_regular(path, limit: int, follow: bool = True):
     read) comes with its bytes."""
     # Non-blocking, so a FIFO with no writer does not hang the open; fstat, so what is read
     # is what was checked; and never more than limit + 1 bytes, so /dev/zero-like files end.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags if follow else flags | _NOFOLLOW)
+    fd = os.open(path, _READ_FLAGS if follow else _READ_FLAGS | _NOFOLLOW)
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             raise Refused(path, not_regular(status.st_mode))
         if status.st_size > limit:
             raise Refused(path, f"is {status.st_size / 1048576:.1f} MB, over the {_megabytes(limit)} limit; not read")
-        chunks: list = []
-        total = 0
+        if 0 < status.st_size < limit:  # most files: one read gives all of it, as fstat said (no copy to join)
+            data = os.read(fd, status.st_size + 1)
+            if len(data) == status.st_size:
+                return data if follow else (data, status)
+            chunks: list = [data]
+            total = len(data)
+        else:
+            chunks, total = [], 0
         while total <= limit:
             # the size fstat gave first (os.read allocates all it is asked for: 1 MB for a
             # 500-byte file costs five times the read), then a megabyte at a time

@@ -21,7 +21,6 @@ from .diagnostic import InputError
 from .listing import Listings, configuration_names
 from .paths import joined, real_below, real_text
 from .project import current as current_project
-from .read_ahead import read_ahead
 from .source import decode
 
 MARKER = "aws_mwaa_environment"
@@ -67,8 +66,6 @@ def relevance(jobs: list, index: Optional[FactsIndex] = None) -> Relevance:
     holds: set = set()
     missing: set = set()  # module directories named by a call that are not there
     calls: dict = {}  # resolved directory → the resolved local module directories it names
-    if index.listings is None or not index.listings.entries:  # nothing kept: every file is read
-        read_ahead(index, [(job.real_text, job.names) for job in jobs])
     for job in jobs:
         directory = job.real_text
         note_facts(directory, index.in_directory(directory, job.names), holds, calls)
@@ -207,6 +204,15 @@ def note_facts(directory: str, facts: list, holds: set, calls: dict) -> None:
     calls[directory] = {real_below(directory, source) for source in sources}
 
 
+def _made(path: str) -> tuple[bool, tuple[str, ...]]:
+    """FactsIndex.facts() of a file for which a --fix/--diff pass made text (fixing.py): the
+    text it made, not the file's; nothing kept."""
+    try:
+        return _facts_of(decode(_read(path), path))
+    except (OSError, InputError):
+        return True, ()
+
+
 def _read(path: str) -> bytes:
     """A file's bytes through the project's gate, quietly (a file refused here is parsed, and
     refused, where its directory is checked): inside the project, a regular file, bounded."""
@@ -235,7 +241,6 @@ class FactsIndex:
         self._files: Optional[dict] = None  # absolute path → (size, mtime_ns, has_environment, sources); read when needed
         self.changed = False
         self.listings = listings
-        self.fresh: dict = {}  # absolute path → facts read this run by read_ahead.py's workers
 
     @property
     def entries(self) -> dict:
@@ -250,7 +255,7 @@ class FactsIndex:
         known = self.listings.facts(directory, names) if self.listings and not overlay else None
         if known is not None:
             return [known]
-        found = [self.facts(directory, name) for name in names]
+        found = self.each(directory, names)
         if self.listings and not overlay and self.path is not None:
             paths = [joined(directory, name) for name in names]
             entries: list = [self.entries.get(path) for path in paths]
@@ -263,36 +268,41 @@ class FactsIndex:
 
     def facts(self, directory: str, name: str) -> tuple[bool, tuple[str, ...]]:
         """(holds an environment, or calls a remote module with MWAA in sight?, local module
-        sources it names) for the file `name` in `directory` (absolute). Strings, not Paths: a
-        monorepo has thousands of files to look at."""
-        path = joined(directory, name)
-        if path in self.fresh:
-            return self.fresh.pop(path)
-        overlay = current_project().overlay
-        if overlay and real_text(path) in overlay:
-            # text a --fix/--diff pass made, not the file's (fixing.py): read it, keep nothing
-            try:
-                return _facts_of(decode(_read(path), path))
+        sources it names) for the file `name` in `directory` (absolute)."""
+        return self.each(directory, [name])[0]
+
+    def each(self, directory: str, names: list) -> list[tuple[bool, tuple[str, ...]]]:
+        """facts() of each of the files `names` in `directory`. Strings, not Paths, and one
+        loop for a directory: a monorepo has thousands of files to look at."""
+        project = current_project()
+        read, prefix, entries, overlay = project.reader(directory), joined(directory, ""), self.entries, project.overlay
+        found: list = []
+        for name in names:
+            path = prefix + name
+            if overlay and real_text(path) in overlay:
+                found.append(_made(path))
+                continue
+            known = entries.get(path)
+            if known is not None:
+                try:
+                    status = os.stat(path)
+                except OSError:
+                    found.append((True, ()))  # keep its directory: reading it there reports why it cannot be read
+                    continue
+                if known[:2] == (status.st_size, status.st_mtime_ns):
+                    found.append(known[2:4])
+                    continue
+            try:  # not read_text: this runs for every file of the tree (no Path, no resolving)
+                data, status = read(name)
+                facts = _facts_of(decode(data, path))
             except (OSError, InputError):
-                return True, ()
-        known = self.entries.get(path)
-        if known is not None:
-            try:
-                status = os.stat(path)
-            except OSError:
-                return True, ()  # keep its directory: reading it there reports why it cannot be read
-            if known[:2] == (status.st_size, status.st_mtime_ns):
-                return known[2], known[3]
-        try:  # not read_text: this runs for every file of the tree (no Path, no resolving)
-            data, status = current_project().read_in(directory, name)
-            text = decode(data, path)
-        except (OSError, InputError):
-            # keep its directory: reading it there reports why it cannot be read (too large,
-            # not a regular file, not text); not kept, so it is looked at every time
-            return True, ()
-        found = _facts_of(text)
-        self.entries[path] = (status.st_size, status.st_mtime_ns, *found)  # as read: fstat of what was read
-        self.changed = True
+                # keep its directory: reading it there reports why it cannot be read (too large,
+                # not a regular file, not text); not kept, so it is looked at every time
+                found.append((True, ()))
+                continue
+            entries[path] = (status.st_size, status.st_mtime_ns, *facts)  # as read: fstat of what was read
+            self.changed = True
+            found.append(facts)
         return found
 
     def save(self) -> None:

@@ -46,6 +46,8 @@ _UTF16 = "Invalid character encoding: the file is UTF-16{how}; Terraform reads o
 def decode(data: bytes, path) -> str:
     """A file's bytes as text, as `read_text` gives it; InputError (at `path`) when they are
     not text Terraform would read."""
+    if data.isascii() and b"\x00" not in data:  # most Terraform: no byte order mark, nothing to check
+        return data.decode("ascii").replace("\r\n", "\n")
 
     def fail(message: str, line: int = 0, column: int = 0) -> InputError:
         return InputError(Diagnostic(Path(path), line, column, message, kind="read-error"))

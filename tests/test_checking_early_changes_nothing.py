@@ -170,26 +170,3 @@ def test_a_pool_whose_second_worker_cannot_be_forked_leaves_no_process(second_fo
     assert parse_pool.ParsePool.start(2) is None
     assert len(second_fork_fails.forked) == 2
     assert second_fork_fails.left() == []
-
-
-@FORKED
-def test_a_read_ahead_pool_whose_second_worker_cannot_be_forked_leaves_no_process(cli, monkeypatch, tmp_path,
-                                                                                  second_fork_fails):
-    """The same for the textual pass's workers (read_ahead.py): the run reads the files itself,
-    reports what it reports without them, and leaves no worker behind."""
-    from test_read_ahead import _bench_tree
-
-    from mwaa_lint import read_ahead
-
-    tree = _bench_tree(tmp_path / "tree")
-    for module in ("mwaa_lint.loader", "mwaa_lint.engine"):  # no parse pool: only read_ahead's
-        monkeypatch.setattr(f"{module}.PARALLEL_MIN_FILES", 10**9)
-    with monkeypatch.context() as patch:
-        patch.setattr(read_ahead, "MIN_FILES", 10**9)
-        alone = cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"]
-    assert second_fork_fails.forked == []
-    monkeypatch.setattr(read_ahead, "MIN_FILES", 100)
-    monkeypatch.setattr(read_ahead.os, "cpu_count", lambda: 2)
-    assert cli(".", "--format", "json", "--no-cache", cwd=tree).json()["findings"] == alone
-    assert len(second_fork_fails.forked) == 2
-    assert second_fork_fails.left() == []

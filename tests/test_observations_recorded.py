@@ -15,7 +15,6 @@ from conftest import REPO
 # ones are part of the code stamp, a user's replacement is hashed into the run key.
 NOT_DURING_A_CHECK = {
     "__init__.py", "__main__.py", "cli.py", "settings.py", "config.py", "baseline.py", "discover.py", "listing.py", "relevance.py",
-    "read_ahead.py",
     "selection.py",  # file mode: which roots and files a run checks, before any check (the report is in the key)
     "cache.py", "cache_codec.py", "result_cache.py", "observations.py", "paths.py", "loader.py", "source.py", "engine.py", "registry.py",
     "project.py",  # the gate itself: its callers note what they ask of it

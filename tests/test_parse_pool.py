@@ -5,8 +5,7 @@ gives parsing every file itself."""
 import os
 
 import pytest
-from conftest import FIXTURES
-from test_read_ahead import _bench_tree
+from conftest import FIXTURES, bench_tree
 
 import mwaa_lint.loader as loader
 from mwaa_lint import parse_pool
@@ -17,7 +16,7 @@ MAIN = os.getpid()
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory):
     """The benchmark's monorepo: 1,978 files, 116 of them in 10 MWAA stacks."""
-    return _bench_tree(tmp_path_factory.mktemp("pool") / "tree")
+    return bench_tree(tmp_path_factory.mktemp("pool") / "tree")
 
 
 @pytest.fixture
