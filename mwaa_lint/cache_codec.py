@@ -326,22 +326,45 @@ _TAGS = {"list", "tuple", "set", "dict", "Path", "date", "float"}
 
 
 def _results() -> dict:
-    """The classes of the parse cache's models and of the result cache's entries, each with
-    its fields in declared order and the type of each: the declared type, made precise where
-    the class says only `list`, `dict` or `Any` (tests/test_cache_poison.py holds the two
-    together). Bound is left out: evaluation makes it, never a parse."""
-    from . import model as m
-    from .cache import Unparsed
+    """The classes of the result cache's entries, each with its fields in declared order and
+    the type of each: the declared type, made precise where the class says only `list`, `dict`
+    or `Any` (tests/test_cache_poison.py holds the two together). A group of its own, so that
+    a warm run reading its roots' outcomes back never imports the model (model.py)."""
     from .diagnostic import Diagnostic
     from .fixes import Edit, Fix
+    from .location import Location as L
     from .result_cache import Entry, Outcome
     from .rule import Finding, Severity
     from .suppress import Suppression
 
+    return {
+        L: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int},
+        Edit: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int, "replacement": str,
+               "expected": str},
+        Fix: {"description": str, "edits": tuple[Edit, ...]},
+        Diagnostic: {"path": Optional[Path], "line": int, "column": int, "message": str, "kind": str, "fix": Optional[Fix]},
+        Finding: {"rule_id": str, "slug": str, "severity": Severity, "message": str, "path": Path, "line": int,
+                  "column": int, "end_line": int, "end_column": int, "address": str, "related": tuple[tuple[L, str], ...],
+                  "fix": Optional[Fix]},
+        Suppression: {"path": Path, "line": int, "column": int, "selectors": list[str], "reason": str,
+                      "until": Optional[datetime.date], "bad_until": str, "first": int, "last": int, "file_level": bool,
+                      "used": bool},
+        Outcome: {"findings": list[Finding], "diagnostics": list[Diagnostic], "checked": int, "not_checked": set[Path],
+                  "scanned": dict[Path, tuple[list[Suppression], bool]], "notices": list[Diagnostic], "environments": int},
+        Entry: {"records": list[tuple[str, str, str]], "called": set[Path], "outcome": Optional[Outcome]},
+    }
+
+
+def _models() -> dict:
+    """The parse cache's models, as _results() has the result cache's entries. Bound is left
+    out: evaluation makes it, never a parse."""
+    from . import model as m
+    from .cache import Unparsed
+    from .diagnostic import Diagnostic
+
     E: TypeAlias = m.Expr  # short names for the table below
     L: TypeAlias = m.Location
     return {
-        m.Location: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int},
         m.Literal: {"loc": L, "value": Union[str, int, float, bool, None]},
         m.Template: {"loc": L, "parts": list[Union[str, E]], "heredoc": bool},
         m.TemplateIf: {"loc": L, "cond": E, "then": list[Union[str, E]], "otherwise": list[Union[str, E]]},
@@ -364,20 +387,7 @@ def _results() -> dict:
         m.Block: {"type": str, "labels": list[str], "loc": L, "end_loc": L, "attributes": dict[str, m.Attribute],
                   "blocks": list[m.Block], "unknown": bool},
         m.File: {"path": Path, "text": str, "blocks": list[m.Block], "attributes": dict[str, m.Attribute]},
-        Edit: {"path": Path, "line": int, "column": int, "end_line": int, "end_column": int, "replacement": str,
-               "expected": str},
-        Fix: {"description": str, "edits": tuple[Edit, ...]},
-        Diagnostic: {"path": Optional[Path], "line": int, "column": int, "message": str, "kind": str, "fix": Optional[Fix]},
         Unparsed: {"diagnostics": list[Diagnostic]},
-        Finding: {"rule_id": str, "slug": str, "severity": Severity, "message": str, "path": Path, "line": int,
-                  "column": int, "end_line": int, "end_column": int, "address": str, "related": tuple[tuple[L, str], ...],
-                  "fix": Optional[Fix]},
-        Suppression: {"path": Path, "line": int, "column": int, "selectors": list[str], "reason": str,
-                      "until": Optional[datetime.date], "bad_until": str, "first": int, "last": int, "file_level": bool,
-                      "used": bool},
-        Outcome: {"findings": list[Finding], "diagnostics": list[Diagnostic], "checked": int, "not_checked": set[Path],
-                  "scanned": dict[Path, tuple[list[Suppression], bool]], "notices": list[Diagnostic], "environments": int},
-        Entry: {"records": list[tuple[str, str, str]], "called": set[Path], "outcome": Optional[Outcome]},
     }
 
 
@@ -397,7 +407,9 @@ def _requirements() -> dict:
     }
 
 
-_GROUPS = [_results, _requirements]  # the allow-list, taken in as needed
+# The allow-list, taken in as needed: a group holds every subclass of each class it has, so
+# that a class stands for the same kinds whenever it is first asked for.
+_GROUPS = [_results, _models, _requirements]
 
 
 def _allow_more() -> bool:
@@ -554,7 +566,10 @@ def _union(members) -> _Codec:
     for member in members:
         if member in (str, int, float, bool, _NoneType, _PathType, Path, datetime.date):
             members_allowed.add(_PathType if member is Path else member)
-        elif isinstance(member, type) and any(issubclass(cls, member) for cls in _layouts):
+            continue
+        while isinstance(member, type) and not any(issubclass(cls, member) for cls in _layouts) and _allow_more():
+            pass  # a class of a group not taken in yet
+        if isinstance(member, type) and any(issubclass(cls, member) for cls in _layouts):
             members_allowed.update(cls for cls in _layouts if issubclass(cls, member))
         else:
             raise TypeError(f"the caches hold no {member!r} in a union")

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple, Optional
 
 from . import model as m
 from .knowledge import table
+from .listing import CONFIGURATION_SUFFIXES
 from .provenance import direct_variable, origin_of
 from .redact import escape_undecodable
 from .values import Unknown, to_number
@@ -350,7 +351,7 @@ def _where(env, attribute: m.Attribute, literal: Optional[m.Location] = None) ->
     `literal` is where a string value was written, when it is known (a `for_each` map entry)."""
     origin = origin_of(env.ev, attribute.expr, env.instance)
     loc = origin.loc or attribute.loc
-    if literal is not None and literal.path.name.endswith(m.CONFIGURATION_SUFFIXES):
+    if literal is not None and literal.path.name.endswith(CONFIGURATION_SUFFIXES):
         loc = literal
     text = f"{_rel(loc.path)}:{loc.line}"
     notes = [origin.passed_to()] if origin.calls else []

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .diagnostic import Diagnostic
-from .listing import Listing, Listings, list_directory
-from .model import CONFIGURATION_SUFFIXES
+from .listing import CONFIGURATION_SUFFIXES, Listing, Listings, list_directory
 from .paths import joined, real
 from .project import current as current_project
 

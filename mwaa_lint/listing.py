@@ -24,9 +24,10 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from . import cache_codec
-from .model import CONFIGURATION_SUFFIXES
 from .paths import joined
 
+# Configuration files: Terraform reads .tf and .tf.json; OpenTofu also .tofu and .tofu.json
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 _TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
 _TOFU = (".tofu", ".tofu.json")
@@ -58,24 +59,31 @@ def _listing(entries: list) -> tuple[Listing, bool]:
     """(the Listing made of `entries`, whether it may be kept: no entry is a symbolic link)."""
     files, configuration, var_files, subdirectories, links = [], [], [], [], []
     keep, initialized = True, False
-    for entry in entries:
+    for entry in entries:  # every entry of every directory of a monorepo: kept plain
         name = entry.name
-        link = _is_link(entry)
+        try:
+            link = entry.is_symlink()
+        except OSError:  # no type from the listing, and no stat to be had: resolved the long way
+            link = True
+        try:
+            directory = entry.is_dir()  # follows symbolic links, as `terraform` does
+        except OSError:
+            directory = False
         if link:
             keep = False
-        if name.endswith(_TERRAFORM_OR_VARIABLES) and not is_directory(entry):
+        if directory:
+            initialized = initialized or name == ".terraform"
+            if name not in SKIP_DIRS:
+                subdirectories.append(name)
+                if link:
+                    links.append(name)
+        elif name.endswith(_TERRAFORM_OR_VARIABLES):
             files.append(name)
             if name.endswith(CONFIGURATION_SUFFIXES):
                 if _is_file(entry) or (link and not os.path.exists(entry.path)):
                     configuration.append(name)  # a broken link: reading it reports it, as Terraform would
             elif is_auto_var_file(name) and _is_file(entry):
                 var_files.append(name)
-        elif is_directory(entry):
-            initialized = initialized or name == ".terraform"
-            if name not in SKIP_DIRS:
-                subdirectories.append(name)
-                if link:
-                    links.append(name)
     files.sort()  # in name order: the order Terraform reads them, and the walk goes
     subdirectories.sort()
     var_files.sort(key=_var_file_order)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from . import model as m
 from .cache import ParseCache
 from .diagnostic import Diagnostic, InputError
 from .listing import configuration_names
@@ -15,6 +14,9 @@ from .parse_pool import ParsePool
 from .paths import real
 from .project import current as current_project
 from .source import decode, read_text
+
+if TYPE_CHECKING:  # a warm run answered from the result cache loads no model
+    from . import model as m
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_MIN_FILES = 48

@@ -9,23 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-# Configuration files: Terraform reads .tf and .tf.json; OpenTofu also .tofu and .tofu.json
-CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
-
-
-@dataclass(frozen=True)
-class Location:
-    """A span in a file; lines and columns are 1-based, end is exclusive like Terraform's."""
-
-    path: Path
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
+from .location import Location as Location  # re-exported: every node of the model has one
 
 # --- Expressions -------------------------------------------------------------------------
 # A small AST for HCL expressions. Every node has `loc`. The evaluator walks it.

@@ -8,7 +8,6 @@ what they have not given is parsed in the run's own process.
 """
 from __future__ import annotations
 
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterator
 from itertools import chain
@@ -90,6 +89,7 @@ def _build_parser() -> None:
 
 def failures() -> tuple:
     """What a pool that broke, or could not send or start its work, raises."""
+    import pickle
     from concurrent.futures.process import BrokenProcessPool
 
     return BrokenProcessPool, pickle.PicklingError

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .diagnostic import Diagnostic, InputError
-from .json_reader import JsonReader, JsonValue
-from .model import CONFIGURATION_SUFFIXES, Location
+from .listing import CONFIGURATION_SUFFIXES
 from .project import current as current_project
 from .source import decode
+
+if TYPE_CHECKING:
+    from .json_reader import JsonReader, JsonValue
+    from .model import Location
 
 # `terraform show -json` of a large root runs to megabytes (every attribute of every resource,
 # before and after); generous, but bounded like every other read.
@@ -88,6 +91,8 @@ def read_plan(path: Path) -> Optional[Plan]:
     except OSError as exc:
         reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
         raise InputError(Diagnostic(path, 0, 0, reason, kind="read-error")) from None
+    from .json_reader import JsonReader  # a plan named: most runs have none
+
     text = decode(data, path)
     reader = JsonReader(text, path)
     top = reader.read()

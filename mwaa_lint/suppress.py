@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from . import lexer
-from . import model as m
 from .diagnostic import Diagnostic, InputError
 from .paths import real
 from .registry import matches
 from .source import read_text
+
+if TYPE_CHECKING:  # a warm run answered from the result cache loads no model: imported where used
+    from . import model as m
 
 MARK = "mwaa-lint:"
 # In a comment's text: after its opener, or at the start of a line of a /* */ comment (` * `).
@@ -53,6 +56,8 @@ class Suppression:
     @property
     def loc(self) -> m.Location:
         """Where the suppression is written: its `mwaa-lint:` words (in JSON, its `//` key)."""
+        from . import model as m
+
         return m.Location(self.path, self.line, self.column, self.line, self.column + 1)
 
     def covers(self, line: int) -> bool:
@@ -159,6 +164,8 @@ def finding_matches(finding, selector: str) -> bool:
 
 def _block_ranges(blocks: list) -> dict:
     """Header line → last line, for every block and nested block."""
+    from . import model as m
+
     ranges: dict = {}
     stack = list(blocks)
     while stack:
@@ -172,6 +179,8 @@ def _block_ranges(blocks: list) -> dict:
 def _argument_spans(blocks: list) -> list:
     """((line, column), (end line, end column)) of every argument's value, in nested blocks too,
     sorted (they never overlap)."""
+    from . import model as m
+
     spans: list = []
     stack = list(blocks)
     while stack:
@@ -266,12 +275,13 @@ def _internal_error(rule_class, exc: Exception, suppression: Optional[Suppressio
 
 def suppressions_in(source) -> list:
     """The suppressions in a parsed file (m.File) or in the file at a path."""
-    if isinstance(source, m.File):
-        if MARK not in source.text:
-            return []
-        return parse(source.path, source.text, source.blocks)
-    try:
-        text = read_text(source)
-    except (InputError, OSError):
-        return []  # reported where it was read, if it matters
-    return parse(source, text, []) if MARK in text else []
+    if isinstance(source, (str, os.PathLike)):  # a path: not isinstance(m.File), which would load the model
+        path = Path(source)
+        try:
+            text = read_text(path)
+        except (InputError, OSError):
+            return []  # reported where it was read, if it matters
+        return parse(path, text, []) if MARK in text else []
+    if MARK not in source.text:
+        return []
+    return parse(source.path, source.text, source.blocks)

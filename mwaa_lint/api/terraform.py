@@ -16,6 +16,7 @@ from ..aws.policy_document import grants as _grants
 from ..diagnostic import InputError as _InputError
 from ..fixes import Edit
 from ..knowledge import table as _table
+from ..listing import CONFIGURATION_SUFFIXES as _CONFIGURATION_SUFFIXES
 from ..model import Location
 from ..provenance import Origin as _Origin
 from ..provenance import direct_variable as _direct_variable
@@ -501,4 +502,4 @@ def elements(argument: Argument) -> list[tuple[Any, Location]]:
 def _literal_loc(value: Any) -> Optional[Location]:
     """Where a string literal is written, when that is in a Terraform file (not a tfvars file or the environment)."""
     loc = value.loc if isinstance(value, LocatedStr) else None
-    return loc if loc is not None and loc.path.name.endswith(_m.CONFIGURATION_SUFFIXES) else None
+    return loc if loc is not None and loc.path.name.endswith(_CONFIGURATION_SUFFIXES) else None

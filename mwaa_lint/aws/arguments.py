@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..model import CONFIGURATION_SUFFIXES, Location
+from ..listing import CONFIGURATION_SUFFIXES
+from ..model import Location
 from ..provenance import direct_variable
 from ..values import LocatedStr, Ref, Unknown, to_bool
 
