@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Optional
 
 from . import lexer
 from .diagnostic import Diagnostic, InputError
+from .location import Location
 from .paths import real
 from .registry import matches
 from .source import read_text
 
 if TYPE_CHECKING:  # a warm run answered from the result cache loads no model: imported where used
-    from . import model as m
+    pass
 
 MARK = "mwaa-lint:"
 # In a comment's text: after its opener, or at the start of a line of a /* */ comment (` * `).
@@ -54,11 +55,9 @@ class Suppression:
     used: bool = field(default=False, compare=False)
 
     @property
-    def loc(self) -> m.Location:
+    def loc(self) -> Location:
         """Where the suppression is written: its `mwaa-lint:` words (in JSON, its `//` key)."""
-        from . import model as m
-
-        return m.Location(self.path, self.line, self.column, self.line, self.column + 1)
+        return Location(self.path, self.line, self.column, self.line, self.column + 1)
 
     def covers(self, line: int) -> bool:
         return self.file_level or self.first <= line <= self.last
@@ -164,6 +163,8 @@ def finding_matches(finding, selector: str) -> bool:
 
 def _block_ranges(blocks: list) -> dict:
     """Header line → last line, for every block and nested block."""
+    if not blocks:  # a file read from its path (no model: a warm run loads none)
+        return {}
     from . import model as m
 
     ranges: dict = {}
@@ -179,6 +180,8 @@ def _block_ranges(blocks: list) -> dict:
 def _argument_spans(blocks: list) -> list:
     """((line, column), (end line, end column)) of every argument's value, in nested blocks too,
     sorted (they never overlap)."""
+    if not blocks:  # a file read from its path (no model: a warm run loads none)
+        return []
     from . import model as m
 
     spans: list = []
