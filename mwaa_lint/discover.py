@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 from .diagnostic import Diagnostic
 from .listing import CONFIGURATION_SUFFIXES, Listing, Listings, list_directory
-from .paths import joined, real
+from .paths import found_real, joined, real
 from .project import current as current_project
 
 
@@ -156,6 +156,7 @@ def walk_tree(root: Path, diagnostics: list, listings: Optional[Listings] = None
             seen.discard(resolved)
             pending.append((current, None))
             continue
+        found_real(resolved)
         if listing.holds_terraform:
             found.append((current, resolved, listing))
         if listing.subdirectories:

@@ -19,7 +19,8 @@ import re
 import stat
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -31,7 +32,7 @@ CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 SKIP_DIRS = {".terraform", ".terragrunt-cache", ".git", "node_modules", "__pycache__", ".venv"}
 _TERRAFORM_OR_VARIABLES = (*CONFIGURATION_SUFFIXES, ".tfvars", ".tfvars.json")
 _TOFU = (".tofu", ".tofu.json")
-_NOT_A_NAME = re.compile(r"(?:^|\0)\.{0,2}(?:\0|$)")  # among names joined by NUL: "", "." or ".."
+_NOT_A_NAME = re.compile(r"\0\.{0,2}\0")  # among names each between NULs: "", "." or ".."
 RECENT_NS = 2_000_000_000  # a directory changed this recently is not kept (2 s: FAT's clock, the coarsest)
 
 
@@ -129,11 +130,16 @@ class Listings:
         self.gone_files: set = set()
         self.gone_directories: set = set()
         self.recent = time.time_ns() - RECENT_NS
+        self.all_plain = False  # does every kept entry name only entries of its own directory (_plain)?
         if path is not None:  # absent, corrupt or planted (cache_codec.py): list every directory
             columns = cache_codec.load(path.parent, (path.name,), COLUMNS, _KEY)
             if columns is not None and len(set(map(len, columns))) == 1:
                 directories, *fields = columns
                 self.entries = dict(zip(directories, zip(*fields)))
+                # every entry's names looked at once (one join, one search), not one entry at a
+                # time as the walk comes to it: else each is looked at alone (_plain)
+                self.all_plain = _plain_names(list(chain.from_iterable(chain.from_iterable(fields[1:5]))),
+                                              set(chain.from_iterable(fields[4])))
 
     def get(self, directory: str, resolved: str) -> Optional[Listing]:
         """The Listing of `directory` (whose resolved path is `resolved`); OSError if it
@@ -150,7 +156,7 @@ class Listings:
             return None
         mtime = status.st_mtime_ns
         known = self.entries.get(resolved)
-        if known is not None and known[_MTIME] == mtime and _plain(known):
+        if known is not None and known[_MTIME] == mtime and (self.all_plain or _plain(known)):
             _, others, configuration, var_files, subdirectories, terraform, initialized = known[:7]
             return Listing(others, configuration, var_files, subdirectories, terraform, initialized, ())
         listing, keep = _listing(_entries(directory))
@@ -233,7 +239,11 @@ def _plain(entry: tuple) -> bool:
     planted (a cache restored on a pull request): a name `..` or `../../etc` would take the
     walk out of the project, and `.git` into what it skips."""
     _, others, configuration, var_files, subdirectories = entry[:5]
-    names = others + configuration + var_files + subdirectories
+    return _plain_names(others + configuration + var_files + subdirectories, subdirectories)
+
+
+def _plain_names(names: Sequence[str], subdirectories: Collection[str]) -> bool:
+    """_plain() of the names of one or more kept entries, and of their subdirectories."""
     if not names:
         return True
     joined = "\0".join(names)
@@ -241,8 +251,8 @@ def _plain(entry: tuple) -> bool:
         joined.encode("utf-8", "surrogateescape")  # as the file system would have them (os.fsencode)
     except UnicodeEncodeError:
         return False
-    return (os.sep not in joined and joined.count("\0") == len(names) - 1 and _NOT_A_NAME.search(joined) is None
-            and SKIP_DIRS.isdisjoint(subdirectories))
+    return (os.sep not in joined and joined.count("\0") == len(names) - 1
+            and _NOT_A_NAME.search(f"\0{joined}\0") is None and SKIP_DIRS.isdisjoint(subdirectories))
 
 
 def stamp_digest(stamps: list) -> Optional[int]:

@@ -41,6 +41,14 @@ def real_text(path: str) -> str:
     return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
 
 
+def found_real(directory: str) -> None:
+    """The walk found `directory` (a resolved parent joined with a name) to be a directory and
+    no symbolic link: it resolves to itself, remembered so that a module source naming it
+    (relevance.py: real_below) looks at nothing again."""
+    if state().resolved is not None:  # inside resolving_once(): else nothing is remembered
+        state().resolved_texts[directory] = directory
+
+
 def joined(directory: str, name: str) -> str:
     """`os.path.join(directory, name)` for a relative `name`, without join's overhead: the
     passes over every file of a tree call it."""
