@@ -17,7 +17,6 @@ from .discover import ModuleJob, discover
 from .listing import Listings
 from .loader import PARALLEL_MIN_FILES, Loader
 from .paths import real, resolving_once
-from .plan import plan_jobs, split_plans
 from .policy import result
 from .project import Project, confined_to
 from .project import current as current_project
@@ -45,13 +44,15 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     the roots prepared to learn which requirements files they install (selection.py); `from_text`,
     when given, the jobs that matter only for a missing module they call, with the directories
     they reach (missing_sources.py)."""
-    paths, plans, plan_diagnostics = split_plans(paths, options.plans)
+    paths, plans, plan_diagnostics = _split_plans(paths, options.plans)
     # what each directory holds, and what its files say (relevance.py), kept from earlier runs
     listings = Listings(options.cache_dir / LISTINGS_NAME if options.cache_dir else None)
     index = FactsIndex(options.cache_dir / INDEX_NAME if options.cache_dir else None, listings)
     jobs, diagnostics = discover(paths, listings)
     diagnostics.extend(plan_diagnostics)
     if plans:
+        from .plan import plan_jobs
+
         jobs = plan_jobs(jobs, plans)
     unmatched = options.unmatched_patterns(jobs)  # before `exclude` (and file mode's selection) leaves any out
     named = [p for p in paths if not Path(p).is_dir() and Path(p).exists()]
@@ -85,6 +86,16 @@ def _jobs(paths: list, options: RunOptions, loader: Loader, early: dict,
     index.save()
     listings.save()
     return jobs, diagnostics, stats, notes, found
+
+
+def _split_plans(paths: list, explicit: list) -> tuple[list, list, list]:
+    """plan.split_plans(paths, explicit); a run naming no plan (no `.json` path, no --plan) does
+    not load plan.py."""
+    if not explicit and not any(os.fspath(path).endswith(".json") for path in paths):
+        return paths, [], []
+    from .plan import split_plans
+
+    return split_plans(paths, explicit)
 
 
 # The half of the pipeline that evaluates and checks (prepare.py, check.py, and what they use:

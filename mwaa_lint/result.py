@@ -45,7 +45,13 @@ class Result:
     def relpath(self, path: Path) -> str:
         """`path` relative to root with forward slashes (`../x.tf` when it lies outside root), a
         byte of its name that is not UTF-8 written `\\xff` so that every format can print it."""
-        return escape_undecodable(Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix())
+        # remembered: a report names few files many times, and resolving one looks at each of
+        # its parts (not a field: a Result with another root, dataclasses.replace, starts afresh)
+        known = self.__dict__.setdefault("_relpaths", {})
+        key = os.fspath(path)
+        if key not in known:
+            known[key] = escape_undecodable(Path(os.path.relpath(Path(path).resolve(), self.root.resolve())).as_posix())
+        return known[key]
 
 
 # Where a CI system checked the repository out: paths relative to it are the ones its annotations

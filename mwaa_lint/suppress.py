@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from . import lexer
 from .diagnostic import Diagnostic, InputError
 from .location import Location
 from .paths import real
@@ -69,6 +68,8 @@ class Suppression:
 
 def parse(path: Path, text: str, blocks: list) -> list:
     """Every suppression in one file's comments; `blocks` (top-level model blocks) give ranges."""
+    from . import lexer  # only for a file with the mark in it (a warm run reads none)
+
     comments = lexer.comments(path.name, text)
     marked = [c for c in comments if MARK in c.text]
     if not marked:
