@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -602,11 +602,20 @@ class _Builder:
         return loc.line, loc.column
 
     def x_tuple(self, node: Tree) -> m.Expr:
-        return m.TupleExpr(self.loc(node), [self.expr(c) for c in self._trees(node)])
+        return m.TupleExpr(self.loc(node), [self.expr(c) for c in self._released(node)])
+
+    def _released(self, node: Tree) -> Iterator[Tree]:
+        """_trees(node), each let go of once the caller has converted it: a generated map of
+        50,000 entries is then never held twice, as Lark's tree and as the model (peak memory)."""
+        trees = self._trees(node)
+        node.children = []
+        trees.reverse()
+        while trees:
+            yield trees.pop()
 
     def x_object(self, node: Tree) -> m.Expr:
         items = []
-        for elem in self._trees(node):
+        for elem in self._released(node):
             key_node, value_node = self._trees(elem)
             key_term = self._trees(key_node)[0] if self._trees(key_node) else None
             if key_term is not None and _is_bare_traversal(key_term):
