@@ -30,7 +30,7 @@ from .run_state import holding, state
 
 # The modules whose code decides what a parsed file looks like: an edit to any of them (a
 # development install) must not be answered from entries the old code wrote.
-_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "json_reader.py", "source.py", "requirements.py",
+_PARSER_MODULES = ("parse.py", "parse_json.py", "model.py", "location.py", "json_reader.py", "source.py", "requirements.py",
                    "cache_codec.py", "lexer.py", "one_line_blocks.py")  # lexer: comments parse.py blanks
 
 
