@@ -19,7 +19,7 @@ from .diagnostic import MODULE_SOURCE, Diagnostic, InputError
 from .evaluate import Evaluator
 from .manifest import Manifest, registry_address, same_source, satisfies
 from .observations import note
-from .paths import real
+from .paths import local_module_source, real
 from .project import current as current_project
 from .values import Unknown
 
@@ -30,7 +30,7 @@ MAX_DEPTH = 64
 
 
 def is_local_source(source: object) -> bool:
-    return isinstance(source, str) and source.startswith(("./", "../"))
+    return local_module_source(source) is not None
 
 
 def load_calls(ev: Evaluator, load_module: Callable[[Path], m.Module], depth: int = 0,
@@ -183,9 +183,8 @@ def called_directories(ev: Evaluator) -> set:
 
 
 def _directory(ev: Evaluator, source: object) -> Optional[Path]:
-    if not is_local_source(source):
-        return None
-    return Path(ev.module.directory, str(source))
+    local = local_module_source(source)
+    return None if local is None else Path(ev.module.directory, local)
 
 
 def _child(ev, call, directory: Path, load_module, depth: int, where: m.Location, manifest: Optional[Manifest] = None,

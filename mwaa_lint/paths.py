@@ -9,8 +9,10 @@ the length of a run; outside one, `real()` is `Path.resolve()`.
 from __future__ import annotations
 
 import os
+import posixpath
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 from .run_state import holding, state
 
@@ -39,6 +41,20 @@ def real_text(path: str) -> str:
     if state().resolved is None:
         return os.path.realpath(path)
     return _resolve(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
+
+
+_LOCAL_PREFIXES = ("./", "../", ".\\", "..\\")  # Terraform's, backslashes too (addrs.moduleSourceLocalPrefixes)
+
+
+def local_module_source(source: object) -> Optional[str]:
+    """A local module `source` as Terraform takes it (addrs.parseModuleSourceLocal): one that
+    starts with `./`, `../`, `.\\` or `..\\`, its backslashes made slashes and the path cleaned
+    as text, so that `../link/../mod` is `../mod` whatever `link` leads to; None for any other
+    source (a registry, git or other remote address)."""
+    if not isinstance(source, str) or not source.startswith(_LOCAL_PREFIXES):
+        return None
+    clean = posixpath.normpath(source.replace("\\", "/"))
+    return clean if clean == ".." or clean.startswith("../") else "./" + clean
 
 
 def found_real(directory: str) -> None:

@@ -19,7 +19,7 @@ from typing import NamedTuple, Optional
 from . import cache_codec
 from .diagnostic import InputError
 from .listing import Listings, configuration_names
-from .paths import joined, real_below, real_text
+from .paths import joined, local_module_source, real_below, real_text
 from .project import current as current_project
 from .source import decode
 
@@ -30,7 +30,7 @@ MARKER = "aws_mwaa_environment"
 # ten times faster than allowing a quote before it, and it matches the same.
 _LOCAL_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 # Any other `source`: a remote module (or a file to upload: over-including is safe).
-_OTHER_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(?!\.\.?/)[^"]""")
+_OTHER_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(?!\.\.?(?:/|\\\\))[^"]""")
 # A source written with escapes (`"\u002e\u002e/modules/x"`, in HCL or JSON) is, decoded, the
 # source Terraform follows: looked for only in a file with a backslash in it.
 _ESCAPED_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)\"""")
@@ -171,10 +171,10 @@ def _facts_of(text: str) -> tuple[bool, tuple[str, ...]]:
     """FactsIndex.facts() of a file's text."""
     if "source" not in text:  # every pattern below starts with the word: most files stop here
         return MARKER in text, ()
-    sources = _LOCAL_SOURCE.findall(text)
+    written = _LOCAL_SOURCE.findall(text)
     if "\\" in text:
-        sources += [decoded for written in _ESCAPED_SOURCE.findall(text)
-                    if (decoded := _unescaped(written)).startswith(("./", "../"))]
+        written += [_unescaped(each) for each in _ESCAPED_SOURCE.findall(text)]
+    sources = [local for each in written if (local := local_module_source(each)) is not None]
     mwaa_call = _OTHER_SOURCE.search(text) is not None and _mentions_mwaa(text)
     return MARKER in text or mwaa_call, tuple(sorted(set(sources))) if sources else ()
 
