@@ -59,12 +59,9 @@ class Loader:
 
     def start_pool(self) -> None:
         """Start the parse workers now, before the files to parse are known (a cold run with
-        many files): they build the parser while the run reads the tree. One core is left to the
-        run, which reads, evaluates and checks while they parse: on 2 cores one worker took the
-        same time as two on the bench's trees (cold x1, x8 and MWAA x4, interleaved) with half
-        the processes competing for the cores. Nothing on one core."""
-        workers = min((os.cpu_count() or 1) - 1, MAX_WORKERS)
-        if self._pool is None and workers >= 1:
+        many files): they build the parser while the run reads the tree. Nothing on one core."""
+        workers = min(os.cpu_count() or 1, MAX_WORKERS)
+        if self._pool is None and workers >= 2:
             self._pool = ParsePool.start(workers)
 
     def close(self) -> None:

@@ -50,7 +50,7 @@ def test_parallel_parsing_falls_back_when_the_pool_breaks(cli, tmp_path, monkeyp
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)  # the loader imports it when it needs it
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(loader.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     data = cli(".", "--select", "MWAA501", "--format", "json", "--no-cache", cwd=FIXTURES / "modules" / "workers_unbounded").json()
     assert data["diagnostics"] == [] and data["findings"]
 
@@ -61,5 +61,5 @@ def test_parallel_parsing_gives_the_same_model(cli, tmp_path, monkeypatch):
     layout = FIXTURES / "layouts" / "nested_modules"
     serial = _report(cli, layout)
     monkeypatch.setattr(loader, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(loader.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(loader.os, "cpu_count", lambda: 2)
     assert _report(cli, layout)[:2] == serial[:2]
