@@ -303,17 +303,3 @@ def _is_file(entry: os.DirEntry) -> bool:
         return entry.is_file()
     except OSError:
         return False
-
-
-def is_directory(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()  # follows symbolic links, as `terraform` does
-    except OSError:
-        return False
-
-
-def _is_link(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_symlink()
-    except OSError:
-        return True  # resolved and checked the long way

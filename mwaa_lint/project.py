@@ -113,15 +113,12 @@ class Project:
                 self.refuse(refused, where)
             raise
 
-    def read_in(self, directory: str, name: str, *, limit: int = MAX_FILE_BYTES) -> tuple[bytes, os.stat_result]:
-        """read_bytes(directory/name, quiet=True), with the file's status as read."""
-        return self.reader(directory, limit=limit)(name)
-
     def reader(self, directory: str, *, limit: int = MAX_FILE_BYTES) -> Callable[[str], tuple[bytes, os.stat_result]]:
-        """read_in(directory, name) for each file `name` of `directory`, for a pass over every
-        file of the tree (relevance.py): the directory is resolved and checked once for all its
-        files, and each file is opened without following a link, so no file needs resolving;
-        a link (or anything else this cannot settle) takes read_bytes' long way."""
+        """A reader of the files of `directory`: given a `name`, read_bytes(directory/name,
+        quiet=True) with the file's status as read. For a pass over every file of the tree
+        (relevance.py): the directory is resolved and checked once for all its files, and each
+        file is opened without following a link, so no file needs resolving; a link (or
+        anything else this cannot settle) takes read_bytes' long way."""
         resolved = real_text(directory)
         direct = bool(not self.overlay and _NOFOLLOW and self.root
                       and (_within(resolved, self.root) or resolved in self.trusted))

@@ -1,4 +1,4 @@
-"""Project.read_in: the gate's read for the textual pass over every file of a tree. It reads a
+"""Project.reader: the gate's read for the textual pass over every file of a tree. It reads a
 file of a directory without resolving the file's path, and must refuse exactly what read_bytes
 refuses: a link leading outside the project, a FIFO, a file over the limit, anything when no
 root is set; a link inside the project is read where it leads."""
@@ -25,13 +25,13 @@ def tree(tmp_path):
 
 
 def test_a_regular_file_comes_with_its_status(tree):
-    data, status = Project(str(tree), "test").read_in(str(tree / "network"), "main.tf")
+    data, status = Project(str(tree), "test").reader(str(tree / "network"))("main.tf")
     assert data == TEXT and status.st_size == len(TEXT)
     assert status.st_mtime_ns == os.stat(tree / "network" / "main.tf").st_mtime_ns
 
 
 def test_a_link_inside_the_project_is_read_where_it_leads(tree):
-    data, _ = Project(str(tree), "test").read_in(str(tree / "network"), "alias.tf")
+    data, _ = Project(str(tree), "test").reader(str(tree / "network"))("alias.tf")
     assert data == TEXT
 
 
@@ -43,7 +43,7 @@ def test_a_link_inside_the_project_is_read_where_it_leads(tree):
 def test_refused_as_read_bytes_refuses(tree, name, reason):
     project = Project(str(tree), "test")
     with pytest.raises(Refused) as refused:
-        project.read_in(str(tree / "network"), name, limit=1000)
+        project.reader(str(tree / "network"), limit=1000)(name)
     assert reason in refused.value.reason
     with pytest.raises(Refused) as same:
         project.read_bytes(tree / "network" / name, limit=1000, quiet=True)
@@ -52,14 +52,14 @@ def test_refused_as_read_bytes_refuses(tree, name, reason):
 
 def test_nothing_is_read_without_a_root(tree):
     with pytest.raises(Refused, match="no project root is set"):
-        Project("", "test").read_in(str(tree / "network"), "main.tf")
+        Project("", "test").reader(str(tree / "network"))("main.tf")
 
 
 def test_a_directory_outside_the_project_is_refused(tree, tmp_path):
     with pytest.raises(Refused, match="is outside the project root"):
-        Project(str(tree), "test").read_in(str(tmp_path), "secret.tf")
+        Project(str(tree), "test").reader(str(tmp_path))("secret.tf")
 
 
 def test_a_missing_file_is_the_os_error(tree):
     with pytest.raises(FileNotFoundError):
-        Project(str(tree), "test").read_in(str(tree / "network"), "absent.tf")
+        Project(str(tree), "test").reader(str(tree / "network"))("absent.tf")
