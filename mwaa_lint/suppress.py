@@ -18,16 +18,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from .diagnostic import Diagnostic, InputError
 from .location import Location
 from .paths import real
 from .registry import matches
 from .source import read_text
-
-if TYPE_CHECKING:  # a warm run answered from the result cache loads no model: imported where used
-    pass
 
 MARK = "mwaa-lint:"
 # In a comment's text: after its opener, or at the start of a line of a /* */ comment (` * `).
