@@ -110,7 +110,7 @@ def _entries(directory: str) -> list:
 COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...],
                 tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...], tuple[bool, ...], tuple[bool, ...],
                 tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...], tuple[bool, ...]]
-_KEY = f"directory listings 3 {COLUMNS}"  # 3: its facts as relevance.py finds them since its index 3
+_KEY = f"directory listings 4 {COLUMNS}"  # 4: its facts as relevance.py finds them since its index 4
 _MTIME, _CONFIGURATION, _DIGEST, _HOLDS, _SOURCES, _KNOWN = 0, 2, 7, 8, 9, 10  # positions in an entry
 _NO_FACTS = (0, False, (), False)
 

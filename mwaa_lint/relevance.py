@@ -31,6 +31,9 @@ MARKER = "aws_mwaa_environment"
 _LOCAL_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(\.\.?/[^"]*)\"""")
 # Any other `source`: a remote module (or a file to upload: over-including is safe).
 _OTHER_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"(?!\.\.?(?:/|\\\\))[^"]""")
+# A source Terraform also takes as a literal (1.11.4 installs both): in parentheses,
+# `source = ("../x")`, or as a template of one string, `source = "${"../x"}"`.
+_WRAPPED_SOURCE = re.compile(r"""source\s*=\s*(?:\(\s*|"\$\{\s*)"([^"\\]*)\"""")
 # A source written with escapes (`"\u002e\u002e/modules/x"`, in HCL or JSON) is, decoded, the
 # source Terraform follows: looked for only in a file with a backslash in it.
 _ESCAPED_SOURCE = re.compile(r"""source["']?\s*[=:]\s*"((?:[^"\\\n]|\\.)*\\(?:[^"\\\n]|\\.)*)\"""")
@@ -171,7 +174,7 @@ def _facts_of(text: str) -> tuple[bool, tuple[str, ...]]:
     """FactsIndex.facts() of a file's text."""
     if "source" not in text:  # every pattern below starts with the word: most files stop here
         return MARKER in text, ()
-    written = _LOCAL_SOURCE.findall(text)
+    written = _LOCAL_SOURCE.findall(text) + _WRAPPED_SOURCE.findall(text)
     if "\\" in text:
         written += [_unescaped(each) for each in _ESCAPED_SOURCE.findall(text)]
     sources = [local for each in written if (local := local_module_source(each)) is not None]
@@ -225,8 +228,9 @@ def _read(path: str) -> bytes:
 # sources), which a warm run checks and reads back far faster than one array per file.
 COLUMNS = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...], tuple[tuple[str, ...], ...]]
 # the key its entry claims: an index of another layout, or of an older meaning (2: remote
-# module calls with MWAA in sight count; 3: sources written with escapes are decoded), is a miss
-_KEY = f"relevance index 3 {COLUMNS}"
+# module calls with MWAA in sight count; 3: sources written with escapes are decoded; 4: sources
+# in parentheses or a one-string template, with backslashes, and cleaned as text), is a miss
+_KEY = f"relevance index 4 {COLUMNS}"
 
 
 class FactsIndex:
